@@ -1,0 +1,74 @@
+"""Command line: ``python -m sim`` (or ``factsim``), configured by Hydra.
+
+    python -m sim                                      # the default study
+    python -m sim organisation=fact_regional population=horsens_cluster replications=50 seed=7
+    python -m sim -m organisation=fact_regional,fact_crosssector   # a sweep (joblib launcher)
+
+Bad input ends with one line naming the key, exit status 2, and no run folder.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from .config import load, to_container
+from .errors import ConfigError
+from . import preflight
+from .output import discard_incomplete, terminal_table, write_run
+from .runner import run_study
+
+SCENARIOS = str(Path(__file__).resolve().parent.parent / "scenarios")
+
+
+def task(cfg: DictConfig) -> None:
+    started = time.time()
+    hc = HydraConfig.get()
+    folder = Path(hc.runtime.output_dir)
+    try:
+        scenario, provenance = load(cfg, hc.overrides.task)
+    except ConfigError as err:
+        print(f"factsim: error: {err}", file=sys.stderr)
+        discard_incomplete(folder)
+        sys.exit(2)
+    study = run_study(scenario)
+    tables = write_run(folder, scenario, to_container(cfg), provenance, study, started)
+    labels = {o.name: o.label for o in scenario.organisations}
+    print(f"\n{scenario.population.name}: {scenario.replications} replications x "
+          f"{scenario.results_years:g} years (after {scenario.warmup_years:g} warm-up), "
+          f"mean (95 % interval)")
+    print(terminal_table(tables["summary"], tables["comparison"], labels))
+    print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
+    _link_latest(folder)
+
+
+def _link_latest(folder: Path) -> None:
+    """Point ``<parent>/latest`` at the newest finished run (single runs only)."""
+    if HydraConfig.get().mode.name != "RUN":
+        return
+    link = folder.parent / "latest"
+    try:
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(folder.name)
+    except OSError:
+        pass  # a read-only or odd file system: the folder is still printed above
+
+
+_hydra_main = hydra.main(config_path=SCENARIOS, config_name="config", version_base="1.3")(task)
+
+
+def main() -> None:
+    try:
+        preflight.check(sys.argv[1:], Path(SCENARIOS))
+    except ConfigError as err:
+        print(f"factsim: error: {err}", file=sys.stderr)
+        sys.exit(2)
+    _hydra_main()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Write a run's folder: resolved config, provenance, tidy tables, plots, manifest.
+
+The manifest (``manifest.json``) is written last: a folder without it is not a
+finished run, whatever else it holds. Tables are written as Parquet and CSV.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import plots
+from .params import Scenario
+from .results import compare, summarise
+from .runner import StudyResult
+
+MANIFEST = "manifest.json"
+
+HEADLINE = [
+    ("bed_days_per_citizen_year", "Bed days / citizen-year"),
+    ("admissions_per_citizen_year", "Admissions / citizen-year"),
+    ("coercive_admissions_per_citizen_year", "Coercive admissions / c-y"),
+    ("coercive_bed_days_per_citizen_year", "Coercive bed days / c-y"),
+    ("bed_blocking_days_per_citizen_year", "Bed-blocking days / c-y"),
+    ("days_disengaged_per_citizen_year", "Days disengaged / c-y"),
+    ("handovers", "Hand-overs"),
+    ("scaleups_refused", "Scale-ups refused"),
+    ("staff_hours_per_citizen_year", "Staff hours / c-y"),
+    ("caseload_per_case_manager", "Caseload per case manager"),
+]
+
+
+def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> list[str]:
+    df.to_parquet(folder / f"{name}.parquet", index=False)
+    files = [f"{name}.parquet"]
+    if csv:
+        df.to_csv(folder / f"{name}.csv", index=False)
+        files.append(f"{name}.csv")
+    return files
+
+
+def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
+              study: StudyResult, started: float) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    files = []
+    with open(folder / "config.yaml", "w") as fh:
+        yaml.safe_dump(config, fh, sort_keys=False, allow_unicode=True)
+    files.append("config.yaml")
+    files += write_table(pd.DataFrame(provenance), folder, "provenance")
+    summary = summarise(study.results)
+    files += write_table(study.results, folder, "results")
+    files += write_table(summary, folder, "summary")
+    comparison = None
+    if scenario.baseline is not None:
+        comparison = compare(study.results, scenario.baseline.name)
+        files += write_table(comparison, folder, "comparison")
+    if study.events is not None:
+        files += write_table(study.events, folder, "events", csv=False)
+    files += write_table(study.timeseries, folder, "timeseries")
+    files += write_table(study.citizens, folder, "citizens")
+    labels = {o.name: o.label for o in scenario.organisations}
+    plot_dir = folder / "plots"
+    plots.comparison(summary, labels, plot_dir / "comparison.png",
+                     title=f"{scenario.population.name}: mean per replication with 95 % interval "
+                           f"({scenario.replications} replications, {scenario.results_years:g} years)")
+    plots.occupancy(study.timeseries, labels, plot_dir / "occupancy.png")
+    files += ["plots/comparison.png", "plots/occupancy.png"]
+    manifest = {
+        "tool": "factsim", "version": _version("factsim"),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),
+        "organisations": [o.name for o in scenario.organisations],
+        "baseline": scenario.baseline.name if scenario.baseline else None,
+        "population": scenario.population.name, "replications": scenario.replications,
+        "seed": scenario.seed, "files": files,
+        "python": platform.python_version(),
+        "packages": {p: _version(p) for p in ("simpy", "numpy", "pandas", "hydra-core")},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    return {"summary": summary, "comparison": comparison}
+
+
+def is_complete(folder: Path) -> bool:
+    return (folder / MANIFEST).is_file()
+
+
+def discard_incomplete(folder: Path) -> None:
+    """Remove a run folder that this run created and never finished."""
+    if folder.is_dir() and not is_complete(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
+                   labels: dict[str, str]) -> str:
+    orgs = list(dict.fromkeys(summary["organisation"]))
+    rows = []
+    for metric, name in HEADLINE:
+        row = {"outcome": name}
+        for org in orgs:
+            s = summary[(summary.organisation == org) & (summary.metric == metric)]
+            if len(s):
+                r = s.iloc[0]
+                row[labels.get(org, org)] = f"{r['mean']:.2f} ({r['ci_lower']:.2f}-{r['ci_upper']:.2f})"
+        if comparison is not None:
+            for _, c in comparison[comparison.metric == metric].iterrows():
+                row[f"change vs {labels.get(c['baseline'], c['baseline'])}"] = (
+                    f"{c['change_pct']:+.0f} % ({c['change_pct_ci_lower']:+.0f} to "
+                    f"{c['change_pct_ci_upper']:+.0f})")
+        rows.append(row)
+    with pd.option_context("display.max_columns", None, "display.width", 200):
+        return pd.DataFrame(rows).set_index("outcome").to_string()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,226 @@
+"""The frozen parameter objects the model runs on.
+
+Config flows one way: YAML in ``scenarios/`` -> Hydra composition -> :func:`load`
+(validation, provenance split off) -> these frozen dataclasses -> the model.
+Every value lives in YAML with its source; nothing here has a default that the
+model depends on, except run settings whose defaults are in ``scenarios/config.yaml``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from .errors import ConfigError
+from .validate import build, nonneg, pos, prob, ratio, share
+
+SECTORS = ("regional", "municipal")
+SUPPORT_LEVELS = ("intensive", "standard", "none")
+ROLES = ("case_management", "social_support", "intensive", "assertive_outreach")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One municipality of a catchment (population/*.yaml)."""
+    adults: int = nonneg()
+    target_per_1000_adults: float = nonneg()
+    travel_minutes_local: float = nonneg()    # round trip, team based in this municipality
+    travel_minutes_cluster: float = nonneg()  # round trip, team based at the catchment's base
+
+    @property
+    def target_group(self) -> float:
+        return self.adults * self.target_per_1000_adults / 1000.0
+
+
+@dataclass(frozen=True)
+class Population:
+    """The catchment: who the citizens are and which beds they share."""
+    name: str
+    municipalities: dict[str, Municipality]
+    beds: Optional[int] = pos()          # null means unlimited beds
+    exit_rate_per_year: float = nonneg()
+    age_bands: dict[str, float] = prob()
+    diagnoses: dict[str, float] = prob()
+    dual_diagnosis_share: float = prob()
+    severity_shape: float = pos()        # gamma shape of latent severity (mean 1)
+    engagement_mean: float = prob()      # beta mean of engagement propensity
+    engagement_concentration: float = pos()
+    prior_admissions_per_year: float = nonneg()  # history before the run, at severity 1
+    cohort: bool = False                 # closed cohort: no entrants
+
+    def validate(self, path):
+        if not self.municipalities:
+            raise ConfigError(f"{path}.municipalities: at least one municipality is required")
+        for key in ("age_bands", "diagnoses"):
+            total = sum(getattr(self, key).values())
+            if abs(total - 1.0) > 1e-6:
+                raise ConfigError(f"{path}.{key}: shares must sum to 1 (they sum to {total:g})")
+        if not 0.0 < self.engagement_mean < 1.0:
+            raise ConfigError(f"{path}.engagement_mean = {self.engagement_mean}: must be in (0, 1)")
+        if self.target_group < 1:
+            raise ConfigError(f"{path}.municipalities: the target group is empty "
+                              "(adults x target_per_1000_adults < 1)")
+
+    @property
+    def target_group(self) -> float:
+        return sum(m.target_group for m in self.municipalities.values())
+
+
+@dataclass(frozen=True)
+class Clinical:
+    """Mechanism strengths shared by every organisation (clinical/*.yaml).
+
+    Organisations never change these: they change which path a citizen is on
+    (detected or not, intensive care or not, followed in the ward or not).
+    """
+    deterioration_rate_per_year: float = nonneg()
+    dual_diagnosis_hazard_ratio: float = ratio()
+    diagnosis_hazard_ratio: dict[str, float] = ratio()
+    warning_window_mean_days: float = pos()
+    detection_prob_per_contact: float = prob()
+    self_referral_rate_per_year: float = nonneg()
+    crisis_averted_prob: float = prob()
+    intensive_episode_days: float = pos()
+    crisis_home_mean_days: float = pos()
+    admission_prob: dict[str, float] = prob()
+    coercion_prob: dict[str, float] = prob()
+    los_mean_days: dict[str, float] = pos()
+    los_shape: float = pos()
+    inreach_los_ratio: float = ratio()
+    needs_municipal_offer_prob: float = prob()
+    municipal_offer_wait_mean_days: float = nonneg()
+    post_discharge_days: float = nonneg()
+    post_discharge_hazard_ratio: float = ratio()
+    handover_loss_prob: float = prob()
+    loss_hazard_per_day_without_contact: float = nonneg()
+    dropout_rate_per_year: float = nonneg()
+    dropout_ratio_per_extra_plan: float = nonneg()
+    outreach_dropout_ratio: float = ratio()
+    disengaged_hazard_ratio: float = ratio()
+    spontaneous_reengagement_mean_days: Optional[float] = pos()
+    contact_minutes: float = pos()
+    intensive_contacts_per_week: float = nonneg()
+    inreach_contacts_per_week: float = nonneg()
+    outreach_attempts_per_week: float = nonneg()
+
+    def validate(self, path):
+        for key in ("admission_prob", "coercion_prob"):
+            got = set(getattr(self, key))
+            if got != set(SUPPORT_LEVELS):
+                raise ConfigError(f"{path}.{key}: needs exactly the keys "
+                                  f"{', '.join(SUPPORT_LEVELS)} (got {', '.join(sorted(got))})")
+        if set(self.los_mean_days) != {"voluntary", "coercive"}:
+            raise ConfigError(f"{path}.los_mean_days: needs exactly the keys voluntary, coercive")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A discipline in a team, sized per 100 citizens of the target group."""
+    sector: Literal["regional", "municipal"]
+    fte_per_100: float = nonneg()
+    hours_per_week: float = pos()
+    case_manager: bool = False
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A team of an organisation: its roles, staff and way of working."""
+    label: str
+    case_management: bool     # regional treatment responsibility, routine contacts
+    social_support: bool      # municipal social-psychiatric support, routine contacts
+    intensive: bool           # takes scale-ups (board / acute team)
+    assertive_outreach: bool  # seeks out citizens who have disengaged
+    inreach: bool             # keeps contact during admission
+    home_visits: bool         # routine contacts at the citizen's home (driving)
+    routine_contacts_per_week: float = nonneg()
+    board_delay_mean_days: float = nonneg()   # from a warning sign seen in-team to scale-up
+    max_intensive_share: float = prob()       # share of team time the board may take
+    reengagement_mean_days: Optional[float] = pos()
+    direct_care_share: float = prob()         # share of paid time for citizen contact + driving
+    pulled_back_share: dict[str, float] = share()  # by sector: time taken back by parent org
+    staff: dict[str, StaffMember] = None
+
+    def validate(self, path):
+        if not self.staff:
+            raise ConfigError(f"{path}.staff: a team needs at least one staff entry")
+        unknown = set(self.pulled_back_share) - set(SECTORS)
+        if unknown:
+            raise ConfigError(f"{path}.pulled_back_share: unknown sector "
+                              f"'{sorted(unknown)[0]}'; allowed: {', '.join(SECTORS)}")
+        if self.assertive_outreach and self.reengagement_mean_days is None:
+            raise ConfigError(f"{path}.reengagement_mean_days: required when assertive_outreach is true")
+
+    @property
+    def sectors(self) -> frozenset:
+        return frozenset(m.sector for m in self.staff.values() if m.fte_per_100 > 0)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation of care: a configuration of the same mechanisms."""
+    name: str
+    label: str
+    label_da: str
+    team_base: Literal["catchment", "municipality"]
+    shared_plan: bool
+    within_sector_info_prob: float = prob()
+    cross_sector_info_prob: float = prob()
+    referral_delay_mean_days: float = nonneg()
+    handover_delay_mean_days: float = nonneg()
+    discharge_planning_from_admission_prob: float = prob()
+    teams: dict[str, TeamSpec] = None
+
+    def validate(self, path):
+        if not self.teams:
+            raise ConfigError(f"{path}.teams: at least one team is required")
+        for role in ("case_management", "social_support", "intensive"):
+            holders = [n for n, t in self.teams.items() if getattr(t, role)]
+            if len(holders) != 1:
+                raise ConfigError(
+                    f"{path}.teams: exactly one team must have {role}: true "
+                    f"(found {len(holders)}: {', '.join(holders) or 'none'})")
+        holders = [n for n, t in self.teams.items() if t.assertive_outreach]
+        if len(holders) > 1:
+            raise ConfigError(f"{path}.teams: at most one team may have assertive_outreach: true")
+
+    def team_with(self, role: str) -> str:
+        return next(n for n, t in self.teams.items() if getattr(t, role))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one run needs: run settings, catchment, clinical strengths, organisations."""
+    seed: int = nonneg()
+    replications: int = pos()
+    warmup_years: float = nonneg()
+    results_years: float = pos()
+    n_jobs: int = 1
+    event_log: bool = True
+    progress: bool = True
+    population: Population = None
+    clinical: Clinical = None
+    organisation: Organisation = None
+    baseline: Optional[Organisation] = None
+
+    def validate(self, path):
+        if self.n_jobs == 0 or self.n_jobs < -1:
+            raise ConfigError(f"n_jobs = {self.n_jobs}: must be -1 (all cores) or a whole number >= 1")
+        for key in ("population", "clinical", "organisation"):
+            if getattr(self, key) is None:
+                raise ConfigError(f"missing key '{key}'")
+        missing = set(self.population.diagnoses) - set(self.clinical.diagnosis_hazard_ratio)
+        if missing:
+            raise ConfigError(f"clinical.diagnosis_hazard_ratio: no ratio for diagnosis "
+                              f"'{sorted(missing)[0]}' of population.diagnoses")
+        if self.baseline is not None and self.baseline.name == self.organisation.name:
+            raise ConfigError(f"baseline.name = {self.baseline.name!r}: the baseline must differ "
+                              "from the organisation under study (set a different name)")
+
+    @property
+    def organisations(self) -> tuple[Organisation, ...]:
+        """Baseline first (the comparator), then the organisation under study."""
+        return tuple(o for o in (self.baseline, self.organisation) if o is not None)
+
+
+def build_scenario(data) -> Scenario:
+    """Validate a plain mapping (sources already split off) into a :class:`Scenario`."""
+    return build(Scenario, data)

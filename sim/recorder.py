@@ -1,0 +1,38 @@
+"""Counts and durations over the results period only.
+
+Events are counted when they happen inside ``[start, end)``; durations (bed days,
+days disengaged, staff hours) count only their overlap with it. This is the
+classic warm-up deletion of steady-state simulation (Law, ch. 9; pydesrap_mms).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+
+class Recorder:
+    def __init__(self, start: float, end: float):
+        self.start = start
+        self.end = end
+        self.totals: dict[str, float] = defaultdict(float)
+        self.people_admitted: set[int] = set()
+        self.teams_seen: dict[int, set[str]] = defaultdict(set)
+        self.stays: list[tuple[float, float]] = []  # (admitted at, bed days) for stays starting in the window
+
+    def in_window(self, t: float) -> bool:
+        return self.start <= t < self.end
+
+    def count(self, key: str, t: float, n: float = 1.0) -> None:
+        if self.start <= t < self.end:
+            self.totals[key] += n
+
+    def overlap(self, t0: float, t1: float) -> float:
+        return max(0.0, min(t1, self.end) - max(t0, self.start))
+
+    def span(self, key: str, t0: float, t1: float, weight: float = 1.0) -> None:
+        ov = self.overlap(t0, t1)
+        if ov > 0.0:
+            self.totals[key] += ov * weight
+
+    def seen_by(self, citizen_id: int, team: str, t: float) -> None:
+        if self.start <= t < self.end:
+            self.teams_seen[citizen_id].add(team)

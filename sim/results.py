@@ -1,0 +1,60 @@
+"""Tidy summaries: mean and 95 % interval per organisation and metric, and paired
+comparisons with the baseline.
+
+Intervals are Student-t intervals across independent replications. Comparisons
+pair each replication of an organisation with the same replication of the
+baseline (common random numbers), which removes the noise the two share.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def _interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return np.nan, np.nan, np.nan, 0
+    mean = float(values.mean())
+    if n < 2:
+        return mean, np.nan, np.nan, n
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
+def summarise(results: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """One row per organisation (and ``by``) and metric: n, mean, ci_lower, ci_upper."""
+    keys = (by or []) + ["organisation", "metric"]
+    rows = []
+    for key, group in results.groupby(keys, sort=False):
+        mean, lo, hi, n = _interval(group["value"].to_numpy(dtype=float))
+        rows.append({**dict(zip(keys, key)), "n": n, "mean": mean, "ci_lower": lo, "ci_upper": hi})
+    return pd.DataFrame(rows)
+
+
+def compare(results: pd.DataFrame, baseline: str, by: list[str] | None = None) -> pd.DataFrame:
+    """Paired differences of every organisation against ``baseline``, per metric.
+
+    Columns: difference (organisation - baseline) with its interval, and the relative
+    change in %: the mean of the per-replication relative changes, with its interval.
+    """
+    keys = (by or []) + ["metric", "replication"]
+    wide = results.pivot_table(index=keys, columns="organisation", values="value", aggfunc="first")
+    rows = []
+    for org in [c for c in wide.columns if c != baseline]:
+        for key, group in wide.groupby(level=list(range(len(keys) - 1)), sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            base, other = group[baseline].to_numpy(float), group[org].to_numpy(float)
+            diff = _interval(other - base)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rel = np.where(base != 0, (other - base) / base * 100.0, np.nan)
+            rel_i = _interval(rel)
+            base_mean = np.nanmean(base) if len(base) else np.nan
+            rows.append({**dict(zip(keys[:-1], key)), "organisation": org, "baseline": baseline,
+                         "n": diff[3], "baseline_mean": base_mean, "organisation_mean": np.nanmean(other),
+                         "difference": diff[0], "difference_ci_lower": diff[1],
+                         "difference_ci_upper": diff[2], "change_pct": rel_i[0],
+                         "change_pct_ci_lower": rel_i[1], "change_pct_ci_upper": rel_i[2]})
+    return pd.DataFrame(rows)

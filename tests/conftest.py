@@ -1,0 +1,44 @@
+"""Shared helpers: compose scenarios from the real YAML in scenarios/ with Hydra."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.config import load
+from sim.params import Organisation, Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+# small, quick studies unless a test asks for more
+QUICK = ["replications=3", "warmup_years=0.5", "results_years=2", "progress=false", "n_jobs=1"]
+
+
+def compose_cfg(*overrides: str):
+    with initialize_config_dir(config_dir=str(SCENARIOS), version_base="1.3"):
+        return compose("config", overrides=list(overrides))
+
+
+def scenario(*overrides: str, quick: bool = True) -> Scenario:
+    sc, _ = load(compose_cfg(*((QUICK if quick else []) + list(overrides))))
+    return sc
+
+
+def scale_staff(org: Organisation, factor: float, teams: tuple[str, ...] | None = None) -> Organisation:
+    """The same organisation with staff FTE multiplied by ``factor`` (in ``teams`` or all)."""
+    new_teams = {}
+    for name, team in org.teams.items():
+        if teams is None or name in teams:
+            staff = {k: dataclasses.replace(m, fte_per_100=m.fte_per_100 * factor)
+                     for k, m in team.staff.items()}
+            team = dataclasses.replace(team, staff=staff)
+        new_teams[name] = team
+    return dataclasses.replace(org, teams=new_teams)
+
+
+@pytest.fixture
+def quick_scenario() -> Scenario:
+    return scenario()

@@ -1,0 +1,121 @@
+"""Config handling: every shipped scenario composes, validates and carries its sources."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.config import load
+from sim.errors import ConfigError
+from sim.params import Clinical, Scenario
+from sim.validate import build
+
+from ..conftest import SCENARIOS, compose_cfg
+
+ORGS = sorted(p.stem for p in (SCENARIOS / "organisation").glob("*.yaml"))
+POPS = sorted(p.stem for p in (SCENARIOS / "population").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("org", ORGS)
+@pytest.mark.parametrize("pop", POPS)
+def test_every_shipped_scenario_validates_with_full_provenance(org, pop):
+    baseline = "coordinated" if org == "fragmented" else "fragmented"
+    sc, prov = load(compose_cfg(f"organisation={org}", f"organisation@baseline={baseline}",
+                                f"population={pop}"))
+    assert isinstance(sc, Scenario)
+    assert sc.organisation.name == org and sc.baseline.name == baseline
+    assert prov, "no provenance rows"
+    assert all(row["source"].strip() for row in prov), "a parameter without a source"
+    keys = {row["parameter"] for row in prov}
+    assert "clinical.deterioration_rate_per_year" in keys
+    assert any(k.startswith("population.") for k in keys)
+
+
+def test_the_baseline_and_organisation_must_differ():
+    with pytest.raises(ConfigError, match="baseline"):
+        load(compose_cfg("organisation=fragmented"))
+
+
+def test_scenario_is_frozen():
+    sc, _ = load(compose_cfg())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sc.seed = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("override, key, allowed", [
+    ("clinical.deterioration_rate_per_year=-1", "clinical.deterioration_rate_per_year", ">= 0"),
+    ("clinical.crisis_averted_prob=1.3", "clinical.crisis_averted_prob", "[0, 1]"),
+    ("clinical.admission_prob.none=-0.1", "clinical.admission_prob.none", "[0, 1]"),
+    ("population.beds=-4", "population.beds", "> 0"),
+    ("+clinical.deterioration_rat=1", "clinical.deterioration_rat", "allowed keys"),
+    ("replications=0", "replications", ""),
+    ("organisation.teams.fact.staff.psychiatrist.sector=county", "sector", "regional"),
+])
+def test_bad_values_name_the_key_and_what_is_allowed(override, key, allowed):
+    with pytest.raises(ConfigError) as err:
+        load(compose_cfg(override))
+    assert key in str(err.value)
+    assert allowed in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_a_parameter_without_a_source_is_refused():
+    from omegaconf import open_dict
+    cfg = compose_cfg()
+    with open_dict(cfg):
+        del cfg.clinical.sources["los_shape"]
+    with pytest.raises(ConfigError, match="los_shape"):
+        load(cfg)
+
+
+def _clinical_dict() -> dict:
+    cfg = compose_cfg()
+    from omegaconf import OmegaConf
+    data = OmegaConf.to_container(cfg.clinical, resolve=True)
+    data.pop("sources")
+    return data
+
+
+CLINICAL = _clinical_dict()
+PROB_KEYS = [f.name for f in dataclasses.fields(Clinical)
+             if f.metadata.get("check") == "prob" and isinstance(CLINICAL[f.name], float)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(PROB_KEYS), value=st.floats(allow_nan=False, allow_infinity=False))
+def test_probabilities_are_accepted_exactly_in_unit_interval(key, value):
+    data = dict(CLINICAL, **{key: value})
+    if 0.0 <= value <= 1.0:
+        assert getattr(build(Clinical, data, "clinical"), key) == value
+    else:
+        with pytest.raises(ConfigError, match=f"clinical.{key}"):
+            build(Clinical, data, "clinical")
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=20))
+def test_unknown_keys_are_refused_by_name(name):
+    data = dict(CLINICAL)
+    if name in data:
+        return
+    data[name] = 1.0
+    with pytest.raises(ConfigError, match=f"unknown key 'clinical.{name}'"):
+        build(Clinical, data, "clinical")
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=st.sampled_from(sorted(CLINICAL)))
+def test_missing_keys_are_refused_by_name(key):
+    data = {k: v for k, v in CLINICAL.items() if k != key}
+    with pytest.raises(ConfigError, match=f"clinical.{key}"):
+        build(Clinical, data, "clinical")
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=st.one_of(st.text(max_size=5), st.lists(st.integers(), max_size=2), st.booleans()))
+def test_wrong_types_are_refused(value):
+    data = dict(CLINICAL, contact_minutes=value)
+    with pytest.raises(ConfigError, match="clinical.contact_minutes"):
+        build(Clinical, data, "clinical")
