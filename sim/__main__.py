@@ -19,7 +19,7 @@ from omegaconf import DictConfig
 from .config import load, to_container
 from .errors import ConfigError
 from . import preflight
-from .output import discard_incomplete, terminal_table, write_run
+from .output import already_finished, discard_incomplete, terminal_table, write_run
 from .runner import run_study
 
 SCENARIOS = str(Path(__file__).resolve().parent.parent / "scenarios")
@@ -29,14 +29,26 @@ def task(cfg: DictConfig) -> None:
     started = time.time()
     hc = HydraConfig.get()
     folder = Path(hc.runtime.output_dir)
+    sweeping = hc.mode.name == "MULTIRUN"
     try:
         scenario, provenance = load(cfg, hc.overrides.task)
     except ConfigError as err:
         print(f"factsim: error: {err}", file=sys.stderr)
         discard_incomplete(folder)
         sys.exit(2)
+    config = to_container(cfg)
+    if sweeping:
+        # the launcher runs jobs in parallel: replications run in series inside a job
+        if already_finished(folder, config):
+            print(f"[job {hc.job.num}] already finished in {folder}: kept")
+            return
+        study = run_study(scenario, progress=False, n_jobs=1)
+        write_run(folder, scenario, config, provenance, study, started)
+        print(f"[job {hc.job.num}] {' '.join(hc.overrides.task)}: {scenario.replications} "
+              f"replications in {time.time() - started:.1f} s -> {folder}", flush=True)
+        return
     study = run_study(scenario)
-    tables = write_run(folder, scenario, to_container(cfg), provenance, study, started)
+    tables = write_run(folder, scenario, config, provenance, study, started)
     labels = {o.name: o.label for o in scenario.organisations}
     print(f"\n{scenario.population.name}: {scenario.replications} replications x "
           f"{scenario.results_years:g} years (after {scenario.warmup_years:g} warm-up), "

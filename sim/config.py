@@ -73,13 +73,15 @@ def provenance(data: Mapping, overrides: Iterable[str] = ()) -> list[dict]:
         for rel, value in _leaves(values):
             name = rel if group == "run" else f"{group}.{rel}"
             src = source_of(sources, rel)
+            hit = next((ov for key, ov in overridden.items()
+                        if key not in GROUPS and "@" not in key
+                        and (name == key or name.startswith(key + "."))), "")
+            if src is None and hit:
+                src = f"set on the command line ({hit})"
             if src is None:
                 raise ConfigError(
                     f"{name}: no source given; add it under {group + '.' if group != 'run' else ''}"
                     f"sources (a TARGETS.md or seed reference, or 'assumption: why')")
-            hit = next((ov for key, ov in overridden.items()
-                        if key not in GROUPS and "@" not in key
-                        and (name == key or name.startswith(key + "."))), "")
             rows.append({"parameter": name, "value": repr(value) if not isinstance(value, str)
                          else value, "source": src, "override": hit})
     return rows

@@ -90,6 +90,14 @@ def is_complete(folder: Path) -> bool:
     return (folder / MANIFEST).is_file()
 
 
+def already_finished(folder: Path, config: dict) -> bool:
+    """A finished run of exactly this configuration is in ``folder`` (resuming a sweep)."""
+    if not is_complete(folder) or not (folder / "config.yaml").is_file():
+        return False
+    saved = yaml.safe_load((folder / "config.yaml").read_text())
+    return saved == yaml.safe_load(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+
+
 def discard_incomplete(folder: Path) -> None:
     """Remove a run folder that this run created and never finished."""
     if folder.is_dir() and not is_complete(folder):

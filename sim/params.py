@@ -7,7 +7,8 @@ model depends on, except run settings whose defaults are in ``scenarios/config.y
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal, Optional
 
 from .errors import ConfigError
@@ -138,10 +139,24 @@ class TeamSpec:
     direct_care_share: float = prob()         # share of paid time for citizen contact + driving
     pulled_back_share: dict[str, float] = share()  # by sector: time taken back by parent org
     staff: dict[str, StaffMember] = None
+    # planners' knobs: resize the case managers to this caseload (citizens per case-manager
+    # FTE) and/or split them between sectors with this municipal share; null keeps ``staff``
+    caseload: Optional[float] = pos(default=None)
+    municipal_share: Optional[float] = prob(default=None)
 
     def validate(self, path):
         if not self.staff:
             raise ConfigError(f"{path}.staff: a team needs at least one staff entry")
+        managers = [m for m in self.staff.values() if m.case_manager]
+        if (self.caseload is not None or self.municipal_share is not None) and not managers:
+            raise ConfigError(f"{path}.caseload/municipal_share: the team has no staff with "
+                              "case_manager: true to resize")
+        if self.municipal_share is not None:
+            for sector, needed in (("municipal", self.municipal_share > 0),
+                                   ("regional", self.municipal_share < 1)):
+                if needed and not any(m.sector == sector for m in managers):
+                    raise ConfigError(f"{path}.municipal_share = {self.municipal_share}: needs a "
+                                      f"{sector} staff entry with case_manager: true")
         unknown = set(self.pulled_back_share) - set(SECTORS)
         if unknown:
             raise ConfigError(f"{path}.pulled_back_share: unknown sector "
@@ -149,9 +164,28 @@ class TeamSpec:
         if self.assertive_outreach and self.reengagement_mean_days is None:
             raise ConfigError(f"{path}.reengagement_mean_days: required when assertive_outreach is true")
 
-    @property
+    @cached_property
+    def staffing(self) -> dict[str, StaffMember]:
+        """``staff`` with the case managers resized by ``caseload`` and ``municipal_share``."""
+        managers = {k: m for k, m in self.staff.items() if m.case_manager}
+        if not managers or (self.caseload is None and self.municipal_share is None):
+            return self.staff
+        total = (100.0 / self.caseload if self.caseload is not None
+                 else sum(m.fte_per_100 for m in managers.values()))
+        groups = ([("municipal", self.municipal_share), ("regional", 1.0 - self.municipal_share)]
+                  if self.municipal_share is not None else [(None, 1.0)])
+        weights = {}
+        for sector, share in groups:
+            members = {k: m for k, m in managers.items() if sector in (None, m.sector)}
+            base = sum(m.fte_per_100 for m in members.values())
+            for k, m in members.items():
+                weights[k] = share * (m.fte_per_100 / base if base > 0 else 1.0 / len(members))
+        return {k: (replace(m, fte_per_100=total * weights[k]) if k in managers else m)
+                for k, m in self.staff.items()}
+
+    @cached_property
     def sectors(self) -> frozenset:
-        return frozenset(m.sector for m in self.staff.values() if m.fte_per_100 > 0)
+        return frozenset(m.sector for m in self.staffing.values() if m.fte_per_100 > 0)
 
 
 @dataclass(frozen=True)

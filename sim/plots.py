@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -90,3 +91,122 @@ def _wrap(text: str, width: int = 14) -> str:
             line = f"{line} {w}".strip()
     lines.append(line)
     return "\n".join(lines)
+
+
+SWEEP_OUTCOMES = [
+    ("bed_days_per_citizen_year", "Bed days", "days per citizen-year"),
+    ("coercive_admissions_per_citizen_year", "Coercive admissions", "per citizen-year"),
+    ("scaleups_refused", "Scale-ups refused", "count over results period"),
+    ("staff_hours_per_citizen_year", "Staff hours used", "hours per citizen-year"),
+]
+
+
+def _numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def sweep(summary: pd.DataFrame, swept: list[str], folder: Path,
+          labels: dict[str, str] | None = None, outcomes=SWEEP_OUTCOMES) -> list[Path]:
+    """Sweep plots from a sweep summary: lines with 95 % bands over one numeric parameter,
+    a heat map over two, bars per point otherwise. One series per organisation and value
+    of any other (categorical) swept parameter."""
+    labels = labels or {}
+    folder.mkdir(parents=True, exist_ok=True)
+    numeric = [k for k in swept if _numeric(summary[k])][:2]
+    other = [k for k in swept if k not in numeric]
+    paths = []
+    if len(numeric) == 1:
+        paths.append(_sweep_lines(summary, numeric[0], other, folder / "sweep_lines.png", labels, outcomes))
+    elif len(numeric) == 2:
+        for metric, name, unit in outcomes:
+            paths.append(_sweep_heatmap(summary, numeric[:2], other, metric, name, unit,
+                                        folder / f"sweep_heatmap_{metric}.png", labels))
+    else:
+        paths.append(_sweep_bars(summary, swept, folder / "sweep_points.png", labels, outcomes))
+    return paths
+
+
+def _series(summary: pd.DataFrame, other: list[str], labels: dict[str, str]):
+    for key, group in summary.groupby(["organisation", *other], sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        name = labels.get(key[0], key[0])
+        extra = ", ".join(f"{k.split('.')[-1]}={v}" for k, v in zip(other, key[1:]))
+        yield (f"{name} ({extra})" if extra else name), group
+
+
+def _sweep_lines(summary, x, other, path, labels, outcomes) -> Path:
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.2 * len(outcomes), 5.6), squeeze=False)
+    for ax, (metric, name, unit) in zip(axes.flat, outcomes):
+        sub = summary[summary.metric == metric]
+        for i, (label, group) in enumerate(_series(sub, other, labels)):
+            g = group.sort_values(x)
+            colour = OKABE_ITO[i % len(OKABE_ITO)]
+            ax.plot(g[x], g["mean"], marker="o", lw=2.5, color=colour, label=label)
+            ax.fill_between(g[x], g["ci_lower"], g["ci_upper"], color=colour, alpha=0.2)
+        ax.set_title(f"{name}\n({unit})")
+        ax.set_xlabel(x.split(".")[-1].replace("_", " "))
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=min(3, len(names)), frameon=False,
+               bbox_to_anchor=(0.5, -0.02 - 0.05 * (len(names) // 3)))
+    fig.suptitle("Mean with 95 % interval across replications", fontsize=18)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels) -> Path:
+    sub = summary[summary.metric == metric]
+    series = list(_series(sub, other, labels))
+    fig, axes = plt.subplots(1, len(series), figsize=(7 * len(series), 6), squeeze=False)
+    x, y = xy
+    vmin, vmax = sub["mean"].min(), sub["mean"].max()  # one colour scale for every panel
+    for ax, (label, group) in zip(axes.flat, series):
+        grid = group.pivot_table(index=y, columns=x, values="mean", aggfunc="mean").sort_index()
+        im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis",
+                       vmin=vmin, vmax=vmax)
+        ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
+        ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
+        ax.set_xlabel(x.split(".")[-1].replace("_", " "))
+        ax.set_ylabel(y.split(".")[-1].replace("_", " "))
+        ax.set_title(label)
+        for (r, c), v in np.ndenumerate(grid.to_numpy()):
+            ax.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=12,
+                    color="white" if v < (vmin + vmax) / 2 else "black")
+        fig.colorbar(im, ax=ax, label=unit)
+    fig.suptitle(f"{name} ({unit}), mean across replications", fontsize=18)
+    fig.tight_layout()
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.2 * len(outcomes), 6), squeeze=False)
+    points = list(dict.fromkeys(summary["job"]))
+    for ax, (metric, name, unit) in zip(axes.flat, outcomes):
+        sub = summary[summary.metric == metric]
+        orgs = list(dict.fromkeys(sub.organisation))
+        width = 0.8 / max(1, len(orgs))
+        for i, org in enumerate(orgs):
+            g = sub[sub.organisation == org].set_index("job").reindex(points)
+            xs = np.arange(len(points)) + i * width
+            ax.bar(xs, g["mean"], width, yerr=[g["mean"] - g["ci_lower"], g["ci_upper"] - g["mean"]],
+                   capsize=5, color=OKABE_ITO[i % len(OKABE_ITO)], edgecolor="black",
+                   label=labels.get(org, org))
+        ticks = []
+        for job in points:
+            row = summary[summary.job == job].iloc[0]
+            ticks.append(_wrap(" ".join(str(row[k]) for k in swept) or job))
+        ax.set_xticks(np.arange(len(points)) + 0.4 - width / 2, ticks)
+        ax.set_title(f"{name}\n({unit})")
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", alpha=0.3)
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=min(4, len(names)), frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path

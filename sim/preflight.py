@@ -37,6 +37,7 @@ class Command:
     def __init__(self, argv: list[str], scenarios: Path):
         self.name, self.primary, self.extra = "config", Path(scenarios), []
         self.overrides: list[str] = []
+        self._multirun = any(a in ("-m", "--multirun") for a in argv)
         skip = False
         for i, arg in enumerate(argv):
             if skip:
@@ -60,6 +61,10 @@ class Command:
             if arg.lstrip("+~").startswith(("hydra.", "hydra/", "hydra=")):
                 continue
             self.overrides.append(arg)
+
+    @property
+    def multirun(self) -> bool:
+        return self._multirun
 
     @property
     def folders(self) -> list[Path]:
@@ -146,9 +151,12 @@ def check(argv: list[str], scenarios: Path) -> int:
 
     from .config import load
 
-    points = sweep_points(cmd.overrides)
     extra = cmd.searchpath()
     with initialize_config_dir(config_dir=str(cmd.primary), version_base="1.3"):
+        overrides = cmd.overrides
+        if cmd.multirun:
+            overrides = _with_config_sweeps(overrides, extra, cmd.name, compose)
+        points = sweep_points(overrides)
         for point in points:
             try:
                 cfg = compose(cmd.name, overrides=point + extra)
@@ -156,6 +164,21 @@ def check(argv: list[str], scenarios: Path) -> int:
                 raise ConfigError(_explain(err, lambda: compose(cmd.name, overrides=extra))) from None
             load(cfg, point)
     return len(points)
+
+
+def _with_config_sweeps(overrides: list[str], extra: list[str], name: str, compose) -> list[str]:
+    """Add the sweeps a config sets in ``hydra.sweeper.params`` (the command line wins)."""
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    first = sweep_points(overrides)[0]  # the first value of every command-line sweep
+    try:
+        cfg = compose(name, overrides=first + extra, return_hydra_config=True)
+    except (HydraException, OmegaConfBaseException) as err:
+        raise ConfigError(_explain(err, lambda: compose(name, overrides=extra))) from None
+    params = cfg.hydra.sweeper.get("params") or {}
+    given = {ov.lstrip("+~").partition("=")[0] for ov in overrides}
+    return overrides + [f"{k}={v}" for k, v in params.items() if k not in given]
 
 
 def _explain(err: Exception, base_config) -> str:

@@ -47,6 +47,8 @@ def compare(results: pd.DataFrame, baseline: str, by: list[str] | None = None) -
         for key, group in wide.groupby(level=list(range(len(keys) - 1)), sort=False):
             key = key if isinstance(key, tuple) else (key,)
             base, other = group[baseline].to_numpy(float), group[org].to_numpy(float)
+            if np.isnan(other).all() or np.isnan(base).all():
+                continue  # this organisation is not in this sweep point
             diff = _interval(other - base)
             with np.errstate(divide="ignore", invalid="ignore"):
                 rel = np.where(base != 0, (other - base) / base * 100.0, np.nan)

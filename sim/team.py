@@ -27,7 +27,7 @@ class Team:
         by_sector = {s: 0.0 for s in SECTORS}
         self.fte_by_sector = {s: 0.0 for s in SECTORS}
         self.case_manager_fte = 0.0
-        for member in spec.staff.values():
+        for member in spec.staffing.values():
             fte = member.fte_per_100 * scale
             pulled = spec.pulled_back_share.get(member.sector, 0.0)
             by_sector[member.sector] += fte * member.hours_per_week * (1.0 - pulled)

@@ -1,0 +1,89 @@
+"""Planners' sweeps: local (joblib) and Ray launchers, merge, resume, validation first."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from .test_cli import SMALL, factsim
+
+SWEEP = ["-m", "organisation.teams.fact.caseload=15,35", *SMALL]
+
+
+@pytest.fixture(scope="module")
+def joblib_sweep(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sweep") / "s"
+    proc = factsim(*SWEEP, f"hydra.sweep.dir={folder}")
+    assert proc.returncode == 0, proc.stderr
+    return folder, proc
+
+
+def test_a_sweep_is_merged_into_one_tidy_table(joblib_sweep):
+    folder, proc = joblib_sweep
+    results = pd.read_parquet(folder / "sweep_results.parquet")
+    assert list(results.columns[:2]) == ["job", "organisation.teams.fact.caseload"]
+    assert set(results["organisation.teams.fact.caseload"]) == {15, 35}
+    summary = pd.read_csv(folder / "sweep_summary.csv")
+    bed = summary[(summary.metric == "bed_days_per_citizen_year")
+                  & (summary.organisation == "fact_crosssector")].set_index(
+        "organisation.teams.fact.caseload")
+    # fewer case managers (caseload 35) detect less and scale up less: more bed days
+    assert bed.loc[35, "mean"] > bed.loc[15, "mean"]
+    info = json.loads((folder / "sweep.json").read_text())
+    assert info["swept"] == ["organisation.teams.fact.caseload"] and info["missing"] == []
+    assert (folder / "plots" / "sweep_lines.png").is_file()
+    assert "Merged 2 of 2 jobs" in proc.stdout
+    assert "Done" in proc.stderr + proc.stdout  # joblib's progress lines
+
+
+def test_an_interrupted_sweep_keeps_its_jobs_and_fills_only_the_gaps(joblib_sweep, tmp_path):
+    done, _ = joblib_sweep
+    folder = tmp_path / "s"
+    shutil.copytree(done, folder)
+    before = pd.read_parquet(folder / "sweep_results.parquet")
+    (folder / "1" / "manifest.json").unlink()          # job 1 never finished
+    merged = factsim_merge(folder)
+    assert merged.returncode == 0 and "1 unfinished: 1" in merged.stdout
+    proc = factsim(*SWEEP, f"hydra.sweep.dir={folder}")
+    assert proc.returncode == 0, proc.stderr
+    assert "[job 0] already finished" in proc.stdout
+    assert "[job 1] organisation.teams.fact.caseload=35" in proc.stdout
+    after = pd.read_parquet(folder / "sweep_results.parquet")
+    assert_frame_equal(before, after)
+
+
+def factsim_merge(folder):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "sim.merge", str(folder)], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_merge_of_a_folder_that_is_not_a_sweep_says_so(tmp_path):
+    proc = factsim_merge(tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "not a sweep folder" in proc.stderr
+
+
+def test_a_bad_value_in_a_configured_sweep_fails_before_any_job(tmp_path):
+    out = tmp_path / "s"
+    proc = factsim("-m", "+experiment=staffing", "organisation.teams.fact.municipal_share=0.5,1.5",
+                   f"hydra.sweep.dir={out}")
+    assert proc.returncode == 2
+    assert "organisation.teams.fact.municipal_share" in proc.stderr
+    assert not out.exists()
+
+
+def test_the_same_sweep_on_ray_gives_the_same_tables(joblib_sweep, tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    done, _ = joblib_sweep
+    folder = tmp_path / "ray"
+    proc = factsim(*SWEEP, "hydra/launcher=ray", "+hydra.launcher.ray.init.num_cpus=2",
+                   "+hydra.launcher.ray.init.include_dashboard=false", f"hydra.sweep.dir={folder}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Ray Launcher is launching 2 jobs" in proc.stdout + proc.stderr
+    assert_frame_equal(pd.read_parquet(done / "sweep_results.parquet"),
+                       pd.read_parquet(folder / "sweep_results.parquet"))
