@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench report screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,9 +18,17 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m sim $(ARGS)
+	@case " $(ARGS) " in *" -m "*|*" --multirun "*) ;; *) $(BIN)/python -m sim.report outputs/latest ;; esac
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+report: $(STAMP)
+	$(BIN)/python -m sim.report $(or $(RUN),outputs/latest) $(ARGS)
+
+# a picture of the report as Chromium shows it (needs Debian chromium + chromium-driver)
+screenshot: $(STAMP)
+	$(BIN)/python -m sim.browser $(or $(REPORT),outputs/latest/report_da.html) $(or $(OUT),outputs/report.png)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py $(ARGS)

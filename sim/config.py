@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 from .errors import ConfigError
 from .params import Scenario, build_scenario
 
-GROUPS = ("population", "clinical", "organisation", "baseline")
+GROUPS = ("population", "clinical", "organisation", "baseline", "costs")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
             "progress")
 
@@ -95,6 +95,6 @@ def load(cfg, overrides: Iterable[str] = ()) -> tuple[Scenario, list[dict]]:
     plain = {k: v for k, v in data.items() if k != "sources"}
     for group in GROUPS:
         if isinstance(plain.get(group), Mapping):
-            plain[group] = split_sources(plain[group])[0]
+            plain[group] = split_sources(plain[group])[0] or None  # an empty group: not given
     scenario = build_scenario(plain)
     return scenario, provenance(data, overrides)

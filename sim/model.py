@@ -155,6 +155,14 @@ class Model:
         out["staff_fte_municipal"] = fte["municipal"]
         mean_citizens = citizen_years / years
         out["caseload_per_case_manager"] = mean_citizens / cm_fte if cm_fte else np.nan
+        costs = self.scenario.costs
+        if costs is not None:
+            out["cost_beds"] = (get("bed_days") * costs.bed_day
+                                + get("coercive_bed_days") * costs.coercive_bed_day_extra)
+            out["cost_staff"] = (get("staff_hours_regional") * costs.staff_hour_regional
+                                 + get("staff_hours_municipal") * costs.staff_hour_municipal)
+            out["cost_total"] = out["cost_beds"] + out["cost_staff"]
+            out["cost_per_citizen_year"] = out["cost_total"] / citizen_years if citizen_years else np.nan
         seen = self.rec.teams_seen
         out["teams_per_citizen"] = float(np.mean([len(s) for s in seen.values()])) if seen else 0.0
         daily = [row for row in self._daily if self.warmup <= row[0] < self.end]

@@ -71,7 +71,13 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                      title=f"{scenario.population.name}: mean per replication with 95 % interval "
                            f"({scenario.replications} replications, {scenario.results_years:g} years)")
     plots.occupancy(study.timeseries, labels, plot_dir / "occupancy.png")
-    files += ["plots/comparison.png", "plots/occupancy.png"]
+    plots.outcomes(summary, labels, plot_dir / "outcomes.png",
+                   title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
+                   currency=scenario.costs.currency if scenario.costs else None)
+    files += ["plots/comparison.png", "plots/occupancy.png", "plots/outcomes.png"]
+    if study.events is not None and len(study.events):
+        plots.pathways(study.events, labels, plot_dir / "pathways.png")
+        files.append("plots/pathways.png")
     manifest = {
         "tool": "factsim", "version": _version("factsim"),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),

@@ -33,6 +33,16 @@ class Municipality:
 
 
 @dataclass(frozen=True)
+class Costs:
+    """Unit costs, so outcomes can be read as money (optional: ``+costs=...``)."""
+    currency: str
+    bed_day: float = nonneg()
+    coercive_bed_day_extra: float = nonneg()   # on top of a bed day
+    staff_hour_regional: float = nonneg()
+    staff_hour_municipal: float = nonneg()
+
+
+@dataclass(frozen=True)
 class Population:
     """The catchment: who the citizens are and which beds they share."""
     name: str
@@ -234,6 +244,7 @@ class Scenario:
     clinical: Clinical = None
     organisation: Organisation = None
     baseline: Optional[Organisation] = None
+    costs: Optional[Costs] = None
 
     def validate(self, path):
         if self.n_jobs == 0 or self.n_jobs < -1:

@@ -210,3 +210,78 @@ def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+ALL_OUTCOMES = [
+    ("bed_days_per_citizen_year", "Bed days", "days per citizen-year"),
+    ("admissions_per_citizen_year", "Admissions", "per citizen-year"),
+    ("coercive_admissions_per_citizen_year", "Coercive admissions", "per citizen-year"),
+    ("coercive_bed_days_per_citizen_year", "Coercive bed days", "days per citizen-year"),
+    ("bed_blocking_days_per_citizen_year", "Bed-blocking days", "days per citizen-year"),
+    ("days_disengaged_per_citizen_year", "Days out of contact", "days per citizen-year"),
+    ("handovers", "Hand-overs", "count over results period"),
+    ("staff_hours_regional", "Staff hours, regional", "hours over results period"),
+    ("staff_hours_municipal", "Staff hours, municipal", "hours over results period"),
+    ("scaleups_refused", "Scale-ups refused", "count over results period"),
+    ("contacts_lost", "Routine contacts lost", "count over results period"),
+    ("cost_per_citizen_year", "Cost", "per citizen-year"),
+]
+
+
+def outcomes(summary: pd.DataFrame, labels: dict[str, str], path: Path, title: str,
+             currency: str | None = None) -> Path:
+    """Every outcome leaders asked for, organisations side by side with 95 % intervals."""
+    panels = [(m, n, f"{currency} {u}" if m.startswith("cost") and currency else u)
+              for m, n, u in ALL_OUTCOMES if m in set(summary["metric"])]
+    return comparison(summary, labels, path, panels=panels, title=title)
+
+
+STATE_COLOURS = {"stable": "#E8E8E8", "deteriorating": "#F0E442", "crisis": "#D55E00",
+                 "waiting_for_bed": "#CC79A7", "admitted": "#0072B2",
+                 "discharge_ready": "#56B4E9", "post_discharge": "#009E73", "disengaged": "#000000"}
+STATE_NAMES = {"stable": "stable", "deteriorating": "deteriorating", "crisis": "crisis",
+               "waiting_for_bed": "waiting for a bed", "admitted": "admitted",
+               "discharge_ready": "ready, waiting for municipal offer",
+               "post_discharge": "after discharge", "disengaged": "out of contact"}
+
+
+def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens: int = 15,
+             replication: int = 0, start_day: float = 0.0, end_day: float | None = None) -> Path:
+    """The same citizens' states over time under each organisation (one strip per citizen).
+
+    Under common random numbers the citizens are the same in every panel, so a leader
+    can follow one person through two organisations of care.
+    """
+    ev = events[events.replication == replication]
+    orgs = list(dict.fromkeys(ev.organisation))
+    end_day = end_day if end_day is not None else float(ev.time.max())
+    # the citizens present from the start with the most events under the first organisation
+    first = ev[ev.organisation == orgs[0]]
+    busy = first[first.citizen.isin(first[first.event == "enter"].query("time <= @start_day").citizen)]
+    chosen = busy.groupby("citizen").size().sort_values(ascending=False).index[:citizens]
+    chosen = sorted(chosen)
+    fig, axes = plt.subplots(1, len(orgs), figsize=(9 * len(orgs), 0.45 * len(chosen) + 2.5),
+                             sharey=True, squeeze=False)
+    for ax, org in zip(axes.flat, orgs):
+        sub = ev[(ev.organisation == org) & ev.citizen.isin(chosen)].sort_values(["citizen", "time"])
+        for row, cid in enumerate(chosen):
+            c = sub[sub.citizen == cid]
+            times = list(c.time) + [end_day]
+            for (t0, state), t1 in zip(zip(c.time, c.state), times[1:]):
+                t0, t1 = max(t0, start_day), min(t1, end_day)
+                if t1 > t0 and state in STATE_COLOURS:
+                    ax.barh(row, (t1 - t0) / 365.0, left=t0 / 365.0, height=0.8,
+                            color=STATE_COLOURS[state], edgecolor="none")
+        ax.set_title(labels.get(org, org))
+        ax.set_xlabel("years")
+        ax.set_yticks(range(len(chosen)), [f"citizen {c}" for c in chosen])
+        ax.invert_yaxis()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="grey") for c in STATE_COLOURS.values()]
+    fig.legend(handles, list(STATE_NAMES.values()), loc="lower center", ncol=4, frameon=False,
+               fontsize=13)
+    fig.suptitle(f"The same {len(chosen)} citizens under each organisation (replication {replication})",
+                 fontsize=18)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path

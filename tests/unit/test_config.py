@@ -119,3 +119,31 @@ def test_wrong_types_are_refused(value):
     data = dict(CLINICAL, contact_minutes=value)
     with pytest.raises(ConfigError, match="clinical.contact_minutes"):
         build(Clinical, data, "clinical")
+
+
+@settings(max_examples=40, deadline=None)
+@given(caseload=st.floats(5, 60), share=st.floats(0, 1))
+def test_caseload_and_municipal_share_resize_the_case_managers(caseload, share):
+    sc, _ = load(compose_cfg(f"organisation.teams.fact.caseload={caseload}",
+                             f"organisation.teams.fact.municipal_share={share}"))
+    staffing = sc.organisation.teams["fact"].staffing
+    managers = [m for m in staffing.values() if m.case_manager]
+    total = sum(m.fte_per_100 for m in managers)
+    municipal = sum(m.fte_per_100 for m in managers if m.sector == "municipal")
+    assert total == pytest.approx(100.0 / caseload)
+    assert municipal == pytest.approx(share * total, abs=1e-9)
+    others = {k: m for k, m in staffing.items() if not m.case_manager}
+    assert others == {k: m for k, m in sc.organisation.teams["fact"].staff.items() if not m.case_manager}
+
+
+def test_a_municipal_share_needs_a_municipal_case_manager():
+    with pytest.raises(ConfigError, match="municipal_share"):
+        load(compose_cfg("organisation=fact_regional", "organisation.teams.fact.municipal_share=0.5"))
+
+
+def test_costs_are_optional_and_validated():
+    assert load(compose_cfg())[0].costs is None
+    sc, prov = load(compose_cfg("+costs=dkk_assumed"))
+    assert sc.costs.currency == "DKK" and any(r["parameter"] == "costs.bed_day" for r in prov)
+    with pytest.raises(ConfigError, match="costs.bed_day"):
+        load(compose_cfg("+costs=dkk_assumed", "costs.bed_day=-1"))

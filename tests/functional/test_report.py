@@ -1,0 +1,103 @@
+"""The leaders' workshop report: self-contained HTML, figures that match the tables,
+checked in a real browser (headless Chromium)."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim import browser
+
+from .test_cli import SMALL, factsim
+
+NEED_BROWSER = os.environ.get("FACTSIM_REQUIRE_BROWSER") == "1"
+
+
+def report(*args):
+    return subprocess.run([sys.executable, "-m", "sim.report", *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def run_with_reports(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report") / "run"
+    proc = factsim(*SMALL, "replications=3", "+costs=dkk_assumed", f"hydra.run.dir={folder}")
+    assert proc.returncode == 0, proc.stderr
+    for lang in ("da", "en"):
+        made = report(folder, "--lang", lang)
+        assert made.returncode == 0, made.stderr
+    return folder
+
+
+def _key_figures(page: str) -> list[dict]:
+    pattern = (r"<p class='key-figure' data-metric='([^']+)' data-organisation='([^']+)' "
+               r"data-pct='(-?\d+)' data-lo='(-?\d+)' data-hi='(-?\d+)'>([^<]*)</p>")
+    return [dict(zip(("metric", "organisation", "pct", "lo", "hi", "text"), m))
+            for m in re.findall(pattern, page)]
+
+
+@pytest.mark.parametrize("lang, word", [("da", "sengedage"), ("en", "bed days")])
+def test_the_figures_in_the_text_match_the_table(run_with_reports, lang, word):
+    page = (run_with_reports / f"report_{lang}.html").read_text(encoding="utf-8")
+    comparison = pd.read_csv(run_with_reports / "comparison.csv").set_index("metric")
+    figures = _key_figures(page)
+    assert len(figures) >= 9
+    assert any(word in f["text"] for f in figures)
+    for f in figures:
+        row = comparison.loc[f["metric"]]
+        pct, lo, hi = (round(row[c]) for c in ("change_pct", "change_pct_ci_lower",
+                                                 "change_pct_ci_upper"))
+        assert (int(f["pct"]), int(f["lo"]), int(f["hi"])) == (pct, lo, hi)
+        numbers = [int(n) for n in re.findall(r"\d+", re.sub(r"95 %[- ]interval", "", f["text"]))]
+        assert abs(pct) in numbers and abs(lo) in numbers and abs(hi) in numbers, f["text"]
+
+
+def test_the_report_is_self_contained(run_with_reports):
+    page = (run_with_reports / "report_da.html").read_text(encoding="utf-8")
+    assert "<html lang='da'>" in page
+    assert not re.search(r"(src|href)=['\"](?!data:)", page), "an external resource"
+    assert page.count("data:image/png;base64,") == 4
+    assert "Antagelser og kilder" in page and "TARGETS.md" in page
+
+
+def test_a_folder_without_results_is_one_line(tmp_path):
+    proc = report(tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "no finished run" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_unknown_language_is_one_line(run_with_reports):
+    proc = report(run_with_reports, "--lang", "fr")
+    assert proc.returncode == 2 and "allowed: da, en" in proc.stderr
+
+
+@pytest.mark.skipif(not browser.available() and not NEED_BROWSER,
+                    reason="Debian chromium and chromium-driver not installed (.ci/run installs them)")
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_report_renders_in_chromium_without_errors(run_with_reports, lang, tmp_path):
+    page = run_with_reports / f"report_{lang}.html"
+    comparison = pd.read_csv(run_with_reports / "comparison.csv").set_index("metric")
+    with browser.chromium() as driver:
+        driver.get(page.resolve().as_uri())
+        assert driver.execute_script("return document.readyState") == "complete"
+        severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
+        images = driver.execute_script(
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        assert len(images) == 4 and all(ok and width > 500 for ok, width in images)
+        shown = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.key-figure')).map("
+            "p => [p.dataset.metric, p.innerText])")
+        assert len(shown) >= 9
+        for metric, text in shown:
+            pct = round(comparison.loc[metric, "change_pct"])
+            assert f"{abs(pct)} %" in text or f"{pct:+} %" in text, text
+        shot = tmp_path / "report.png"
+        driver.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
