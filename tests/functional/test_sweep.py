@@ -87,3 +87,16 @@ def test_the_same_sweep_on_ray_gives_the_same_tables(joblib_sweep, tmp_path):
     assert "Ray Launcher is launching 2 jobs" in proc.stdout + proc.stderr
     assert_frame_equal(pd.read_parquet(done / "sweep_results.parquet"),
                        pd.read_parquet(folder / "sweep_results.parquet"))
+
+
+def test_one_team_per_municipality_drives_less_than_one_team_for_the_cluster(tmp_path):
+    """The Horsens experiment: four local teams have shorter drives than one shared team."""
+    folder = tmp_path / "h"
+    proc = factsim("-m", "+experiment=horsens_team_base", *SMALL, f"hydra.sweep.dir={folder}")
+    assert proc.returncode == 0, proc.stderr
+    s = pd.read_parquet(folder / "sweep_summary.parquet")
+    drive = s[(s.metric == "driving_hours") & (s.organisation == "fact_crosssector")].set_index(
+        "organisation.team_base")["mean"]
+    assert drive["municipality"] < drive["catchment"]
+    teams = pd.read_parquet(folder / "sweep_results.parquet")
+    assert set(teams["organisation.team_base"]) == {"catchment", "municipality"}
