@@ -37,19 +37,17 @@ def task(cfg: DictConfig) -> None:
         discard_incomplete(folder)
         sys.exit(2)
     config = to_container(cfg)
+    if sweeping and already_finished(folder, config):
+        print(f"[job {hc.job.num}] already finished in {folder}: kept")
+        return
+    # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
+    study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
+    tables = write_run(folder, scenario, config, provenance, study, started)
     if sweeping:
-        # the launcher runs jobs in parallel: replications run in series inside a job
-        if already_finished(folder, config):
-            print(f"[job {hc.job.num}] already finished in {folder}: kept")
-            return
-        study = run_study(scenario, progress=False, n_jobs=1)
-        write_run(folder, scenario, config, provenance, study, started)
         print(f"[job {hc.job.num}] {' '.join(hc.overrides.task)}: {scenario.replications} "
               f"replications in {time.time() - started:.1f} s -> {folder}", flush=True)
         return
-    study = run_study(scenario)
-    tables = write_run(folder, scenario, config, provenance, study, started)
-    labels = {o.name: o.label for o in scenario.organisations}
+    labels = scenario.labels()
     print(f"\n{scenario.population.name}: {scenario.replications} replications x "
           f"{scenario.results_years:g} years (after {scenario.warmup_years:g} warm-up), "
           f"mean (95 % interval)")

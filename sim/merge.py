@@ -24,10 +24,11 @@ import yaml
 from hydra.experimental.callback import Callback
 
 from .errors import ConfigError
-from .output import MANIFEST, write_table
+from .output import MANIFEST, saved_scenario, write_table
 from .results import compare, summarise
 
 SWEEP_MANIFEST = "sweep.json"
+RESULT_COLUMNS = ("organisation", "replication", "metric", "value")
 
 
 def job_folders(sweep: Path) -> list[Path]:
@@ -69,16 +70,14 @@ def merge(sweep: Path) -> dict:
     missing = [j.name for j in jobs if j not in finished]
     if not finished:
         raise ConfigError(f"{sweep}: no finished jobs yet ({len(missing)} unfinished)")
+    # a swept organisation is already the results' organisation column
+    cols = [k for k in swept if k not in RESULT_COLUMNS]
     frames = []
     for job in finished:
         res = pd.read_parquet(job / "results.parquet")
-        # a swept organisation is already the table's organisation column
-        cols = [k for k in swept if k not in res.columns]
         params = {k: _typed(overrides[job.name].get(k, "")) for k in cols}
         frames.append(res.assign(job=job.name, **params)[["job", *cols, *res.columns]])
     results = pd.concat(frames, ignore_index=True)
-    cols = [k for k in swept if k in results.columns and k not in ("organisation", "replication",
-                                                                     "metric", "value")]
     by = ["job", *cols]
     summary = summarise(results, by=by)
     manifests = [json.loads((j / MANIFEST).read_text()) for j in finished]
@@ -106,12 +105,9 @@ def merge(sweep: Path) -> dict:
 def _labels(finished: list[Path]) -> dict[str, str]:
     labels = {}
     for job in finished:
-        cfg = yaml.safe_load((job / "config.yaml").read_text())
-        for key in ("baseline", "organisation"):
-            org = cfg.get(key)
-            if isinstance(org, dict):
-                labels[org["name"]] = org.get("label", org["name"])
+        labels.update(saved_scenario(job).labels())
     return labels
+
 
 
 def describe(info: dict, sweep: Path) -> str:

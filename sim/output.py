@@ -17,7 +17,7 @@ import yaml
 
 from . import plots
 from .params import Scenario
-from .results import compare, summarise
+from .results import compare, interval_text, summarise
 from .runner import StudyResult
 
 MANIFEST = "manifest.json"
@@ -65,7 +65,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
         files += write_table(study.events, folder, "events", csv=False)
     files += write_table(study.timeseries, folder, "timeseries")
     files += write_table(study.citizens, folder, "citizens")
-    labels = {o.name: o.label for o in scenario.organisations}
+    labels = scenario.labels()
     plot_dir = folder / "plots"
     plots.comparison(summary, labels, plot_dir / "comparison.png",
                      title=f"{scenario.population.name}: mean per replication with 95 % interval "
@@ -96,6 +96,12 @@ def is_complete(folder: Path) -> bool:
     return (folder / MANIFEST).is_file()
 
 
+def saved_scenario(folder: Path) -> Scenario:
+    """The validated Scenario of a finished run, from the config.yaml it saved."""
+    from .config import load
+    return load(yaml.safe_load((folder / "config.yaml").read_text()))[0]
+
+
 def already_finished(folder: Path, config: dict) -> bool:
     """A finished run of exactly this configuration is in ``folder`` (resuming a sweep)."""
     if not is_complete(folder) or not (folder / "config.yaml").is_file():
@@ -120,7 +126,7 @@ def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
             s = summary[(summary.organisation == org) & (summary.metric == metric)]
             if len(s):
                 r = s.iloc[0]
-                row[labels.get(org, org)] = f"{r['mean']:.2f} ({r['ci_lower']:.2f}-{r['ci_upper']:.2f})"
+                row[labels.get(org, org)] = interval_text(r["mean"], r["ci_lower"], r["ci_upper"])
         if comparison is not None:
             for _, c in comparison[comparison.metric == metric].iterrows():
                 row[f"change vs {labels.get(c['baseline'], c['baseline'])}"] = (

@@ -265,6 +265,10 @@ class Scenario:
         """Baseline first (the comparator), then the organisation under study."""
         return tuple(o for o in (self.baseline, self.organisation) if o is not None)
 
+    def labels(self, lang: str = "en") -> dict[str, str]:
+        """Organisation name -> its label, in Danish (``da``) or English."""
+        return {o.name: (o.label_da if lang == "da" else o.label) for o in self.organisations}
+
 
 def build_scenario(data) -> Scenario:
     """Validate a plain mapping (sources already split off) into a :class:`Scenario`."""

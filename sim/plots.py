@@ -16,14 +16,35 @@ import pandas as pd  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-PANELS = [
-    ("bed_days_per_citizen_year", "Bed days", "days per citizen-year"),
-    ("admissions_per_citizen_year", "Admissions", "per citizen-year"),
-    ("coercive_admissions_per_citizen_year", "Coercive admissions", "per citizen-year"),
-    ("coercive_bed_days_per_citizen_year", "Coercive bed days", "days per citizen-year"),
-    ("staff_hours_per_citizen_year", "Staff hours used", "hours per citizen-year"),
-    ("scaleups_refused", "Scale-ups refused", "count over results period"),
-]
+# metric -> (panel title, unit): every outcome a plot may show
+OUTCOMES = {
+    "bed_days_per_citizen_year": ("Bed days", "days per citizen-year"),
+    "admissions_per_citizen_year": ("Admissions", "per citizen-year"),
+    "coercive_admissions_per_citizen_year": ("Coercive admissions", "per citizen-year"),
+    "coercive_bed_days_per_citizen_year": ("Coercive bed days", "days per citizen-year"),
+    "bed_blocking_days_per_citizen_year": ("Bed-blocking days", "days per citizen-year"),
+    "days_disengaged_per_citizen_year": ("Days out of contact", "days per citizen-year"),
+    "handovers": ("Hand-overs", "count over results period"),
+    "staff_hours_per_citizen_year": ("Staff hours used", "hours per citizen-year"),
+    "staff_hours_regional": ("Staff hours, regional", "hours over results period"),
+    "staff_hours_municipal": ("Staff hours, municipal", "hours over results period"),
+    "scaleups_refused": ("Scale-ups refused", "count over results period"),
+    "contacts_lost": ("Routine contacts lost", "count over results period"),
+    "cost_per_citizen_year": ("Cost", "per citizen-year"),
+}
+
+
+def outcome_panels(*metrics: str) -> list[tuple[str, str, str]]:
+    """(metric, title, unit) for each metric, in the order given."""
+    return [(m, *OUTCOMES[m]) for m in metrics]
+
+
+PANELS = outcome_panels("bed_days_per_citizen_year", "admissions_per_citizen_year",
+                        "coercive_admissions_per_citizen_year", "coercive_bed_days_per_citizen_year",
+                        "staff_hours_per_citizen_year", "scaleups_refused")
+SWEEP_OUTCOMES = outcome_panels("bed_days_per_citizen_year", "coercive_admissions_per_citizen_year",
+                                "scaleups_refused", "staff_hours_per_citizen_year")
+ALL_OUTCOMES = outcome_panels(*(m for m in OUTCOMES if m != "staff_hours_per_citizen_year"))
 
 plt.rcParams.update({"font.size": 15, "axes.titlesize": 17, "axes.labelsize": 14,
                      "xtick.labelsize": 13, "ytick.labelsize": 13, "figure.dpi": 100})
@@ -93,14 +114,6 @@ def _wrap(text: str, width: int = 14) -> str:
     return "\n".join(lines)
 
 
-SWEEP_OUTCOMES = [
-    ("bed_days_per_citizen_year", "Bed days", "days per citizen-year"),
-    ("coercive_admissions_per_citizen_year", "Coercive admissions", "per citizen-year"),
-    ("scaleups_refused", "Scale-ups refused", "count over results period"),
-    ("staff_hours_per_citizen_year", "Staff hours used", "hours per citizen-year"),
-]
-
-
 def _numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
@@ -119,7 +132,7 @@ def sweep(summary: pd.DataFrame, swept: list[str], folder: Path,
         paths.append(_sweep_lines(summary, numeric[0], other, folder / "sweep_lines.png", labels, outcomes))
     elif len(numeric) == 2:
         for metric, name, unit in outcomes:
-            paths.append(_sweep_heatmap(summary, numeric[:2], other, metric, name, unit,
+            paths.append(_sweep_heatmap(summary, numeric, other, metric, name, unit,
                                         folder / f"sweep_heatmap_{metric}.png", labels))
     else:
         paths.append(_sweep_bars(summary, swept, folder / "sweep_points.png", labels, outcomes))
@@ -212,28 +225,13 @@ def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
     return path
 
 
-ALL_OUTCOMES = [
-    ("bed_days_per_citizen_year", "Bed days", "days per citizen-year"),
-    ("admissions_per_citizen_year", "Admissions", "per citizen-year"),
-    ("coercive_admissions_per_citizen_year", "Coercive admissions", "per citizen-year"),
-    ("coercive_bed_days_per_citizen_year", "Coercive bed days", "days per citizen-year"),
-    ("bed_blocking_days_per_citizen_year", "Bed-blocking days", "days per citizen-year"),
-    ("days_disengaged_per_citizen_year", "Days out of contact", "days per citizen-year"),
-    ("handovers", "Hand-overs", "count over results period"),
-    ("staff_hours_regional", "Staff hours, regional", "hours over results period"),
-    ("staff_hours_municipal", "Staff hours, municipal", "hours over results period"),
-    ("scaleups_refused", "Scale-ups refused", "count over results period"),
-    ("contacts_lost", "Routine contacts lost", "count over results period"),
-    ("cost_per_citizen_year", "Cost", "per citizen-year"),
-]
-
-
 def outcomes(summary: pd.DataFrame, labels: dict[str, str], path: Path, title: str,
              currency: str | None = None) -> Path:
     """Every outcome leaders asked for, organisations side by side with 95 % intervals."""
-    panels = [(m, n, f"{currency} {u}" if m.startswith("cost") and currency else u)
-              for m, n, u in ALL_OUTCOMES if m in set(summary["metric"])]
-    return comparison(summary, labels, path, panels=panels, title=title)
+    present = set(summary["metric"])
+    shown = [(m, n, f"{currency} {u}" if m.startswith("cost") and currency else u)
+             for m, n, u in ALL_OUTCOMES if m in present]
+    return comparison(summary, labels, path, panels=shown, title=title)
 
 
 STATE_COLOURS = {"stable": "#E8E8E8", "deteriorating": "#F0E442", "crisis": "#D55E00",
@@ -264,8 +262,9 @@ def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens:
                              sharey=True, squeeze=False)
     for ax, org in zip(axes.flat, orgs):
         sub = ev[(ev.organisation == org) & ev.citizen.isin(chosen)].sort_values(["citizen", "time"])
-        for row, cid in enumerate(chosen):
-            c = sub[sub.citizen == cid]
+        rows = {cid: row for row, cid in enumerate(chosen)}
+        for cid, c in sub.groupby("citizen"):
+            row = rows[cid]
             times = list(c.time) + [end_day]
             for (t0, state), t1 in zip(zip(c.time, c.state), times[1:]):
                 t0, t1 = max(t0, start_day), min(t1, end_day)

@@ -37,7 +37,7 @@ class Command:
     def __init__(self, argv: list[str], scenarios: Path):
         self.name, self.primary, self.extra = "config", Path(scenarios), []
         self.overrides: list[str] = []
-        self._multirun = any(a in ("-m", "--multirun") for a in argv)
+        self.multirun = any(a in ("-m", "--multirun") for a in argv)
         skip = False
         for i, arg in enumerate(argv):
             if skip:
@@ -61,10 +61,6 @@ class Command:
             if arg.lstrip("+~").startswith(("hydra.", "hydra/", "hydra=")):
                 continue
             self.overrides.append(arg)
-
-    @property
-    def multirun(self) -> bool:
-        return self._multirun
 
     @property
     def folders(self) -> list[Path]:

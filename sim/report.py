@@ -18,9 +18,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from .output import MANIFEST
+from .output import MANIFEST, saved_scenario
+from .params import Scenario
+from .results import interval_text
 
 TEXT = {
     "da": {
@@ -128,45 +129,32 @@ def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, 
     return text, {"pct": pct, "lo": lo, "hi": hi}
 
 
-def _labels(config: dict, lang: str) -> dict[str, str]:
-    labels = {}
-    for key in ("baseline", "organisation"):
-        org = config.get(key)
-        if isinstance(org, dict):
-            labels[org["name"]] = org.get("label_da" if lang == "da" else "label", org["name"])
-    return labels
-
-
-def _organisation_block(config: dict, lang: str) -> str:
+def _organisation_block(scenario: Scenario, lang: str) -> str:
     t = TEXT[lang]
+    labels = scenario.labels(lang)
     parts = []
-    for key in ("baseline", "organisation"):
-        org = config.get(key)
-        if not isinstance(org, dict):
-            continue
-        label = org.get("label_da" if lang == "da" else "label", org["name"])
-        teams = []
-        for team in org.get("teams", {}).values():
-            fte = sum(m.get("fte_per_100", 0) for m in team.get("staff", {}).values())
-            teams.append(f"{html.escape(team.get('label', ''))} ({fte:.1f} {t['staff']})")
-        parts.append(f"<li><b>{html.escape(label)}</b>: {t['teams']}: {'; '.join(teams)}</li>")
+    for org in scenario.organisations:
+        teams = [f"{html.escape(team.label)} "
+                 f"({sum(m.fte_per_100 for m in team.staffing.values()):.1f} {t['staff']})"
+                 for team in org.teams.values()]
+        parts.append(f"<li><b>{html.escape(labels[org.name])}</b>: {t['teams']}: {'; '.join(teams)}</li>")
     return "<ul>" + "".join(parts) + "</ul>"
 
 
 def run_report(folder: Path, lang: str) -> str:
     t = TEXT[lang]
     manifest = json.loads((folder / MANIFEST).read_text())
-    config = yaml.safe_load((folder / "config.yaml").read_text())
+    scenario = saved_scenario(folder)
     summary = pd.read_parquet(folder / "summary.parquet")
-    labels = _labels(config, lang)
+    labels = scenario.labels(lang)
     base = manifest.get("baseline")
     orgs = manifest["organisations"]
     body = [f"<h1>{t['title']}</h1>"]
     study = [o for o in orgs if o != base]
     if base and study:
         body.append(f"<p>{html.escape(t['question'].format(org=labels[study[0]], base=labels[base]))}</p>")
-    body.append(f"<h2>{t['compared']}</h2>{_organisation_block(config, lang)}")
-    body.append(f"<p class='small'>{html.escape(t['method'].format(pop=manifest['population'], reps=manifest['replications'], years=config['results_years'], warm=config['warmup_years'], seed=manifest['seed']))}</p>")
+    body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
+    body.append(f"<p class='small'>{html.escape(t['method'].format(pop=manifest['population'], reps=manifest['replications'], years=scenario.results_years, warm=scenario.warmup_years, seed=manifest['seed']))}</p>")
     comparison_file = folder / "comparison.parquet"
     if base and comparison_file.is_file():
         comparison = pd.read_parquet(comparison_file)
@@ -185,7 +173,7 @@ def run_report(folder: Path, lang: str) -> str:
             s = summary[(summary.organisation == org) & (summary.metric == metric)]
             if len(s):
                 r = s.iloc[0]
-                row[labels.get(org, org)] = f"{r['mean']:.2f} ({r['ci_lower']:.2f}-{r['ci_upper']:.2f})"
+                row[labels.get(org, org)] = interval_text(r["mean"], r["ci_lower"], r["ci_upper"])
         rows.append(row)
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
     body.append(f"<h2>{t['plots']}</h2>")
@@ -201,7 +189,7 @@ def sweep_report(folder: Path, lang: str) -> str:
     body = [f"<h1>{t['title']}</h1>", f"<h2>{t['sweep']}</h2>",
             f"<p>{html.escape(t['sweep_intro'].format(swept=', '.join(info['swept']) or '-', n=len(info['finished'])))}</p>"]
     keep = summary[summary.metric.isin(list(METRICS))].copy()
-    keep["mean (95 %)"] = [f"{m:.2f} ({lo:.2f}-{hi:.2f})" for m, lo, hi in
+    keep["mean (95 %)"] = [interval_text(m, lo, hi) for m, lo, hi in
                            zip(keep["mean"], keep["ci_lower"], keep["ci_upper"])]
     cols = [c for c in keep.columns if c not in ("n", "mean", "ci_lower", "ci_upper")]
     body.append(_table(keep[cols]))

@@ -24,6 +24,11 @@ def _interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, fl
     return mean, mean - half, mean + half, n
 
 
+def interval_text(mean: float, lower: float, upper: float) -> str:
+    """``mean (lower-upper)`` with two decimals, as tables show an estimate."""
+    return f"{mean:.2f} ({lower:.2f}-{upper:.2f})"
+
+
 def summarise(results: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
     """One row per organisation (and ``by``) and metric: n, mean, ci_lower, ci_upper."""
     keys = (by or []) + ["organisation", "metric"]

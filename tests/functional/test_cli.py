@@ -18,12 +18,17 @@ def factsim(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
+def factsim_ok(*args: str) -> subprocess.CompletedProcess:
+    """Run the command line and require it to succeed, showing its errors if not."""
+    proc = factsim(*args)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("run") / "out"
-    proc = factsim(*SMALL, f"hydra.run.dir={folder}")
-    assert proc.returncode == 0, proc.stderr
-    return folder, proc
+    return folder, factsim_ok(*SMALL, f"hydra.run.dir={folder}")
 
 
 def test_a_small_run_writes_every_table_plot_and_the_manifest_last(small_run):

@@ -12,7 +12,7 @@ import pytest
 
 from sim import browser
 
-from .test_cli import SMALL, factsim
+from .test_cli import SMALL, factsim_ok
 
 NEED_BROWSER = os.environ.get("FACTSIM_REQUIRE_BROWSER") == "1"
 
@@ -25,8 +25,7 @@ def report(*args):
 @pytest.fixture(scope="module")
 def run_with_reports(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report") / "run"
-    proc = factsim(*SMALL, "replications=3", "+costs=dkk_assumed", f"hydra.run.dir={folder}")
-    assert proc.returncode == 0, proc.stderr
+    factsim_ok(*SMALL, "replications=3", "+costs=dkk_assumed", f"hydra.run.dir={folder}")
     for lang in ("da", "en"):
         made = report(folder, "--lang", lang)
         assert made.returncode == 0, made.stderr

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from .test_cli import SMALL, factsim
+from .test_cli import SMALL, factsim, factsim_ok
 
 SWEEP = ["-m", "organisation.teams.fact.caseload=15,35", *SMALL]
 
@@ -16,9 +16,7 @@ SWEEP = ["-m", "organisation.teams.fact.caseload=15,35", *SMALL]
 @pytest.fixture(scope="module")
 def joblib_sweep(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sweep") / "s"
-    proc = factsim(*SWEEP, f"hydra.sweep.dir={folder}")
-    assert proc.returncode == 0, proc.stderr
-    return folder, proc
+    return folder, factsim_ok(*SWEEP, f"hydra.sweep.dir={folder}")
 
 
 def test_a_sweep_is_merged_into_one_tidy_table(joblib_sweep):
@@ -47,8 +45,7 @@ def test_an_interrupted_sweep_keeps_its_jobs_and_fills_only_the_gaps(joblib_swee
     (folder / "1" / "manifest.json").unlink()          # job 1 never finished
     merged = factsim_merge(folder)
     assert merged.returncode == 0 and "1 unfinished: 1" in merged.stdout
-    proc = factsim(*SWEEP, f"hydra.sweep.dir={folder}")
-    assert proc.returncode == 0, proc.stderr
+    proc = factsim_ok(*SWEEP, f"hydra.sweep.dir={folder}")
     assert "[job 0] already finished" in proc.stdout
     assert "[job 1] organisation.teams.fact.caseload=35" in proc.stdout
     after = pd.read_parquet(folder / "sweep_results.parquet")
@@ -92,8 +89,7 @@ def test_the_same_sweep_on_ray_gives_the_same_tables(joblib_sweep, tmp_path):
 def test_one_team_per_municipality_drives_less_than_one_team_for_the_cluster(tmp_path):
     """The Horsens experiment: four local teams have shorter drives than one shared team."""
     folder = tmp_path / "h"
-    proc = factsim("-m", "+experiment=horsens_team_base", *SMALL, f"hydra.sweep.dir={folder}")
-    assert proc.returncode == 0, proc.stderr
+    factsim_ok("-m", "+experiment=horsens_team_base", *SMALL, f"hydra.sweep.dir={folder}")
     s = pd.read_parquet(folder / "sweep_summary.parquet")
     drive = s[(s.metric == "driving_hours") & (s.organisation == "fact_crosssector")].set_index(
         "organisation.team_base")["mean"]
