@@ -21,6 +21,7 @@ from .errors import ConfigError
 from . import preflight
 from .output import already_finished, discard_incomplete, terminal_table, write_run
 from .runner import run_study
+from .study import text_table as study_table
 
 SCENARIOS = str(Path(__file__).resolve().parent.parent / "scenarios")
 
@@ -48,10 +49,20 @@ def task(cfg: DictConfig) -> None:
               f"replications in {time.time() - started:.1f} s -> {folder}", flush=True)
         return
     labels = scenario.labels()
-    print(f"\n{scenario.population.name}: {scenario.replications} replications x "
-          f"{scenario.results_years:g} years (after {scenario.warmup_years:g} warm-up), "
-          f"mean (95 % interval)")
+    if scenario.study is None:
+        print(f"\n{scenario.population.name}: {scenario.replications} replications x "
+              f"{scenario.results_years:g} years (after {scenario.warmup_years:g} warm-up), "
+              f"mean (95 % interval)")
+    else:
+        print(f"\n{scenario.population.name}, whole catchment in the {scenario.study.post_months:g} "
+              f"months after inclusion (enrolled citizens moved in the "
+              f"{labels[scenario.organisation.name]} arm), mean (95 % interval)")
     print(terminal_table(tables["summary"], tables["comparison"], labels))
+    if tables["prepost"] is not None:
+        print(f"\n{scenario.study.label}: the enrolled cohort, after/before ratios "
+              f"({labels[scenario.organisation.name]} vs staying in "
+              f"{labels[scenario.baseline.name]}), mean (95 % interval)")
+        print(study_table(tables["prepost"]))
     print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
     _link_latest(folder)
 

@@ -68,16 +68,14 @@ class Citizen:
         pop = model.population
         self.rng = CitizenStreams(model.seed, model.replication, cid)
         self.exit_time = self.entered + self.rng.exponential("exit", pop.exit_rate_per_year / 365.0)
-        self.care = model.network.for_municipality(attrs.municipality)
+        self.net = model.network
+        self.care = self.net.for_municipality(attrs.municipality)
         self.org = model.organisation
         self.hazard = (c.deterioration_rate_per_year / 365.0 * attrs.severity
                        * (c.dual_diagnosis_hazard_ratio if attrs.dual_diagnosis else 1.0)
                        * c.diagnosis_hazard_ratio[attrs.diagnosis])
         self.loss_multiplier = (1.0 - attrs.engagement) / (1.0 - pop.engagement_mean)
-        plans = model.network.plans(self.care)
-        outreach = c.outreach_dropout_ratio if self.care.outreach is not None else 1.0
-        self.dropout_rate = (c.dropout_rate_per_year / 365.0 * self.loss_multiplier * outreach
-                             * (1.0 + c.dropout_ratio_per_extra_plan * (plans - 1)))
+        self.dropout_rate = self._dropout_rate()
         self.state = None
         self.since = self.entered
         self.level = NO_CARE
@@ -85,7 +83,28 @@ class Citizen:
         self.coercive = False
         self.intensive_until = -INF
         self.admissions: list[float] = []   # admission times, for enrolment rules
+        self.crises: list[float] = []       # crisis times, for enrolment rules
         self._loads: list[tuple] = []
+
+    def _dropout_rate(self) -> float:
+        c = self.c
+        plans = self.net.plans(self.care)
+        outreach = c.outreach_dropout_ratio if self.care.outreach is not None else 1.0
+        return (c.dropout_rate_per_year / 365.0 * self.loss_multiplier * outreach
+                * (1.0 + c.dropout_ratio_per_extra_plan * (plans - 1)))
+
+    def transfer(self, network) -> None:
+        """Enrolment in a study: from now on ``network``'s organisation serves this citizen.
+
+        A planned transfer (assumption): no gap and nobody lost on the way. Waiting times
+        already drawn in the current state run out as drawn; the new organisation's
+        mechanisms apply from the next decision on.
+        """
+        self.net = network
+        self.org = network.org
+        self.care = network.for_municipality(self.attrs.municipality)
+        self.dropout_rate = self._dropout_rate()
+        self._set_care(self.level)
 
     # -- bookkeeping ----------------------------------------------------------------
     def _log(self, event: str) -> None:
@@ -254,7 +273,7 @@ class Citizen:
 
     def _escalation_time(self) -> float:
         """Days from the first warning sign to a scale-up decision (inf if none)."""
-        c, care, net = self.c, self.care, self.m.network
+        c, care, net = self.c, self.care, self.net
         seen = self.rng["detection"].standard_exponential(4)
         wait = self.rng["decision"].standard_exponential(4)
         acting = care.intensive
@@ -308,6 +327,7 @@ class Citizen:
     def _crisis(self):
         self._enter(CRISIS, "crisis")
         now = self.env.now
+        self.crises.append(now)
         self.m.rec.count("crises", now)
         u_admit, u_coerce = self.rng["crisis"].random(2)
         home_days = self.rng["crisis"].standard_exponential() * self.c.crisis_home_mean_days
@@ -339,7 +359,7 @@ class Citizen:
         if request is not None:
             yield request
         admitted_at = self.env.now
-        self._enter(ADMITTED, "admission")
+        self._enter(ADMITTED, "coercive_admission" if self.coercive else "admission")
         self.admissions.append(admitted_at)
         rec.count("admissions", admitted_at)
         if self.coercive:

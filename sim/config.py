@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 from .errors import ConfigError
 from .params import Scenario, build_scenario
 
-GROUPS = ("population", "clinical", "organisation", "baseline", "costs")
+GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "study")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
             "progress")
 

@@ -19,6 +19,7 @@ from .network import CareNetwork
 from .params import Organisation, Scenario
 from .recorder import Recorder
 from .streams import population_stream
+from .study import MONTH, count_periods
 from .ward import Ward
 
 YEAR = 365.0
@@ -32,10 +33,15 @@ class ReplicationResult:
     events: pd.DataFrame | None
     timeseries: pd.DataFrame
     citizens: pd.DataFrame
+    prepost: pd.DataFrame | None = None   # a study's before/after counts for its cohort
 
 
 class Model:
-    def __init__(self, scenario: Scenario, organisation: Organisation, replication: int):
+    """``enrol_into``: at a study's inclusion date, move the enrolled citizens to this
+    organisation (``organisation`` serves everyone before, and the others after)."""
+
+    def __init__(self, scenario: Scenario, organisation: Organisation, replication: int,
+                 enrol_into: Organisation | None = None):
         self.scenario = scenario
         self.population = scenario.population
         self.clinical = scenario.clinical
@@ -43,14 +49,17 @@ class Model:
         self.seed = scenario.seed
         self.replication = replication
         self.env = simpy.Environment()
-        self.warmup = scenario.warmup_years * YEAR
-        self.end = self.warmup + scenario.results_years * YEAR
+        self.warmup, self.end = scenario.window
         self.rec = Recorder(self.warmup, self.end)
         self.network = CareNetwork(organisation, self.population, self.clinical, self.rec)
+        self.networks = [self.network]
+        self.enrol_into = enrol_into
+        self.cohort: list[int] = []
         self.ward = Ward(self.env, self.population.beds)
         self.state_counts = dict.fromkeys(STATES, 0)
         self.alive: dict[int, Citizen] = {}  # insertion order: same sums in every run
-        self.events: list | None = [] if scenario.event_log else None
+        study = scenario.study is not None
+        self.events: list | None = [] if (scenario.event_log or study) else None
         self._daily: list[tuple] = []
         self._citizens: list[tuple] = []
         self._rng = population_stream(self.seed, replication)
@@ -59,6 +68,8 @@ class Model:
         self._muni_p = sizes / sizes.sum()
         self.env.process(self._arrivals())
         self.env.process(self._monitor())
+        if study:
+            self.env.process(self._inclusion())
 
     # -- population ------------------------------------------------------------------
     def _draw_attributes(self) -> Attributes:
@@ -111,19 +122,66 @@ class Model:
             day += 1
             yield self.env.timeout(1.0)
 
+    # -- a study's inclusion date ------------------------------------------------------
+    def _inclusion(self):
+        """Enrol the citizens who meet the criteria; move them if this arm changes organisation."""
+        yield self.env.timeout(self.scenario.inclusion_day)
+        rule = self.scenario.study.enrolment
+        now = self.env.now
+        since = now - rule.lookback_months * MONTH
+        for citizen in self.alive.values():
+            a = citizen.attrs
+            if rule.diagnoses and a.diagnosis not in rule.diagnoses:
+                continue
+            if rule.dual_diagnosis_only and not a.dual_diagnosis:
+                continue
+            if rule.recent_event != "none":
+                times = citizen.crises if rule.recent_event == "crisis" else citizen.admissions
+                if sum(1 for t in times if t >= since) < rule.min_events:
+                    continue
+            self.cohort.append(citizen.id)
+        if self.enrol_into is None:
+            return
+        if self.scenario.study.moves == "catchment":
+            # the organisation takes over the whole catchment, entrants included
+            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec)
+            self.network.close(now)
+            self.network, self.networks = network, [network]
+            movers = list(self.alive.values())
+        else:
+            # only the enrolled move, to teams sized for them; the rest stay where they were
+            movers = [self.alive[cid] for cid in self.cohort]
+            covered = dict.fromkeys(self.population.municipalities, 0.0)
+            for citizen in movers:
+                covered[citizen.attrs.municipality] += 1.0
+            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec, covered)
+            self.networks.append(network)
+        for citizen in movers:
+            citizen.transfer(network)
+
     # -- running ---------------------------------------------------------------------
     def run(self) -> ReplicationResult:
         self.env.run(until=self.end)
         for citizen in list(self.alive.values()):
             citizen.close(self.end)
-        self.network.close(self.end)
-        return ReplicationResult(self.metrics(), self._events_frame(), self._timeseries(),
-                                 self._citizen_frame())
+        for network in self.networks:
+            network.close(self.end)
+        events = self._events_frame()
+        prepost = None
+        if self.scenario.study is not None:
+            s = self.scenario.study
+            prepost = count_periods(events, self.cohort, self.scenario.inclusion_day,
+                                    s.pre_months * MONTH, s.post_months * MONTH)
+            prepost["cohort"] = len(self.cohort)
+            if not self.scenario.event_log:
+                events = None
+        return ReplicationResult(self.metrics(), events, self._timeseries(),
+                                 self._citizen_frame(), prepost)
 
     def metrics(self) -> dict[str, float]:
         t = dict(self.rec.totals)
         get = lambda k: float(t.get(k, 0.0))  # noqa: E731
-        years = self.scenario.results_years
+        years = (self.end - self.warmup) / YEAR
         citizen_years = get("citizen_days") / YEAR
         out = {"citizen_years": citizen_years}
         for key in ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
@@ -146,7 +204,7 @@ class Model:
         out["staff_hours_per_citizen_year"] = used / citizen_years if citizen_years else np.nan
         fte = {"regional": 0.0, "municipal": 0.0}
         cm_fte = 0.0
-        for team in self.network.teams:
+        for team in (t for network in self.networks for t in network.teams):
             for sector, value in team.fte_by_sector.items():
                 fte[sector] += value
             if team.spec.case_management:
@@ -200,5 +258,12 @@ def _pick(names, probs, u: float) -> str:
 
 
 def simulate(scenario: Scenario, organisation: Organisation, replication: int) -> ReplicationResult:
-    """Run one replication of one organisation."""
+    """Run one replication of one organisation.
+
+    In a study, the organisation under study is the arm that starts in the baseline
+    and moves the enrolled citizens at inclusion; the baseline is the counterfactual.
+    """
+    study = scenario.study
+    if study is not None and organisation is not scenario.baseline:
+        return Model(scenario, scenario.baseline, replication, enrol_into=organisation).run()
     return Model(scenario, organisation, replication).run()

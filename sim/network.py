@@ -33,14 +33,17 @@ class CareTeams:
 
 class CareNetwork:
     def __init__(self, org: Organisation, population: Population, clinical: Clinical,
-                 recorder: Recorder):
+                 recorder: Recorder, covered: dict[str, float] | None = None):
+        """``covered``: citizens served per municipality, when not the expected target
+        group (a study's enrolled cohort); staff are sized per 100 of them."""
         self.org = org
         self.teams: list[Team] = []
         self._by_municipality: dict[str, CareTeams] = {}
         munis = population.municipalities
+        size = covered or {m: spec.target_group for m, spec in munis.items()}
         if org.team_base == "catchment":
             travel = {m: spec.travel_minutes_cluster for m, spec in munis.items()}
-            built = {name: Team(name, spec, population.target_group, travel,
+            built = {name: Team(name, spec, sum(size.values()), travel,
                                 clinical.contact_minutes, recorder)
                      for name, spec in org.teams.items()}
             self.teams.extend(built.values())
@@ -49,7 +52,7 @@ class CareNetwork:
         else:
             for m, mspec in munis.items():
                 travel = {m: mspec.travel_minutes_local}
-                built = {name: Team(f"{name}:{m}", spec, mspec.target_group, travel,
+                built = {name: Team(f"{name}:{m}", spec, size[m], travel,
                                     clinical.contact_minutes, recorder)
                          for name, spec in org.teams.items()}
                 self.teams.extend(built.values())

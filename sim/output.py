@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import plots
+from . import plots, research_plots
 from .params import Scenario
 from .results import compare, interval_text, summarise
 from .runner import StudyResult
+from .study import decompose, summarise_decomposition
 
 MANIFEST = "manifest.json"
 
@@ -78,18 +79,34 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
     if study.events is not None and len(study.events):
         plots.pathways(study.events, labels, plot_dir / "pathways.png")
         files.append("plots/pathways.png")
+    prepost = None
+    if study.prepost is not None:
+        files += write_table(study.prepost, folder, "prepost_counts")
+        parts = decompose(study.prepost, scenario.baseline.name)
+        prepost = summarise_decomposition(parts)
+        files += write_table(parts, folder, "prepost_decomposition")
+        files += write_table(prepost, folder, "prepost_summary")
+        shown = prepost[prepost.quantity.isin(["observed_ratio", "counterfactual_ratio",
+                                               "organisation_effect_ratio"])]
+        research_plots.ratio_panels(
+            shown, plot_dir / "prepost.png",
+            title=f"{scenario.study.label}: {labels[scenario.organisation.name]} "
+                  f"({scenario.replications} replications, cohort "
+                  f"{study.prepost.cohort.mean():.0f} on average)")
+        files.append("plots/prepost.png")
     manifest = {
         "tool": "factsim", "version": _version("factsim"),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),
         "organisations": [o.name for o in scenario.organisations],
         "baseline": scenario.baseline.name if scenario.baseline else None,
         "population": scenario.population.name, "replications": scenario.replications,
-        "seed": scenario.seed, "files": files,
+        "seed": scenario.seed, "study": scenario.study.name if scenario.study else None,
+        "files": files,
         "python": platform.python_version(),
         "packages": {p: _version(p) for p in ("simpy", "numpy", "pandas", "hydra-core")},
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    return {"summary": summary, "comparison": comparison}
+    return {"summary": summary, "comparison": comparison, "prepost": prepost}
 
 
 def is_complete(folder: Path) -> bool:

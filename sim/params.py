@@ -231,6 +231,41 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class Enrolment:
+    """Who a pre/post study enrols at its inclusion date (study/*.yaml).
+
+    A citizen alive at the inclusion date is enrolled if they had at least
+    ``min_events`` of ``recent_event`` in the ``lookback_months`` before it (``none``:
+    everyone) and, if ``diagnoses`` is not empty, one of those diagnoses.
+    """
+    recent_event: Literal["none", "crisis", "admission"]
+    lookback_months: float = nonneg()
+    min_events: int = pos()
+    diagnoses: tuple[str, ...] = ()
+    dual_diagnosis_only: bool = False
+
+
+@dataclass(frozen=True)
+class Study:
+    """A pre/post evaluation of the organisation under study (TARGETS.md section 1).
+
+    The catchment is in the baseline organisation until the inclusion date, after
+    ``warmup_years`` + ``pre_months``; then the organisation under study takes over
+    (in the counterfactual nothing changes). ``moves: catchment``: it takes over the
+    whole catchment, staffed as its YAML says, and the enrolled are the citizens the
+    evaluation follows. ``moves: enrolled``: only the enrolled move, to teams sized
+    per 100 of them; the others stay in the baseline. The run ends ``post_months``
+    after inclusion; whole-catchment tables cover the after period.
+    """
+    name: str
+    label: str
+    moves: Literal["catchment", "enrolled"]
+    pre_months: float = pos()
+    post_months: float = pos()
+    enrolment: Enrolment = None
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything one run needs: run settings, catchment, clinical strengths, organisations."""
     seed: int = nonneg()
@@ -245,6 +280,7 @@ class Scenario:
     organisation: Organisation = None
     baseline: Optional[Organisation] = None
     costs: Optional[Costs] = None
+    study: Optional[Study] = None
 
     def validate(self, path):
         if self.n_jobs == 0 or self.n_jobs < -1:
@@ -259,6 +295,34 @@ class Scenario:
         if self.baseline is not None and self.baseline.name == self.organisation.name:
             raise ConfigError(f"baseline.name = {self.baseline.name!r}: the baseline must differ "
                               "from the organisation under study (set a different name)")
+        if self.study is not None:
+            if self.baseline is None:
+                raise ConfigError("study: a pre/post study needs a baseline organisation "
+                                  "(organisation@baseline=...) for the before period")
+            unknown = set(self.study.enrolment.diagnoses) - set(self.population.diagnoses)
+            if unknown:
+                raise ConfigError(f"study.enrolment.diagnoses: unknown diagnosis '{sorted(unknown)[0]}'; "
+                                  f"allowed: {', '.join(self.population.diagnoses)}")
+            history = self.warmup_years * 12 + self.study.pre_months
+            if self.study.enrolment.lookback_months > history:
+                raise ConfigError(f"study.enrolment.lookback_months = {self.study.enrolment.lookback_months:g}: "
+                                  f"must be at most warmup_years x 12 + study.pre_months = {history:g}")
+
+    @property
+    def inclusion_day(self) -> float | None:
+        """The study's inclusion date, in days from the start of the run."""
+        if self.study is None:
+            return None
+        return self.warmup_years * 365.0 + self.study.pre_months * 365.0 / 12.0
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """The results period in days: after warm-up, or a study's after period."""
+        if self.study is not None:
+            start = self.inclusion_day
+            return start, start + self.study.post_months * 365.0 / 12.0
+        start = self.warmup_years * 365.0
+        return start, start + self.results_years * 365.0
 
     @property
     def organisations(self) -> tuple[Organisation, ...]:

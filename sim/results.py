@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import stats
 
 
-def _interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
+def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
     values = values[~np.isnan(values)]
     n = len(values)
     if n == 0:
@@ -34,7 +34,7 @@ def summarise(results: pd.DataFrame, by: list[str] | None = None) -> pd.DataFram
     keys = (by or []) + ["organisation", "metric"]
     rows = []
     for key, group in results.groupby(keys, sort=False):
-        mean, lo, hi, n = _interval(group["value"].to_numpy(dtype=float))
+        mean, lo, hi, n = interval(group["value"].to_numpy(dtype=float))
         rows.append({**dict(zip(keys, key)), "n": n, "mean": mean, "ci_lower": lo, "ci_upper": hi})
     return pd.DataFrame(rows)
 
@@ -54,10 +54,10 @@ def compare(results: pd.DataFrame, baseline: str, by: list[str] | None = None) -
             base, other = group[baseline].to_numpy(float), group[org].to_numpy(float)
             if np.isnan(other).all() or np.isnan(base).all():
                 continue  # this organisation is not in this sweep point
-            diff = _interval(other - base)
+            diff = interval(other - base)
             with np.errstate(divide="ignore", invalid="ignore"):
                 rel = np.where(base != 0, (other - base) / base * 100.0, np.nan)
-            rel_i = _interval(rel)
+            rel_i = interval(rel)
             base_mean = np.nanmean(base) if len(base) else np.nan
             rows.append({**dict(zip(keys[:-1], key)), "organisation": org, "baseline": baseline,
                          "n": diff[3], "baseline_mean": base_mean, "organisation_mean": np.nanmean(other),

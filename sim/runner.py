@@ -22,16 +22,20 @@ class StudyResult:
     events: pd.DataFrame | None    # per-citizen event log
     timeseries: pd.DataFrame       # daily state counts and beds occupied
     citizens: pd.DataFrame         # citizen attributes as drawn (same under every organisation)
+    prepost: pd.DataFrame | None = None  # a study's cohort counts before and after inclusion
+
+
+PARTS = ("results", "events", "timeseries", "citizens", "prepost")
 
 
 def run_replication(scenario: Scenario, replication: int) -> dict[str, list[pd.DataFrame]]:
-    parts: dict[str, list] = {"results": [], "events": [], "timeseries": [], "citizens": []}
+    parts: dict[str, list] = {name: [] for name in PARTS}
     for org in scenario.organisations:
         res = simulate(scenario, org, replication)
         keys = {"organisation": org.name, "replication": replication}
         parts["results"].append(pd.DataFrame(
             {**keys, "metric": list(res.metrics), "value": list(res.metrics.values())}))
-        for name in ("events", "timeseries", "citizens"):
+        for name in PARTS[1:]:
             frame = getattr(res, name)
             if frame is not None:
                 parts[name].append(frame.assign(**keys)[list(keys) + list(frame.columns)])
@@ -57,14 +61,9 @@ def run_study(scenario: Scenario, progress: bool | None = None, n_jobs: int | No
             collected[rep] = parts
             bar.update()
     bar.close()
-    merged = {name: [f for rep in reps for f in collected[rep][name]]
-              for name in ("results", "events", "timeseries", "citizens")}
-    return StudyResult(
-        results=pd.concat(merged["results"], ignore_index=True),
-        events=pd.concat(merged["events"], ignore_index=True) if merged["events"] else None,
-        timeseries=pd.concat(merged["timeseries"], ignore_index=True),
-        citizens=pd.concat(merged["citizens"], ignore_index=True),
-    )
+    merged = {name: [f for rep in reps for f in collected[rep][name]] for name in PARTS}
+    return StudyResult(**{name: pd.concat(frames, ignore_index=True) if frames else None
+                          for name, frames in merged.items()})
 
 
 def _indexed(scenario: Scenario, rep: int):

@@ -1,0 +1,49 @@
+"""The pre/post study from the command line, and its bad input."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from ..functional.test_cli import factsim, factsim_ok
+
+SMALL_STUDY = ["study=norway_prepost", "replications=3", "warmup_years=0.5", "n_jobs=1",
+               "progress=false", "study.pre_months=12", "study.post_months=12"]
+
+
+def test_a_small_study_writes_the_decomposition(tmp_path):
+    folder = tmp_path / "study"
+    proc = factsim_ok(*SMALL_STUDY, f"hydra.run.dir={folder}")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["study"] == "norway_prepost"
+    for name in ("prepost_counts.parquet", "prepost_decomposition.csv", "prepost_summary.csv",
+                 "plots/prepost.png"):
+        assert name in manifest["files"] and (folder / name).is_file(), name
+    summary = pd.read_csv(folder / "prepost_summary.csv")
+    assert set(summary.quantity) == {"observed_ratio", "counterfactual_ratio", "organisation_effect",
+                                     "organisation_effect_ratio", "selection_and_regression"}
+    counts = pd.read_parquet(folder / "prepost_counts.parquet")
+    assert set(counts.period) == {"pre", "post"} and set(counts.replication) == {0, 1, 2}
+    assert "organisation effect (ratio)" in proc.stdout and "bed_days" in proc.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["study.enrolment.recent_event=sometimes"], ["study.enrolment.recent_event", "crisis"]),
+    (["study.moves=everyone"], ["study.moves", "catchment, enrolled"]),
+    (["study.pre_months=-3"], ["study.pre_months", "> 0"]),
+    (["study.enrolment.lookback_months=400"], ["lookback_months", "at most"]),
+    (["study.enrolment.diagnoses=[flu]"], ["study.enrolment.diagnoses", "psychosis"]),
+    (["~organisation@baseline"], ["study", "baseline"]),
+    (["study=sweden"], ["study=sweden", "norway_prepost"]),
+])
+def test_bad_study_input_is_one_line_and_no_folder(tmp_path, args, words):
+    folder = tmp_path / "bad"
+    base = [a for a in SMALL_STUDY if not a.startswith("study=")] if args[0].startswith("study=") else SMALL_STUDY
+    proc = factsim(*base, *args, f"hydra.run.dir={folder}")
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert not folder.exists()

@@ -1,0 +1,92 @@
+"""The pre/post design run by the model: common random numbers, the counterfactual,
+and the decomposition's known answers."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from sim.model import Model
+from sim.runner import run_study
+from sim.study import decompose, summarise_decomposition
+
+from ..conftest import scenario
+
+STUDY = ("study=norway_prepost", "warmup_years=1", "progress=false", "n_jobs=-1")
+
+
+def _decomposition(sc, reps: int):
+    sc = dataclasses.replace(sc, replications=reps)
+    result = run_study(sc)
+    return result, summarise_decomposition(decompose(result.prepost, sc.baseline.name))
+
+
+def _row(summary, measure, quantity):
+    return summary[(summary.measure == measure) & (summary.quantity == quantity)].iloc[0]
+
+
+@pytest.fixture(scope="module")
+def twin_study():
+    """The 'new' organisation is fragmented care under another name."""
+    sc = scenario(*STUDY, quick=False)
+    twin = dataclasses.replace(sc.baseline, name="twin", label="Twin", label_da="Tvilling")
+    return _decomposition(dataclasses.replace(sc, organisation=twin), 16)
+
+
+def test_before_inclusion_both_arms_are_the_same_run(twin_study):
+    result, _ = twin_study
+    pre = result.prepost[result.prepost.period == "pre"].pivot_table(
+        index=["replication", "measure"], columns="organisation", values="value")
+    assert pre["twin"].to_numpy() == pytest.approx(pre["fragmented"].to_numpy(), rel=1e-9, abs=1e-9)
+    cohorts = result.prepost.groupby("organisation").cohort.sum()
+    assert cohorts["twin"] == cohorts["fragmented"] > 0
+
+
+def test_with_equal_mechanisms_the_organisation_effect_is_zero_but_the_ratio_is_not_one(twin_study):
+    _, summary = twin_study
+    for measure in ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
+                    "people_admitted"):
+        effect = _row(summary, measure, "organisation_effect")
+        assert effect.ci_lower <= 0.0 <= effect.ci_upper, (measure, effect.to_dict())
+        # the same mechanisms under common random numbers: not only within noise, exactly zero
+        assert abs(effect["mean"]) < 1e-9, (measure, effect.to_dict())
+    # enrolled after a recent crisis, the cohort's admissions fall anyway: regression to the mean
+    observed = _row(summary, "admissions", "observed_ratio")
+    assert observed.ci_upper < 1.0, observed.to_dict()
+    assert observed["mean"] == pytest.approx(_row(summary, "admissions", "counterfactual_ratio")["mean"],
+                                             abs=0.05)
+
+
+def test_a_different_organisation_has_an_effect_the_interval_sees():
+    """The converse, so the test above can fail: cross-sectoral FACT cuts bed days."""
+    _, summary = _decomposition(scenario(*STUDY, quick=False), 8)
+    effect = _row(summary, "bed_days", "organisation_effect")
+    assert effect.ci_upper < 0.0, effect.to_dict()
+
+
+def test_enrolling_everyone_takes_every_citizen_alive_at_inclusion():
+    sc = scenario(*STUDY, "study.enrolment.recent_event=none", "replications=1", quick=False)
+    model = Model(sc, sc.baseline, 0, enrol_into=sc.organisation)
+    model.env.run(until=sc.inclusion_day + 1e-6)
+    assert sorted(model.cohort) == sorted(model.alive)
+    # the organisation has taken over: every citizen is served by it, and only by it
+    assert all(c.org is sc.organisation for c in model.alive.values())
+    assert [n.org for n in model.networks] == [sc.organisation] and model.network.org is sc.organisation
+    assert sum(t.routine_contacts for t in model.networks[0].teams) > 0
+
+
+def test_enrolment_on_a_recent_crisis_takes_exactly_those_citizens_and_only_they_move():
+    sc = scenario(*STUDY, "replications=1", "study.moves=enrolled", quick=False)
+    model = Model(sc, sc.baseline, 0, enrol_into=sc.organisation)
+    model.env.run(until=sc.inclusion_day + 1e-6)
+    since = sc.inclusion_day - 12 * 365 / 12
+    expected = [cid for cid, c in model.alive.items() if any(t >= since for t in c.crises)]
+    assert sorted(model.cohort) == sorted(expected)
+    assert 0 < len(expected) < len(model.alive)
+    moved = {c.id for c in model.alive.values() if c.org is sc.organisation}
+    assert moved == set(expected)
+    # the baseline's teams keep the others; the new teams carry only the enrolled
+    assert len(model.networks) == 2 and model.network.org is sc.baseline
+    team = model.networks[1].teams[0]
+    assert team.case_manager_fte == pytest.approx(len(expected) / 100.0 * sum(
+        m.fte_per_100 for m in team.spec.staffing.values() if m.case_manager))
