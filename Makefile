@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test bench report screenshot clean
+.PHONY: install run test bench report screenshot study calibrate sensitivity notebook clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,20 @@ report: $(STAMP)
 # a picture of the report as Chromium shows it (needs Debian chromium + chromium-driver)
 screenshot: $(STAMP)
 	$(BIN)/python -m sim.browser $(or $(REPORT),outputs/latest/report_da.html) $(or $(OUT),outputs/report.png)
+
+# researchers (issue #4): the pre/post study, calibration, sensitivity, their notebook
+study: $(STAMP)
+	rm -rf outputs/study
+	$(BIN)/python -m sim study=norway_prepost hydra.run.dir=outputs/study $(ARGS)
+
+calibrate: $(STAMP)
+	$(BIN)/factsim-calibrate $(ARGS)
+
+sensitivity: $(STAMP)
+	$(BIN)/factsim-sensitivity $(ARGS)
+
+notebook: $(STAMP)
+	$(BIN)/python -m sim.notebook $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py $(ARGS)

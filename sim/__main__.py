@@ -20,6 +20,7 @@ from .config import load, to_container
 from .errors import ConfigError
 from . import preflight
 from .output import already_finished, discard_incomplete, terminal_table, write_run
+from .research_config import link_latest
 from .runner import run_study
 from .study import text_table as study_table
 
@@ -69,15 +70,8 @@ def task(cfg: DictConfig) -> None:
 
 def _link_latest(folder: Path) -> None:
     """Point ``<parent>/latest`` at the newest finished run (single runs only)."""
-    if HydraConfig.get().mode.name != "RUN":
-        return
-    link = folder.parent / "latest"
-    try:
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(folder.name)
-    except OSError:
-        pass  # a read-only or odd file system: the folder is still printed above
+    if HydraConfig.get().mode.name == "RUN":
+        link_latest(folder)
 
 
 _hydra_main = hydra.main(config_path=SCENARIOS, config_name="config", version_base="1.3")(task)

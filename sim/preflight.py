@@ -86,7 +86,7 @@ def check_group_choices(overrides: list[str], folders: list[Path]) -> None:
         for choice in _values(value):
             if choice not in allowed:
                 raise ConfigError(f"{key}={choice}: unknown {group}; allowed: {', '.join(allowed)} "
-                                  f"(files in scenarios/{group}/)")
+                                  f"(files in {folders[0].name}/{group}/)")
 
 
 def _values(value: str) -> list[str]:

@@ -42,3 +42,13 @@ def scale_staff(org: Organisation, factor: float, teams: tuple[str, ...] | None 
 @pytest.fixture
 def quick_scenario() -> Scenario:
     return scenario()
+
+
+def assert_one_line_error(proc, words, never_written) -> None:
+    """Bad input: exit 2, one line on stderr naming ``words``, no traceback, nothing written."""
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert not never_written.exists()

@@ -6,6 +6,7 @@ import json
 import pandas as pd
 import pytest
 
+from ..conftest import assert_one_line_error
 from ..functional.test_cli import factsim, factsim_ok
 
 SMALL_STUDY = ["study=norway_prepost", "replications=3", "warmup_years=0.5", "n_jobs=1",
@@ -41,9 +42,4 @@ def test_bad_study_input_is_one_line_and_no_folder(tmp_path, args, words):
     folder = tmp_path / "bad"
     base = [a for a in SMALL_STUDY if not a.startswith("study=")] if args[0].startswith("study=") else SMALL_STUDY
     proc = factsim(*base, *args, f"hydra.run.dir={folder}")
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-    assert not folder.exists()
+    assert_one_line_error(proc, words, folder)
