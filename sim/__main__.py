@@ -17,7 +17,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from .config import load, to_container
-from .errors import ConfigError
+from .errors import ConfigError, exit_bad_input
 from . import preflight
 from .output import already_finished, discard_incomplete, terminal_table, write_run
 from .research_config import link_latest
@@ -35,9 +35,8 @@ def task(cfg: DictConfig) -> None:
     try:
         scenario, provenance = load(cfg, hc.overrides.task)
     except ConfigError as err:
-        print(f"factsim: error: {err}", file=sys.stderr)
         discard_incomplete(folder)
-        sys.exit(2)
+        exit_bad_input("factsim", err)
     config = to_container(cfg)
     if sweeping and already_finished(folder, config):
         print(f"[job {hc.job.num}] already finished in {folder}: kept")
@@ -81,8 +80,7 @@ def main() -> None:
     try:
         preflight.check(sys.argv[1:], Path(SCENARIOS))
     except ConfigError as err:
-        print(f"factsim: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        exit_bad_input("factsim", err)
     _hydra_main()
 
 if __name__ == "__main__":

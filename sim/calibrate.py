@@ -8,13 +8,14 @@ a hash of its parameter values, so the simulator is a deterministic function and
 touches global random state; pyabc's own proposals use numpy's global state, seeded
 once here, so a run on the single-core sampler repeats exactly.
 
-Writes: the pyabc database (resume, inspect with ``abc-server``), the posterior
+Writes: the pyabc database (resume; inspect with ``pyabc.History``), the posterior
 (particles and weighted quantiles, pair plot), a posterior predictive check
 (simulated vs target ratios), and the calibrated parameters as Hydra config files.
 """
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import logging
@@ -31,9 +32,9 @@ import yaml
 
 from . import research_plots
 from .config import load, to_container
-from .errors import ConfigError
+from .errors import ConfigError, exit_bad_input
 from .model import simulate
-from .output import MANIFEST, discard_incomplete, write_table
+from .output import discard_incomplete, start_folder, write_manifest, write_table
 from .research_config import (Range, check_ranges, compose_tool, link_latest, save_settings,
                               scenario_config, with_values, without_sources)
 from .study import MEASURES
@@ -141,16 +142,14 @@ def resumed_settings(folder: Path, argv: list[str]) -> tuple[Settings, dict]:
 
 
 # -- the simulator ------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
 class Simulator:
     """Parameter values -> the cohort's after/before ratios, pooled over replications."""
-
-    def __init__(self, config: dict, parameters: list[str], replications: int, seed: int,
-                 measures: tuple[str, ...] = MEASURES):
-        self.config = config
-        self.parameters = parameters
-        self.replications = replications
-        self.seed = seed
-        self.measures = measures
+    config: dict
+    parameters: list[str]
+    replications: int
+    seed: int
+    measures: tuple[str, ...] = MEASURES
 
     def seed_for(self, values: dict[str, float], salt: str = "") -> int:
         text = json.dumps([self.seed, salt, [repr(float(values[k])) for k in self.parameters]])
@@ -256,21 +255,23 @@ def calibrated_configs(config: dict, summary: pd.DataFrame, targets: Targets, fo
 
 
 # -- the run ----------------------------------------------------------------------------------
-def calibrate(settings: Settings, raw: dict, folder: Path) -> dict:
-    """Run (or resume) ABC-SMC and write every output into ``folder``; return key figures."""
+def calibrate(settings: Settings, raw: dict, folder: Path, config: dict | None = None) -> dict:
+    """Run (or resume) ABC-SMC and write every output into ``folder``; return key figures.
+
+    ``config`` is the checked scenario (:func:`base_config`), composed here if not given."""
     import pyabc
     from pyabc.sampler import MulticoreEvalParallelSampler, SingleCoreSampler
 
     started = time.time()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / MANIFEST).unlink(missing_ok=True)
-    config = base_config(settings)
+    start_folder(folder)
+    config = base_config(settings) if config is None else config
     names = list(settings.priors.parameters)
     sim = Simulator(config, names, settings.replications_per_simulation, settings.abc.seed,
                     measures=tuple(settings.targets.ratios))
     prior = pyabc.Distribution(**{safe(n): pyabc.RV("uniform", p.low, p.high - p.low)
                                   for n, p in settings.priors.parameters.items()})
     a = settings.abc
+    procs = a.n_procs if a.sampler == "multicore" else 1
     sampler = (SingleCoreSampler() if a.sampler == "single"
                else MulticoreEvalParallelSampler(n_procs=a.n_procs))
     distance = (pyabc.AdaptivePNormDistance(p=2) if a.distance == "adaptive"
@@ -305,10 +306,9 @@ def calibrate(settings: Settings, raw: dict, folder: Path) -> dict:
     summary = posterior_summary(particles, settings.priors)
     files += write_table(particles.assign(generation=history.max_t), folder, "posterior")
     files += write_table(summary, folder, "posterior_summary")
-    every = Simulator(config, names, settings.replications_per_simulation, a.seed)
-    ppc, ppc_summary = predictive_check(every, particles, settings.targets,
-                                        settings.posterior_predictive_draws, a.seed,
-                                        n_jobs=a.n_procs if a.sampler == "multicore" else 1)
+    ppc, ppc_summary = predictive_check(dataclasses.replace(sim, measures=MEASURES), particles,
+                                        settings.targets, settings.posterior_predictive_draws, a.seed,
+                                        n_jobs=procs)
     files += write_table(ppc, folder, "ppc")
     files += write_table(ppc_summary, folder, "ppc_summary")
     bounds = {n: (p.low, p.high) for n, p in settings.priors.parameters.items()}
@@ -324,11 +324,9 @@ def calibrate(settings: Settings, raw: dict, folder: Path) -> dict:
                "abc_seconds": round(abc_seconds, 1),
                "simulations_per_second": round(simulations / abc_seconds, 2) if abc_seconds else None,
                "final_epsilon": float(pops.epsilon.iloc[-1]),
-               "sampler": a.sampler, "n_procs": a.n_procs if a.sampler == "multicore" else 1}
-    manifest = {"tool": "factsim-calibrate", "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "seconds": round(time.time() - started, 1), "targets": settings.targets.name,
-                "resumed": bool(settings.resume), **figures, "files": files}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+               "sampler": a.sampler, "n_procs": procs}
+    write_manifest(folder, "factsim-calibrate", started, files, targets=settings.targets.name,
+                   resumed=bool(settings.resume), **figures)
     return {"summary": summary, "ppc": ppc_summary, **figures}
 
 
@@ -344,16 +342,15 @@ def main(argv: list[str] | None = None) -> None:
         else:
             folder = Path(settings.out or OUTPUTS / time.strftime("%Y-%m-%d_%H-%M-%S"))
             created = not folder.exists()
-        base_config(settings)  # every bad input before any work
+        config = base_config(settings)  # every bad input before any work
     except ConfigError as err:
-        print(f"factsim-calibrate: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        exit_bad_input("factsim-calibrate", err)
     for name in ("ABC", "ABC.Sampler", "ABC.History"):
         logging.getLogger(name).setLevel(logging.INFO)  # pyabc's own lines per generation: progress
     print(f"Calibrating {', '.join(settings.priors.parameters)} to {settings.targets.label} "
           f"-> {folder}", flush=True)
     try:
-        result = calibrate(settings, raw, folder)
+        result = calibrate(settings, raw, folder, config)
     except BaseException:
         if created:
             discard_incomplete(folder)

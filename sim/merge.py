@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 from hydra.experimental.callback import Callback
 
-from .errors import ConfigError
+from .errors import ConfigError, exit_bad_input
 from .output import MANIFEST, saved_scenario, write_table
 from .results import compare, summarise
 
@@ -139,8 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         info = merge(args.sweep)
     except ConfigError as err:
-        print(f"factsim-merge: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        exit_bad_input("factsim-merge", err)
     print(describe(info, args.sweep))
 
 

@@ -46,14 +46,34 @@ def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> 
     return files
 
 
-def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
-              study: StudyResult, started: float) -> dict:
+def write_yaml(folder: Path, name: str, data: dict) -> str:
+    with open(folder / name, "w") as fh:
+        yaml.safe_dump(data, fh, sort_keys=False, allow_unicode=True)
+    return name
+
+
+def start_folder(folder: Path) -> None:
+    """Create ``folder``, or mark an existing one unfinished until its manifest is rewritten."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)
-    files = []
-    with open(folder / "config.yaml", "w") as fh:
-        yaml.safe_dump(config, fh, sort_keys=False, allow_unicode=True)
-    files.append("config.yaml")
+
+
+def write_manifest(folder: Path, tool: str, started: float, files: list[str], **fields) -> None:
+    """Written last: the tool, versions, run time, the run's own ``fields`` and its files."""
+    manifest = {
+        "tool": tool, "version": _version("factsim"),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),
+        **fields, "files": files,
+        "python": platform.python_version(),
+        "packages": {p: _version(p) for p in ("simpy", "numpy", "pandas", "hydra-core")},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+
+
+def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
+              study: StudyResult, started: float) -> dict:
+    start_folder(folder)
+    files = [write_yaml(folder, "config.yaml", config)]
     files += write_table(pd.DataFrame(provenance), folder, "provenance")
     summary = summarise(study.results)
     files += write_table(study.results, folder, "results")
@@ -94,18 +114,11 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                   f"({scenario.replications} replications, cohort "
                   f"{study.prepost.cohort.mean():.0f} on average)")
         files.append("plots/prepost.png")
-    manifest = {
-        "tool": "factsim", "version": _version("factsim"),
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),
-        "organisations": [o.name for o in scenario.organisations],
-        "baseline": scenario.baseline.name if scenario.baseline else None,
-        "population": scenario.population.name, "replications": scenario.replications,
-        "seed": scenario.seed, "study": scenario.study.name if scenario.study else None,
-        "files": files,
-        "python": platform.python_version(),
-        "packages": {p: _version(p) for p in ("simpy", "numpy", "pandas", "hydra-core")},
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    write_manifest(folder, "factsim", started, files,
+                   organisations=[o.name for o in scenario.organisations],
+                   baseline=scenario.baseline.name if scenario.baseline else None,
+                   population=scenario.population.name, replications=scenario.replications,
+                   seed=scenario.seed, study=scenario.study.name if scenario.study else None)
     return {"summary": summary, "comparison": comparison, "prepost": prepost}
 
 

@@ -14,11 +14,11 @@ import argparse
 import base64
 import html
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 
+from .errors import exit_bad_input
 from .output import MANIFEST, saved_scenario
 from .params import Scenario
 from .results import interval_text
@@ -242,8 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         out = make_report(args.folder, args.lang, args.out)
     except ReportError as err:
-        print(f"factsim-report: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        exit_bad_input("factsim-report", err)
     print(f"Report: {out}")
 
 

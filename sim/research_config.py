@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .config import load, to_container
 from .errors import ConfigError
+from .output import write_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "calibration"
@@ -104,12 +105,7 @@ def with_values(config: dict, values: dict[str, float], **run) -> dict:
 
 def save_settings(folder: Path, settings: dict, scenario: dict) -> list[str]:
     """The tool's resolved settings and the scenario it ran, beside its outputs."""
-    import yaml
-
-    for name, data in (("config.yaml", settings), ("scenario.yaml", scenario)):
-        with open(folder / name, "w") as fh:
-            yaml.safe_dump(data, fh, sort_keys=False, allow_unicode=True)
-    return ["config.yaml", "scenario.yaml"]
+    return [write_yaml(folder, "config.yaml", settings), write_yaml(folder, "scenario.yaml", scenario)]
 
 
 def link_latest(folder: Path) -> None:

@@ -58,7 +58,7 @@ def ratio_panels(summary: pd.DataFrame, path: Path, title: str,
         ax.set_ylabel("ratio after / before")
     for ax in list(axes.flat)[len(measures):]:
         ax.axis("off")
-    handles, labels = {}, {}
+    handles = {}
     for ax in axes.flat:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lab, h)

@@ -17,7 +17,6 @@ plots, the resolved settings and scenario, and the manifest last.
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -29,9 +28,9 @@ import pandas as pd
 
 from . import research_plots
 from .config import load
-from .errors import ConfigError
+from .errors import ConfigError, exit_bad_input
 from .model import simulate
-from .output import MANIFEST, discard_incomplete, write_table
+from .output import discard_incomplete, start_folder, write_manifest, write_table
 from .research_config import (Range, check_ranges, compose_tool, link_latest, number_at, save_settings,
                               scenario_config, with_values, without_sources)
 from .validate import build, nonneg, pos
@@ -207,15 +206,16 @@ def sobol_indices(settings: Settings, names: list[str], y: np.ndarray) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def analyse(settings: Settings, raw: dict, folder: Path) -> dict:
-    """Morris screening, then Sobol on the top parameters; write everything into ``folder``."""
+def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = None) -> dict:
+    """Morris screening, then Sobol on the top parameters; write everything into ``folder``.
+
+    ``config`` is the checked scenario (:func:`base_config`), composed here if not given."""
     from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 
     started = time.time()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / MANIFEST).unlink(missing_ok=True)
-    config = base_config(settings)
+    start_folder(folder)
+    config = base_config(settings) if config is None else config
     names, outputs = list(settings.parameters), list(settings.outputs)
     model = Comparison(config, settings)
     sims_per_point = 2 * settings.replications
@@ -262,9 +262,7 @@ def analyse(settings: Settings, raw: dict, folder: Path) -> dict:
     seconds = figures["morris_seconds"] + figures.get("sobol_seconds", 0.0)
     figures.update(simulations=points * sims_per_point,
                    simulations_per_second=round(points * sims_per_point / seconds, 2) if seconds else None)
-    manifest = {"tool": "factsim-sensitivity", "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "seconds": round(time.time() - started, 1), **figures, "files": files}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    write_manifest(folder, "factsim-sensitivity", started, files, **figures)
     return {"morris": morris, "sobol": sobol, **figures}
 
 
@@ -272,24 +270,20 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         settings, raw = compose_settings(argv)
-        base_config(settings)  # every bad input before any work
+        config = base_config(settings)  # every bad input before any work
     except ConfigError as err:
-        print(f"factsim-sensitivity: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        exit_bad_input("factsim-sensitivity", err)
     folder = Path(settings.out or OUTPUTS / time.strftime("%Y-%m-%d_%H-%M-%S"))
     created = not folder.exists()
     print(f"Sensitivity of {', '.join(settings.outputs)} to {len(settings.parameters)} parameters "
           f"-> {folder}", flush=True)
     try:
-        result = analyse(settings, raw, folder)
-    except ConfigError as err:
+        result = analyse(settings, raw, folder, config)
+    except BaseException as err:
         if created:
             discard_incomplete(folder)
-        print(f"factsim-sensitivity: error: {err}", file=sys.stderr)
-        sys.exit(2)
-    except BaseException:
-        if created:
-            discard_incomplete(folder)
+        if isinstance(err, ConfigError):  # an output undefined at some sample points
+            exit_bad_input("factsim-sensitivity", err)
         raise
     fmt = {"float_format": lambda v: f"{v:.3g}", "index": False}
     with pd.option_context("display.width", 200, "display.max_columns", None):
