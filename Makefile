@@ -4,47 +4,53 @@
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-dev
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: install run test bench report screenshot study calibrate sensitivity notebook clean
 
-$(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
+# make run needs only the light base install; make test installs every extra the tests use
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,calibration,cluster]'
-	touch $(STAMP)
+	touch $(DEV_STAMP)
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/python -m sim $(ARGS)
-	@case " $(ARGS) " in *" -m "*|*" --multirun "*) ;; *) $(BIN)/python -m sim.report outputs/latest ;; esac
+	@case " $(ARGS) " in *" -m "*|*" --multirun "*) ;; *) $(BIN)/python -m sim.output.report outputs/latest ;; esac
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-report: $(STAMP)
-	$(BIN)/python -m sim.report $(or $(RUN),outputs/latest) $(ARGS)
+report: $(RUN_STAMP)
+	$(BIN)/python -m sim.output.report $(or $(RUN),outputs/latest) $(ARGS)
 
 # a picture of the report as Chromium shows it (needs Debian chromium + chromium-driver)
-screenshot: $(STAMP)
-	$(BIN)/python -m sim.browser $(or $(REPORT),outputs/latest/report_da.html) $(or $(OUT),outputs/report.png)
+screenshot: $(DEV_STAMP)
+	$(BIN)/python -m sim.output.browser $(or $(REPORT),outputs/latest/report_da.html) $(or $(OUT),outputs/report.png)
 
-# researchers (issue #4): the pre/post study, calibration, sensitivity, their notebook
-study: $(STAMP)
+# researchers: the pre/post study, calibration, sensitivity, their notebook
+study: $(RUN_STAMP)
 	rm -rf outputs/study
 	$(BIN)/python -m sim study=norway_prepost hydra.run.dir=outputs/study $(ARGS)
 
-calibrate: $(STAMP)
+calibrate: $(DEV_STAMP)
 	$(BIN)/factsim-calibrate $(ARGS)
 
-sensitivity: $(STAMP)
+sensitivity: $(DEV_STAMP)
 	$(BIN)/factsim-sensitivity $(ARGS)
 
-notebook: $(STAMP)
-	$(BIN)/python -m sim.notebook $(ARGS)
+notebook: $(DEV_STAMP)
+	$(BIN)/python -m sim.research.notebook $(ARGS)
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_model.py $(ARGS)
 
 clean:

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hydra import compose, initialize_config_dir  # noqa: E402
 
-from sim.config import load  # noqa: E402
-from sim.model import simulate  # noqa: E402
+from sim.config.load import load  # noqa: E402
+from sim.experiments.simulate import simulate  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 CASES = {

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
-from sim.config import load
-from sim.params import Organisation, Scenario
+from sim.config.load import load
+from sim.config.params import Organisation, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 from pandas.testing import assert_frame_equal
 
-from sim.results import summarise
-from sim.runner import run_study
+from sim.experiments.results import summarise
+from sim.experiments.runner import run_study
 
 from ..conftest import scenario
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calibrate import (Prior, Priors, Simulator, Targets, base_config, calibrate,
+from sim.research.calibrate import (Prior, Priors, Simulator, Targets, base_config, calibrate,
                            compose_settings)
-from sim.errors import ConfigError
+from sim.config.errors import ConfigError
 
 from ..conftest import ROOT, assert_one_line_error
 
@@ -109,7 +109,7 @@ def test_a_prior_outside_the_allowed_range_is_refused():
 
 
 def calibrate_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim.calibrate", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "sim.research.calibrate", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
 
 

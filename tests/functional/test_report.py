@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sim import browser
+from sim.output import browser
 
 from .test_cli import SMALL, factsim_ok
 
@@ -18,7 +18,7 @@ NEED_BROWSER = os.environ.get("FACTSIM_REQUIRE_BROWSER") == "1"
 
 
 def report(*args):
-    return subprocess.run([sys.executable, "-m", "sim.report", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "sim.output.report", *map(str, args)],
                           capture_output=True, text=True, timeout=120)
 
 
@@ -60,7 +60,7 @@ def test_the_report_is_self_contained(run_with_reports):
     assert "<html lang='da'>" in page
     assert not re.search(r"(src|href)=['\"](?!data:)", page), "an external resource"
     assert page.count("data:image/png;base64,") == 4
-    assert "Antagelser og kilder" in page and "TARGETS.md" in page
+    assert "Antagelser og kilder" in page and "[kl2022]" in page
 
 
 def test_a_folder_without_results_is_one_line(tmp_path):

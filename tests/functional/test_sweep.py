@@ -55,7 +55,7 @@ def test_an_interrupted_sweep_keeps_its_jobs_and_fills_only_the_gaps(joblib_swee
 def factsim_merge(folder):
     import subprocess
     import sys
-    return subprocess.run([sys.executable, "-m", "sim.merge", str(folder)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "sim.output.merge", str(folder)], capture_output=True,
                           text=True, timeout=120)
 
 

@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 
-from sim.notebook import NOTEBOOK, execute
+from sim.research.notebook import NOTEBOOK, execute
 
 from ..conftest import ROOT
 
@@ -31,8 +31,8 @@ def _text(nb) -> str:
 
 @pytest.fixture(scope="module")
 def saved_outputs(tmp_path_factory):
-    from sim import calibrate, sensitivity
-    from sim.calibrate import Prior, Priors
+    from sim.research import calibrate, sensitivity
+    from sim.research.calibrate import Prior, Priors
 
     base = tmp_path_factory.mktemp("saved")
     study = base / "study"

@@ -11,7 +11,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sim.sensitivity import Range, analyse, compose_settings
+from sim.research.sensitivity import Range, analyse, compose_settings
 
 from ..conftest import ROOT, assert_one_line_error
 
@@ -82,9 +82,9 @@ def test_the_outputs_are_the_runs_own_comparison(screened):
     point = samples[samples.output == "bed_days"].iloc[0]
     args = SHORT + [f"{p}={float(point[p])!r}" for p in PARAMETERS]
     args += ["replications=1", "progress=false", "n_jobs=1"]
-    from sim.config import load
-    from sim.results import compare
-    from sim.runner import run_study
+    from sim.config.load import load
+    from sim.experiments.results import compare
+    from sim.experiments.runner import run_study
 
     from ..conftest import compose_cfg
     sc, _ = load(compose_cfg(*args))
@@ -93,7 +93,7 @@ def test_the_outputs_are_the_runs_own_comparison(screened):
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim.sensitivity", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "sim.research.sensitivity", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
 
 

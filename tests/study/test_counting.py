@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.study import count_periods, decompose, stays
+from sim.experiments.prepost import count_periods, decompose, stays
 
 # inclusion at day 100, 50 days before ([50, 100)) and 50 after ([100, 150))
 LOG = [

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from sim.model import Model
-from sim.runner import run_study
-from sim.study import decompose, summarise_decomposition
+from sim.model.replication import Model
+from sim.experiments.runner import run_study
+from sim.experiments.prepost import decompose, summarise_decomposition
 
 from ..conftest import scenario
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.config import load
-from sim.errors import ConfigError
-from sim.params import Clinical, Scenario
-from sim.validate import build
+from sim.config.load import load
+from sim.config.errors import ConfigError
+from sim.config.params import Clinical, Scenario
+from sim.config.validate import build
 
 from ..conftest import SCENARIOS, compose_cfg
 

@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.model import simulate
+from sim.experiments.simulate import simulate
 
 from ..conftest import scale_staff, scenario
 

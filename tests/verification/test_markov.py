@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.model import simulate
+from sim.experiments.simulate import simulate
 
 from ..conftest import scenario
 

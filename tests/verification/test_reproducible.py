@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from sim.runner import run_study
+from sim.experiments.runner import run_study
 
 from ..conftest import scenario
 

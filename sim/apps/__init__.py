@@ -1,0 +1,1 @@
+"""Applications: the command lines users start."""

@@ -1,0 +1,134 @@
+"""Command line: ``python -m sim`` (or ``factsim``), configured by Hydra.
+
+    python -m sim                                      # the default study
+    python -m sim organisation=fact_regional population=horsens_cluster replications=50 seed=7
+    python -m sim -m organisation=fact_regional,fact_crosssector   # a sweep (joblib launcher)
+
+Bad input ends with one line naming the key, exit status 2, and no run folder.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.config import paths
+from sim.config.load import load, to_container
+from sim.config.errors import ConfigError, exit_bad_input
+from sim.config import preflight
+from sim.output.run_folder import already_finished, discard_incomplete, link_latest, terminal_table, write_run
+from sim.experiments.runner import run_study
+from sim.experiments.prepost import text_table as study_table
+
+SCENARIOS = str(paths.SCENARIOS)
+
+
+def task(cfg: DictConfig) -> None:
+    started = time.time()
+    hc = HydraConfig.get()
+    folder = Path(hc.runtime.output_dir)
+    sweeping = hc.mode.name == "MULTIRUN"
+    try:
+        scenario, provenance = load(cfg, hc.overrides.task)
+    except ConfigError as err:
+        discard_incomplete(folder)
+        exit_bad_input("factsim", err)
+    config = to_container(cfg)
+    if sweeping and already_finished(folder, config):
+        print(f"[job {hc.job.num}] already finished in {folder}: kept")
+        return
+    # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
+    study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
+    tables = write_run(folder, scenario, config, provenance, study, started)
+    if sweeping:
+        print(f"[job {hc.job.num}] {' '.join(hc.overrides.task)}: {scenario.replications} "
+              f"replications in {time.time() - started:.1f} s -> {folder}", flush=True)
+        return
+    labels = scenario.labels()
+    if scenario.study is None:
+        print(f"\n{scenario.population.name}: {scenario.replications} replications x "
+              f"{scenario.results_years:g} years (after {scenario.warmup_years:g} warm-up), "
+              f"mean (95 % interval)")
+    else:
+        print(f"\n{scenario.population.name}, whole catchment in the {scenario.study.post_months:g} "
+              f"months after inclusion (enrolled citizens moved in the "
+              f"{labels[scenario.organisation.name]} arm), mean (95 % interval)")
+    print(terminal_table(tables["summary"], tables["comparison"], labels))
+    if tables["prepost"] is not None:
+        print(f"\n{scenario.study.label}: the enrolled cohort, after/before ratios "
+              f"({labels[scenario.organisation.name]} vs staying in "
+              f"{labels[scenario.baseline.name]}), mean (95 % interval)")
+        print(study_table(tables["prepost"]))
+    print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
+    _link_latest(folder)
+
+
+def _link_latest(folder: Path) -> None:
+    """Point ``<parent>/latest`` at the newest finished run (single runs only)."""
+    if HydraConfig.get().mode.name == "RUN":
+        link_latest(folder)
+
+
+_hydra_main = hydra.main(config_path=SCENARIOS, config_name="config", version_base="1.3")(task)
+
+
+HELP = """\
+factsim {version}: the same citizens with severe mental illness under different
+organisations of care (common random numbers), compared on bed days, admissions,
+coercion, drop-out and staffing.
+
+usage: factsim [GROUP=CHOICE ...] [KEY=VALUE ...] [-m] [--config-dir DIR]
+
+Config groups and their choices (shipped in {scenarios}):
+{groups}
+
+Run settings: seed, replications, warmup_years, results_years, n_jobs, event_log, progress.
+Any parameter is KEY=VALUE with its dotted name (factsim --cfg job prints them all).
+
+Examples:
+  factsim                                             # cross-sectoral FACT vs fragmented care
+  factsim organisation=fact_regional population=horsens_cluster replications=50
+  factsim -m organisation=fact_regional,fact_crosssector seed=1,2   # a sweep
+  factsim study=norway_prepost                        # the Norwegian pre/post design
+  factsim --config-dir ./my_scenarios population=mytown   # your own YAML files
+
+Outputs go to outputs/run_<date>_<time>/ (tables, plots, manifest); a bad value ends
+in one line naming the key, exit status 2. Hydra's own options: factsim --hydra-help.
+"""
+
+
+def help_text() -> str:
+    """The project's own short help: what factsim does, its config groups, examples."""
+    from sim import __version__
+
+    folder = Path(SCENARIOS)
+    groups = []
+    for group in sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name != "hydra"):
+        names = ", ".join(preflight.choices([folder], group))
+        key = "organisation, organisation@baseline" if group == "organisation" else group
+        groups.append(f"  {key}: {names}")
+    return HELP.format(version=__version__, scenarios=folder, groups="\n".join(groups))
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if any(a in ("-h", "--help") for a in argv):
+        print(help_text())
+        return
+    if "--version" in argv:
+        from sim import __version__
+
+        print(f"factsim {__version__}")
+        return
+    try:
+        preflight.check(argv, Path(SCENARIOS))
+    except ConfigError as err:
+        exit_bad_input("factsim", err)
+    _hydra_main()
+
+if __name__ == "__main__":
+    main()

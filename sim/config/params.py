@@ -1,0 +1,340 @@
+"""The frozen parameter objects the model runs on.
+
+Config flows one way: YAML in ``scenarios/`` -> Hydra composition -> :func:`load`
+(validation, provenance split off) -> these frozen dataclasses -> the model.
+Every value lives in YAML with its source; nothing here has a default that the
+model depends on, except run settings whose defaults are in ``scenarios/config.yaml``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Literal, Optional
+
+from sim.config.errors import ConfigError
+from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
+from sim.config.validate import build, nonneg, pos, prob, ratio, share
+
+SECTORS = ("regional", "municipal")
+SUPPORT_LEVELS = ("intensive", "standard", "none")
+ROLES = ("case_management", "social_support", "intensive", "assertive_outreach")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One municipality of a catchment (population/*.yaml)."""
+    adults: int = nonneg()
+    target_per_1000_adults: float = nonneg()
+    travel_minutes_local: float = nonneg()    # round trip, team based in this municipality
+    travel_minutes_cluster: float = nonneg()  # round trip, team based at the catchment's base
+
+    @property
+    def target_group(self) -> float:
+        return self.adults * self.target_per_1000_adults / 1000.0
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Unit costs, so outcomes can be read as money (optional: ``+costs=...``)."""
+    currency: str
+    bed_day: float = nonneg()
+    coercive_bed_day_extra: float = nonneg()   # on top of a bed day
+    staff_hour_regional: float = nonneg()
+    staff_hour_municipal: float = nonneg()
+
+
+@dataclass(frozen=True)
+class Population:
+    """The catchment: who the citizens are and which beds they share."""
+    name: str
+    municipalities: dict[str, Municipality]
+    beds: Optional[int] = pos()          # null means unlimited beds
+    exit_rate_per_year: float = nonneg()
+    age_bands: dict[str, float] = prob()
+    diagnoses: dict[str, float] = prob()
+    dual_diagnosis_share: float = prob()
+    severity_shape: float = pos()        # gamma shape of latent severity (mean 1)
+    engagement_mean: float = prob()      # beta mean of engagement propensity
+    engagement_concentration: float = pos()
+    prior_admissions_per_year: float = nonneg()  # history before the run, at severity 1
+    cohort: bool = False                 # closed cohort: no entrants
+
+    def validate(self, path):
+        if not self.municipalities:
+            raise ConfigError(f"{path}.municipalities: at least one municipality is required")
+        for key in ("age_bands", "diagnoses"):
+            total = sum(getattr(self, key).values())
+            if abs(total - 1.0) > 1e-6:
+                raise ConfigError(f"{path}.{key}: shares must sum to 1 (they sum to {total:g})")
+        if not 0.0 < self.engagement_mean < 1.0:
+            raise ConfigError(f"{path}.engagement_mean = {self.engagement_mean}: must be in (0, 1)")
+        if self.target_group < 1:
+            raise ConfigError(f"{path}.municipalities: the target group is empty "
+                              "(adults x target_per_1000_adults < 1)")
+
+    @property
+    def target_group(self) -> float:
+        return sum(m.target_group for m in self.municipalities.values())
+
+
+@dataclass(frozen=True)
+class Clinical:
+    """Mechanism strengths shared by every organisation (clinical/*.yaml).
+
+    Organisations never change these: they change which path a citizen is on
+    (detected or not, intensive care or not, followed in the ward or not).
+    """
+    deterioration_rate_per_year: float = nonneg()
+    dual_diagnosis_hazard_ratio: float = ratio()
+    diagnosis_hazard_ratio: dict[str, float] = ratio()
+    warning_window_mean_days: float = pos()
+    detection_prob_per_contact: float = prob()
+    self_referral_rate_per_year: float = nonneg()
+    crisis_averted_prob: float = prob()
+    intensive_episode_days: float = pos()
+    crisis_home_mean_days: float = pos()
+    admission_prob: dict[str, float] = prob()
+    coercion_prob: dict[str, float] = prob()
+    los_mean_days: dict[str, float] = pos()
+    los_shape: float = pos()
+    inreach_los_ratio: float = ratio()
+    needs_municipal_offer_prob: float = prob()
+    municipal_offer_wait_mean_days: float = nonneg()
+    post_discharge_days: float = nonneg()
+    post_discharge_hazard_ratio: float = ratio()
+    handover_loss_prob: float = prob()
+    loss_hazard_per_day_without_contact: float = nonneg()
+    dropout_rate_per_year: float = nonneg()
+    dropout_ratio_per_extra_plan: float = nonneg()
+    outreach_dropout_ratio: float = ratio()
+    disengaged_hazard_ratio: float = ratio()
+    spontaneous_reengagement_mean_days: Optional[float] = pos()
+    contact_minutes: float = pos()
+    intensive_contacts_per_week: float = nonneg()
+    inreach_contacts_per_week: float = nonneg()
+    outreach_attempts_per_week: float = nonneg()
+
+    def validate(self, path):
+        for key in ("admission_prob", "coercion_prob"):
+            got = set(getattr(self, key))
+            if got != set(SUPPORT_LEVELS):
+                raise ConfigError(f"{path}.{key}: needs exactly the keys "
+                                  f"{', '.join(SUPPORT_LEVELS)} (got {', '.join(sorted(got))})")
+        if set(self.los_mean_days) != {"voluntary", "coercive"}:
+            raise ConfigError(f"{path}.los_mean_days: needs exactly the keys voluntary, coercive")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A discipline in a team, sized per 100 citizens of the target group."""
+    sector: Literal["regional", "municipal"]
+    fte_per_100: float = nonneg()
+    hours_per_week: float = pos()
+    case_manager: bool = False
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A team of an organisation: its roles, staff and way of working."""
+    label: str
+    case_management: bool     # regional treatment responsibility, routine contacts
+    social_support: bool      # municipal social-psychiatric support, routine contacts
+    intensive: bool           # takes scale-ups (board / acute team)
+    assertive_outreach: bool  # seeks out citizens who have disengaged
+    inreach: bool             # keeps contact during admission
+    home_visits: bool         # routine contacts at the citizen's home (driving)
+    routine_contacts_per_week: float = nonneg()
+    board_delay_mean_days: float = nonneg()   # from a warning sign seen in-team to scale-up
+    max_intensive_share: float = prob()       # share of team time the board may take
+    reengagement_mean_days: Optional[float] = pos()
+    direct_care_share: float = prob()         # share of paid time for citizen contact + driving
+    pulled_back_share: dict[str, float] = share()  # by sector: time taken back by parent org
+    staff: dict[str, StaffMember] = None
+    # planners' knobs: resize the case managers to this caseload (citizens per case-manager
+    # FTE) and/or split them between sectors with this municipal share; null keeps ``staff``
+    caseload: Optional[float] = pos(default=None)
+    municipal_share: Optional[float] = prob(default=None)
+
+    def validate(self, path):
+        if not self.staff:
+            raise ConfigError(f"{path}.staff: a team needs at least one staff entry")
+        managers = [m for m in self.staff.values() if m.case_manager]
+        if (self.caseload is not None or self.municipal_share is not None) and not managers:
+            raise ConfigError(f"{path}.caseload/municipal_share: the team has no staff with "
+                              "case_manager: true to resize")
+        if self.municipal_share is not None:
+            for sector, needed in (("municipal", self.municipal_share > 0),
+                                   ("regional", self.municipal_share < 1)):
+                if needed and not any(m.sector == sector for m in managers):
+                    raise ConfigError(f"{path}.municipal_share = {self.municipal_share}: needs a "
+                                      f"{sector} staff entry with case_manager: true")
+        unknown = set(self.pulled_back_share) - set(SECTORS)
+        if unknown:
+            raise ConfigError(f"{path}.pulled_back_share: unknown sector "
+                              f"'{sorted(unknown)[0]}'; allowed: {', '.join(SECTORS)}")
+        if self.assertive_outreach and self.reengagement_mean_days is None:
+            raise ConfigError(f"{path}.reengagement_mean_days: required when assertive_outreach is true")
+
+    @cached_property
+    def staffing(self) -> dict[str, StaffMember]:
+        """``staff`` with the case managers resized by ``caseload`` and ``municipal_share``."""
+        managers = {k: m for k, m in self.staff.items() if m.case_manager}
+        if not managers or (self.caseload is None and self.municipal_share is None):
+            return self.staff
+        total = (100.0 / self.caseload if self.caseload is not None
+                 else sum(m.fte_per_100 for m in managers.values()))
+        groups = ([("municipal", self.municipal_share), ("regional", 1.0 - self.municipal_share)]
+                  if self.municipal_share is not None else [(None, 1.0)])
+        weights = {}
+        for sector, share in groups:
+            members = {k: m for k, m in managers.items() if sector in (None, m.sector)}
+            base = sum(m.fte_per_100 for m in members.values())
+            for k, m in members.items():
+                weights[k] = share * (m.fte_per_100 / base if base > 0 else 1.0 / len(members))
+        return {k: (replace(m, fte_per_100=total * weights[k]) if k in managers else m)
+                for k, m in self.staff.items()}
+
+    @cached_property
+    def sectors(self) -> frozenset:
+        return frozenset(m.sector for m in self.staffing.values() if m.fte_per_100 > 0)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation of care: a configuration of the same mechanisms."""
+    name: str
+    label: str
+    label_da: str
+    team_base: Literal["catchment", "municipality"]
+    shared_plan: bool
+    within_sector_info_prob: float = prob()
+    cross_sector_info_prob: float = prob()
+    referral_delay_mean_days: float = nonneg()
+    handover_delay_mean_days: float = nonneg()
+    discharge_planning_from_admission_prob: float = prob()
+    teams: dict[str, TeamSpec] = None
+
+    def validate(self, path):
+        if not self.teams:
+            raise ConfigError(f"{path}.teams: at least one team is required")
+        for role in ("case_management", "social_support", "intensive"):
+            holders = [n for n, t in self.teams.items() if getattr(t, role)]
+            if len(holders) != 1:
+                raise ConfigError(
+                    f"{path}.teams: exactly one team must have {role}: true "
+                    f"(found {len(holders)}: {', '.join(holders) or 'none'})")
+        holders = [n for n, t in self.teams.items() if t.assertive_outreach]
+        if len(holders) > 1:
+            raise ConfigError(f"{path}.teams: at most one team may have assertive_outreach: true")
+
+    def team_with(self, role: str) -> str:
+        return next(n for n, t in self.teams.items() if getattr(t, role))
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """Who a pre/post study enrols at its inclusion date (study/*.yaml).
+
+    A citizen alive at the inclusion date is enrolled if they had at least
+    ``min_events`` of ``recent_event`` in the ``lookback_months`` before it (``none``:
+    everyone) and, if ``diagnoses`` is not empty, one of those diagnoses.
+    """
+    recent_event: Literal["none", "crisis", "admission"]
+    lookback_months: float = nonneg()
+    min_events: int = pos()
+    diagnoses: tuple[str, ...] = ()
+    dual_diagnosis_only: bool = False
+
+
+@dataclass(frozen=True)
+class Study:
+    """A pre/post evaluation of the organisation under study ([landheim2020]).
+
+    The catchment is in the baseline organisation until the inclusion date, after
+    ``warmup_years`` + ``pre_months``; then the organisation under study takes over
+    (in the counterfactual nothing changes). ``moves: catchment``: it takes over the
+    whole catchment, staffed as its YAML says, and the enrolled are the citizens the
+    evaluation follows. ``moves: enrolled``: only the enrolled move, to teams sized
+    per 100 of them; the others stay in the baseline. The run ends ``post_months``
+    after inclusion; whole-catchment tables cover the after period.
+    """
+    name: str
+    label: str
+    moves: Literal["catchment", "enrolled"]
+    pre_months: float = pos()
+    post_months: float = pos()
+    enrolment: Enrolment = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one run needs: run settings, catchment, clinical strengths, organisations."""
+    seed: int = nonneg()
+    replications: int = pos()
+    warmup_years: float = nonneg()
+    results_years: float = pos()
+    n_jobs: int = 1
+    event_log: bool = True
+    progress: bool = True
+    population: Population = None
+    clinical: Clinical = None
+    organisation: Organisation = None
+    baseline: Optional[Organisation] = None
+    costs: Optional[Costs] = None
+    study: Optional[Study] = None
+
+    def validate(self, path):
+        if self.n_jobs == 0 or self.n_jobs < -1:
+            raise ConfigError(f"n_jobs = {self.n_jobs}: must be -1 (all cores) or a whole number >= 1")
+        for key in ("population", "clinical", "organisation"):
+            if getattr(self, key) is None:
+                raise ConfigError(f"missing key '{key}'")
+        missing = set(self.population.diagnoses) - set(self.clinical.diagnosis_hazard_ratio)
+        if missing:
+            raise ConfigError(f"clinical.diagnosis_hazard_ratio: no ratio for diagnosis "
+                              f"'{sorted(missing)[0]}' of population.diagnoses")
+        if self.baseline is not None and self.baseline.name == self.organisation.name:
+            raise ConfigError(f"baseline.name = {self.baseline.name!r}: the baseline must differ "
+                              "from the organisation under study (set a different name)")
+        if self.study is not None:
+            if self.baseline is None:
+                raise ConfigError("study: a pre/post study needs a baseline organisation "
+                                  "(organisation@baseline=...) for the before period")
+            unknown = set(self.study.enrolment.diagnoses) - set(self.population.diagnoses)
+            if unknown:
+                raise ConfigError(f"study.enrolment.diagnoses: unknown diagnosis '{sorted(unknown)[0]}'; "
+                                  f"allowed: {', '.join(self.population.diagnoses)}")
+            history = self.warmup_years * 12 + self.study.pre_months
+            if self.study.enrolment.lookback_months > history:
+                raise ConfigError(f"study.enrolment.lookback_months = {self.study.enrolment.lookback_months:g}: "
+                                  f"must be at most warmup_years x 12 + study.pre_months = {history:g}")
+
+    @property
+    def inclusion_day(self) -> float | None:
+        """The study's inclusion date, in days from the start of the run."""
+        if self.study is None:
+            return None
+        return self.warmup_years * DAYS_PER_YEAR + self.study.pre_months * DAYS_PER_MONTH
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """The results period in days: after warm-up, or a study's after period."""
+        if self.study is not None:
+            start = self.inclusion_day
+            return start, start + self.study.post_months * DAYS_PER_MONTH
+        start = self.warmup_years * DAYS_PER_YEAR
+        return start, start + self.results_years * DAYS_PER_YEAR
+
+    @property
+    def organisations(self) -> tuple[Organisation, ...]:
+        """Baseline first (the comparator), then the organisation under study."""
+        return tuple(o for o in (self.baseline, self.organisation) if o is not None)
+
+    def labels(self, lang: str = "en") -> dict[str, str]:
+        """Organisation name -> its label, in Danish (``da``) or English."""
+        return {o.name: (o.label_da if lang == "da" else o.label) for o in self.organisations}
+
+
+def build_scenario(data) -> Scenario:
+    """Validate a plain mapping (sources already split off) into a :class:`Scenario`."""
+    return build(Scenario, data)

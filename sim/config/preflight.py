@@ -1,0 +1,202 @@
+"""Check the command line before Hydra starts a run or a sweep.
+
+Every job a command would launch is composed and validated first, so a wrong
+key, a value out of range or an unknown organisation in any sweep point stops
+the command in one line naming the key, before any job starts and before any
+output folder is made. Hydra's own messages (several lines and a hint about
+stack traces) are folded into that one line.
+"""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from sim.config.errors import ConfigError
+
+# more sweep points than this are checked value by value instead of point by point
+MAX_POINTS = 1000
+# command-line flags that take a value in the next argument
+_FLAGS_WITH_VALUE = {"--config-name", "-cn", "--config-path", "-cp", "--config-dir", "-cd",
+                     "--cfg", "-c", "--package", "-p", "--info", "--experimental-rerun"}
+# flags after which Hydra only prints something: nothing to check
+_PRINT_ONLY = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "--version",
+               "--shell-completion", "-sc", "--experimental-rerun"}
+
+
+def choices(folders: list[Path], group: str) -> list[str]:
+    return sorted({p.stem for f in folders for p in (f / group).glob("*.yaml")})
+
+
+_FOLDER_FLAGS = {"--config-name": "name", "-cn": "name", "--config-path": "path", "-cp": "path",
+                 "--config-dir": "dir", "-cd": "dir"}
+
+
+class Command:
+    """What a command line asks for: config name, config folders, the task's overrides."""
+
+    def __init__(self, argv: list[str], scenarios: Path):
+        self.name, self.primary, self.extra = "config", Path(scenarios), []
+        self.overrides: list[str] = []
+        self.multirun = any(a in ("-m", "--multirun") for a in argv)
+        skip = False
+        for i, arg in enumerate(argv):
+            if skip:
+                skip = False
+                continue
+            flag, eq, val = arg.partition("=")
+            if flag in _FOLDER_FLAGS:
+                value = val if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+                skip = not eq
+                kind = _FOLDER_FLAGS[flag]
+                if kind == "name":
+                    self.name = value
+                elif kind == "path":  # Hydra: relative to the file declaring hydra.main
+                    self.primary = (Path(__file__).parent / value).resolve()
+                else:
+                    self.extra.append(Path(value).resolve())
+                continue
+            if arg.startswith("-"):
+                skip = flag in _FLAGS_WITH_VALUE and not eq and flag != "--info"
+                continue
+            if arg.lstrip("+~").startswith(("hydra.", "hydra/", "hydra=")):
+                continue
+            self.overrides.append(arg)
+
+    @property
+    def folders(self) -> list[Path]:
+        return [self.primary, *self.extra]
+
+    def searchpath(self) -> list[str]:
+        if not self.extra:
+            return []
+        dirs = ",".join(f"file://{d}" for d in self.extra)
+        return [f"hydra.searchpath=[{dirs}]"]
+
+
+def check_group_choices(overrides: list[str], folders: list[Path]) -> None:
+    """``organisation=nosuch`` in one line with the allowed choices."""
+    for arg in overrides:
+        if "=" not in arg:
+            continue
+        key, _, value = arg.lstrip("+").partition("=")
+        group = key.split("@")[0]
+        if "." in group or not any((f / group).is_dir() for f in folders):
+            continue
+        allowed = choices(folders, group)
+        for choice in _values(value):
+            if choice not in allowed:
+                raise ConfigError(f"{key}={choice}: unknown {group}; allowed: {', '.join(allowed)} "
+                                  f"(files in {folders[0].name}/{group}/)")
+
+
+def _values(value: str) -> list[str]:
+    value = value.strip()
+    if value.startswith(("choice(", "range(", "glob(", "interval(", "tag(", "sort(", "shuffle(")):
+        inner = value[value.find("(") + 1:value.rfind(")")]
+        if value.startswith(("choice(",)):
+            return [v.strip().strip("'\"") for v in inner.split(",") if v.strip()]
+        return []
+    return [v.strip() for v in value.split(",") if v.strip() and v.strip() != "null"]
+
+
+def sweep_points(overrides: list[str]) -> list[list[str]]:
+    """Every combination of swept values, as lists of plain overrides."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser = OverridesParser.create()
+    parsed = []
+    for arg in overrides:
+        try:
+            parsed += parser.parse_overrides([arg])
+        except HydraException as err:
+            raise ConfigError(f"{arg}: cannot read this override ({_one_line(err)})") from None
+    options = []
+    for ov in parsed:
+        if ov.is_sweep_override() and not ov.is_interval_sweep():
+            key = ov.get_key_element()
+            options.append([f"{key}={v}" for v in ov.sweep_string_iterator()])
+        elif ov.is_sweep_override():
+            options.append([])  # intervals are for optimisers: nothing finite to check
+        else:
+            options.append([ov.input_line])
+    options = [o for o in options if o]
+    total = 1
+    for o in options:
+        total *= len(o)
+    if total <= MAX_POINTS:
+        return [list(p) for p in itertools.product(*options)]
+    # too many points: vary one key at a time around the first value of the others
+    base = [o[0] for o in options]
+    points = [base]
+    for i, o in enumerate(options):
+        for v in o[1:]:
+            points.append(base[:i] + [v] + base[i + 1:])
+    return points
+
+
+def check(argv: list[str], scenarios: Path) -> int:
+    """Compose and validate every job of the command; return how many were checked."""
+    if any(a.partition("=")[0] in _PRINT_ONLY for a in argv):
+        return 0
+    cmd = Command(argv, scenarios)
+    check_group_choices(cmd.overrides, cmd.folders)
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.config.load import load
+
+    extra = cmd.searchpath()
+    with initialize_config_dir(config_dir=str(cmd.primary), version_base="1.3"):
+        overrides = cmd.overrides
+        if cmd.multirun:
+            overrides = _with_config_sweeps(overrides, extra, cmd.name, compose)
+        points = sweep_points(overrides)
+        for point in points:
+            try:
+                cfg = compose(cmd.name, overrides=point + extra)
+            except (HydraException, OmegaConfBaseException) as err:
+                raise ConfigError(explain(err, lambda: compose(cmd.name, overrides=extra))) from None
+            load(cfg, point)
+    return len(points)
+
+
+def _with_config_sweeps(overrides: list[str], extra: list[str], name: str, compose) -> list[str]:
+    """Add the sweeps a config sets in ``hydra.sweeper.params`` (the command line wins)."""
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    first = sweep_points(overrides)[0]  # the first value of every command-line sweep
+    try:
+        cfg = compose(name, overrides=first + extra, return_hydra_config=True)
+    except (HydraException, OmegaConfBaseException) as err:
+        raise ConfigError(explain(err, lambda: compose(name, overrides=extra))) from None
+    params = cfg.hydra.sweeper.get("params") or {}
+    given = {ov.lstrip("+~").partition("=")[0] for ov in overrides}
+    return overrides + [f"{k}={v}" for k, v in params.items() if k not in given]
+
+
+def explain(err: Exception, base_config) -> str:
+    """One line for a Hydra composition error; unknown keys get the allowed keys."""
+    text = _one_line(err)
+    cause = err.__cause__ or err.__context__
+    full_key = getattr(cause, "full_key", None) or getattr(err, "full_key", None)
+    if full_key and ("not in struct" in str(err) + str(cause)):
+        from omegaconf import OmegaConf
+
+        parent = str(full_key).rpartition(".")[0]
+        base = base_config()
+        node = OmegaConf.select(base, parent) if parent else base
+        if node is not None and hasattr(node, "keys"):
+            allowed = ", ".join(sorted(k for k in node.keys() if k != "sources"))
+            return f"unknown key '{full_key}'; allowed keys here: {allowed}"
+        return f"unknown key '{full_key}'"
+    return text
+
+
+def _one_line(err: Exception) -> str:
+    lines = [ln.strip() for ln in str(err).splitlines()]
+    keep = [ln for ln in lines if ln and not ln.startswith(("Set the environment variable",
+                                                              "To append", "object_type"))]
+    return " ".join(keep) or type(err).__name__

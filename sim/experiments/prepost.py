@@ -1,0 +1,143 @@
+"""The Norwegian pre/post design and its counterfactual ([landheim2020]).
+
+The evaluation compared each enrolled person's register data in the 24 months before
+inclusion with the 24 months after, the same people as their own controls. The model
+runs that design twice under common random numbers: once as it happened (the enrolled
+citizens move to the organisation under study at the inclusion date) and once as the
+counterfactual (the same citizens stay in the baseline). Up to the inclusion date the
+two runs are the same run, so the cohort and its "before" counts are identical and
+
+    observed ratio (after / before)  = counterfactual ratio x organisation effect
+
+splits the observed change into what the organisation did and what selection on a
+recent crisis and regression to the mean would have done anyway (Burns et al. 2007,
+[burns2007]).
+
+Counting works on the event log alone (columns citizen, time, event), so a
+hand-made log can check it: an admission is an ``admission`` or ``coercive_admission``
+event; its stay ends at the next ``discharge`` of the same citizen (or at the end of
+the log); coercive bed days run from a coercive admission to ``ready_for_discharge``
+or discharge, whichever comes first (the model's definition of coercive bed days).
+Counts per period: admissions, coercive admissions, bed days and coercive bed days
+(the overlap of stays with the period), distinct people admitted, crises.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.config.units import DAYS_PER_MONTH
+
+from sim.experiments.results import interval
+
+MONTH = DAYS_PER_MONTH
+ADMISSION_EVENTS = ("admission", "coercive_admission")
+MEASURES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
+            "people_admitted", "crises")
+PERIODS = ("pre", "post")
+# the decomposition, one row per replication and measure
+QUANTITIES = ("observed_ratio", "counterfactual_ratio", "organisation_effect",
+              "organisation_effect_ratio", "selection_and_regression")
+
+
+def stays(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per admission: citizen, admitted, coercive_until, discharged, coercive."""
+    ev = events[events.event.isin(ADMISSION_EVENTS + ("ready_for_discharge", "discharge"))]
+    ev = ev.sort_values(["citizen", "time"], kind="stable")
+    is_adm = ev.event.isin(ADMISSION_EVENTS)
+    stay = is_adm.groupby(ev.citizen).cumsum()
+    ev = ev.assign(stay=stay.to_numpy())[stay.to_numpy() > 0]  # a discharge before any admission: not ours
+    first = lambda kind: ev[ev.event == kind].groupby(["citizen", "stay"]).time.min()  # noqa: E731
+    adm = ev[ev.event.isin(ADMISSION_EVENTS)].set_index(["citizen", "stay"])
+    out = pd.DataFrame({"admitted": adm.time, "coercive": adm.event == "coercive_admission"})
+    out["discharged"] = first("discharge").reindex(out.index).fillna(np.inf)
+    ready = first("ready_for_discharge").reindex(out.index).fillna(np.inf)
+    out["coercive_until"] = np.where(out.coercive, np.minimum(ready, out.discharged), out.admitted)
+    return out.reset_index()[["citizen", "admitted", "coercive_until", "discharged", "coercive"]]
+
+
+def _overlap(t0: pd.Series, t1: pd.Series, start: float, end: float) -> pd.Series:
+    return (np.minimum(t1, end) - np.maximum(t0, start)).clip(lower=0.0)
+
+
+def count_periods(events: pd.DataFrame, cohort, inclusion: float, pre_days: float,
+                  post_days: float) -> pd.DataFrame:
+    """Counts for the cohort in ``[inclusion - pre, inclusion)`` and ``[inclusion, inclusion + post)``.
+
+    Returns one row per period and measure (columns period, measure, value).
+    """
+    cohort = set(int(c) for c in cohort)
+    ev = events[events.citizen.isin(cohort)]
+    st = stays(ev)
+    crises = ev[ev.event == "crisis"].time
+    rows = []
+    for period, (start, end) in (("pre", (inclusion - pre_days, inclusion)),
+                                 ("post", (inclusion, inclusion + post_days))):
+        inside = st[(st.admitted >= start) & (st.admitted < end)]
+        values = {
+            "admissions": len(inside),
+            "coercive_admissions": int(inside.coercive.sum()),
+            "bed_days": float(_overlap(st.admitted, st.discharged, start, end).sum()),
+            "coercive_bed_days": float(_overlap(st.admitted, st.coercive_until, start, end).sum()),
+            "people_admitted": inside.citizen.nunique(),
+            "crises": int(((crises >= start) & (crises < end)).sum()),
+        }
+        rows += [{"period": period, "measure": m, "value": float(values[m])} for m in MEASURES]
+    return pd.DataFrame(rows)
+
+
+def decompose(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:
+    """Per replication and measure: observed and counterfactual after/before ratios and the effect.
+
+    ``counts`` has columns organisation, replication, period, measure, value; the arm
+    named ``counterfactual`` stayed in the baseline, the other arm moved. A ratio with
+    nothing before (0 / 0 or x / 0) is missing, not infinite.
+    """
+    wide = counts.pivot_table(index=["replication", "measure"], columns=["organisation", "period"],
+                              values="value", aggfunc="first")
+    arms = [o for o in dict.fromkeys(counts.organisation) if o != counterfactual]
+    rows = []
+    for arm in arms:
+        pre = wide[(arm, "pre")]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            obs = np.where(pre > 0, wide[(arm, "post")] / pre, np.nan)
+            cf = np.where(pre > 0, wide[(counterfactual, "post")] / pre, np.nan)
+            rel = np.where(cf > 0, obs / cf, np.nan)
+        parts = {"observed_ratio": obs, "counterfactual_ratio": cf,
+                 "organisation_effect": obs - cf, "organisation_effect_ratio": rel,
+                 "selection_and_regression": cf - 1.0}
+        for quantity in QUANTITIES:
+            frame = wide.index.to_frame(index=False)
+            frame.insert(0, "organisation", arm)
+            frame["quantity"] = quantity
+            frame["value"] = parts[quantity]
+            rows.append(frame)
+    return pd.concat(rows, ignore_index=True)[["organisation", "replication", "measure",
+                                               "quantity", "value"]]
+
+
+def summarise_decomposition(decomposition: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95 % t-interval across replications for every quantity and measure."""
+    rows = []
+    ordered = decomposition.assign(measure=pd.Categorical(decomposition.measure, MEASURES),
+                                   quantity=pd.Categorical(decomposition.quantity, QUANTITIES))
+    for (org, measure, quantity), g in ordered.groupby(
+            ["organisation", "measure", "quantity"], sort=True, observed=True):
+        mean, lo, hi, n = interval(g.value.to_numpy(float))
+        rows.append({"organisation": org, "measure": measure, "quantity": quantity, "n": n,
+                     "mean": mean, "ci_lower": lo, "ci_upper": hi})
+    return pd.DataFrame(rows)
+
+
+def text_table(summary: pd.DataFrame) -> str:
+    """The decomposition as a terminal table (ratios after/before, 95 % intervals)."""
+    from sim.experiments.results import interval_text
+    rows = []
+    for (org, measure), g in summary.groupby(["organisation", "measure"], sort=False):
+        q = g.set_index("quantity")
+        cell = lambda k: interval_text(q.at[k, "mean"], q.at[k, "ci_lower"], q.at[k, "ci_upper"])  # noqa: E731
+        rows.append({"measure": measure, "observed after/before": cell("observed_ratio"),
+                     "counterfactual after/before": cell("counterfactual_ratio"),
+                     "organisation effect (ratio)": cell("organisation_effect_ratio")})
+    with pd.option_context("display.max_columns", None, "display.width", 200):
+        return pd.DataFrame(rows).set_index("measure").to_string()

@@ -1,0 +1,46 @@
+"""One replication of one arm of a study: the model run, then what the design counts.
+
+A side-by-side comparison runs each organisation on the same citizens (common random
+numbers). In a pre/post study (``scenario.study``) the arm of the organisation under
+study starts in the baseline and moves the enrolled citizens at the inclusion date;
+the baseline arm is the counterfactual. The before/after counts of the cohort are
+made here, from the event log, so the model itself knows nothing of study designs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.config.params import Organisation, Scenario
+from sim.config.units import DAYS_PER_MONTH
+from sim.experiments.prepost import count_periods
+from sim.model.replication import Model
+
+
+@dataclass
+class ArmResult:
+    """What one replication of one organisation gives the experiment."""
+    metrics: dict[str, float]
+    events: pd.DataFrame | None       # per-citizen event log (None unless kept)
+    timeseries: pd.DataFrame          # daily state counts
+    citizens: pd.DataFrame            # citizen attributes as drawn
+    prepost: pd.DataFrame | None = None  # a study's before/after counts for its cohort
+
+
+def simulate(scenario: Scenario, organisation: Organisation, replication: int) -> ArmResult:
+    """Run one replication of ``organisation`` and count what the study design asks for."""
+    study = scenario.study
+    if study is not None and organisation is not scenario.baseline:
+        model = Model(scenario, scenario.baseline, replication, enrol_into=organisation)
+    else:
+        model = Model(scenario, organisation, replication)
+    res = model.run()
+    events, prepost = res.events, None
+    if study is not None:
+        prepost = count_periods(events, res.cohort, scenario.inclusion_day,
+                                study.pre_months * DAYS_PER_MONTH, study.post_months * DAYS_PER_MONTH)
+        prepost["cohort"] = len(res.cohort)
+        if not scenario.event_log:
+            events = None
+    return ArmResult(res.metrics, events, res.timeseries, res.citizens, prepost)

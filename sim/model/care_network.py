@@ -1,0 +1,87 @@
+"""An organisation's teams laid over a catchment: who serves which citizen.
+
+``team_base: catchment`` makes one instance of each team for the whole catchment
+(driving from the catchment's base); ``team_base: municipality`` makes one per
+municipality, staffed for that municipality's share of the target group (driving
+within the municipality). Staff are sized per 100 citizens of the expected target
+group, so organisations are compared at the staffing their YAML states.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.config.params import Clinical, Organisation, Population
+from sim.model.recorder import Recorder
+from sim.model.team import Team
+
+
+@dataclass(frozen=True)
+class CareTeams:
+    """The teams responsible for the citizens of one municipality."""
+    case_management: Team
+    social_support: Team
+    intensive: Team
+    outreach: Team | None
+
+    @property
+    def routine(self) -> tuple[Team, ...]:
+        """Distinct teams with routine contact (one if one team holds both roles)."""
+        if self.case_management is self.social_support:
+            return (self.case_management,)
+        return (self.case_management, self.social_support)
+
+
+class CareNetwork:
+    def __init__(self, org: Organisation, population: Population, clinical: Clinical,
+                 recorder: Recorder, covered: dict[str, float] | None = None):
+        """``covered``: citizens served per municipality, when not the expected target
+        group (a study's enrolled cohort); staff are sized per 100 of them."""
+        self.org = org
+        self.teams: list[Team] = []
+        self._by_municipality: dict[str, CareTeams] = {}
+        munis = population.municipalities
+        size = covered or {m: spec.target_group for m, spec in munis.items()}
+        if org.team_base == "catchment":
+            travel = {m: spec.travel_minutes_cluster for m, spec in munis.items()}
+            built = {name: Team(name, spec, sum(size.values()), travel,
+                                clinical.contact_minutes, recorder)
+                     for name, spec in org.teams.items()}
+            self.teams.extend(built.values())
+            care = self._care(built)
+            self._by_municipality = {m: care for m in munis}
+        else:
+            for m, mspec in munis.items():
+                travel = {m: mspec.travel_minutes_local}
+                built = {name: Team(f"{name}:{m}", spec, size[m], travel,
+                                    clinical.contact_minutes, recorder)
+                         for name, spec in org.teams.items()}
+                self.teams.extend(built.values())
+                self._by_municipality[m] = self._care(built)
+
+    def _care(self, built: dict[str, Team]) -> CareTeams:
+        outreach = [t for n, t in built.items() if self.org.teams[n].assertive_outreach]
+        return CareTeams(
+            case_management=built[self.org.team_with("case_management")],
+            social_support=built[self.org.team_with("social_support")],
+            intensive=built[self.org.team_with("intensive")],
+            outreach=outreach[0] if outreach else None,
+        )
+
+    def for_municipality(self, municipality: str) -> CareTeams:
+        return self._by_municipality[municipality]
+
+    def info_prob(self, seen_by: Team, acting: Team) -> float:
+        """Chance that a warning sign seen by one team reaches the team that can scale up."""
+        if seen_by is acting:
+            return 1.0
+        if seen_by.spec.sectors & acting.spec.sectors:
+            return self.org.within_sector_info_prob
+        return self.org.cross_sector_info_prob
+
+    def plans(self, care: CareTeams) -> int:
+        """Separate plans a citizen has in the community (one if the plan is shared)."""
+        return 1 if self.org.shared_plan else len(care.routine)
+
+    def close(self, now: float) -> None:
+        for team in self.teams:
+            team.close(now)

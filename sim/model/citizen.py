@@ -1,0 +1,429 @@
+"""A citizen: one long-lived SimPy process through the states of [model].
+
+stable -> deteriorating -> (stable | crisis) -> (stable | waiting_for_bed -> admitted
+-> discharge_ready) -> post_discharge -> stable ...; disengaged from stable (drop-out)
+or at a hand-over; exit at a time drawn on entry (death, moving, leaving the group).
+
+Competing risks are drawn as waiting times and the earliest wins, so the process
+needs no interrupts. Every decision draws the same count of numbers from its own
+stream whatever the branch taken, which keeps a citizen's streams in step across
+organisations (common random numbers).
+
+Mechanisms ([model] numbering): detection through contacts and shared information
+(1), scale-up limited by free staff time (2), crisis resolution by support level (3),
+in-reach and waiting for municipal offers (4), hand-overs with delay and loss (5),
+drop-out, outreach and re-engagement (6), staff load (7), beds (8).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.config.units import DAYS_PER_YEAR
+from sim.model.streams import CitizenStreams
+
+INF = math.inf
+
+STABLE = "stable"
+DETERIORATING = "deteriorating"
+CRISIS = "crisis"
+WAITING_FOR_BED = "waiting_for_bed"
+ADMITTED = "admitted"
+DISCHARGE_READY = "discharge_ready"
+POST_DISCHARGE = "post_discharge"
+DISENGAGED = "disengaged"
+EXIT = "exit"
+STATES = (STABLE, DETERIORATING, CRISIS, WAITING_FOR_BED, ADMITTED, DISCHARGE_READY,
+          POST_DISCHARGE, DISENGAGED)
+IN_BED = (ADMITTED, DISCHARGE_READY)
+# time in each state is added to these totals
+STATE_DAYS = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
+              CRISIS: "days_in_crisis", WAITING_FOR_BED: "bed_wait_days",
+              ADMITTED: "days_admitted", DISCHARGE_READY: "bed_blocking_days",
+              POST_DISCHARGE: "days_post_discharge", DISENGAGED: "days_disengaged"}
+
+# care levels: what load the citizen puts on which team
+ROUTINE, INTENSIVE, INPATIENT, OUT_OF_CONTACT, NO_CARE = (
+    "routine", "intensive", "inpatient", "out_of_contact", "none")
+
+
+@dataclass(frozen=True)
+class Attributes:
+    municipality: str
+    age_band: str
+    diagnosis: str
+    dual_diagnosis: bool
+    severity: float
+    engagement: float
+    prior_admissions: int
+
+
+class Citizen:
+    def __init__(self, model, cid: int, attrs: Attributes):
+        self.m = model
+        self.env = model.env
+        self.id = cid
+        self.attrs = attrs
+        self.entered = model.env.now
+        c = self.c = model.clinical
+        pop = model.population
+        self.rng = CitizenStreams(model.seed, model.replication, cid)
+        self.exit_time = self.entered + self.rng.exponential("exit", pop.exit_rate_per_year / DAYS_PER_YEAR)
+        self.net = model.network
+        self.care = self.net.for_municipality(attrs.municipality)
+        self.org = model.organisation
+        self.hazard = (c.deterioration_rate_per_year / DAYS_PER_YEAR * attrs.severity
+                       * (c.dual_diagnosis_hazard_ratio if attrs.dual_diagnosis else 1.0)
+                       * c.diagnosis_hazard_ratio[attrs.diagnosis])
+        self.loss_multiplier = (1.0 - attrs.engagement) / (1.0 - pop.engagement_mean)
+        self.dropout_rate = self._dropout_rate()
+        self.state = None
+        self.since = self.entered
+        self.level = NO_CARE
+        self.engaged = True
+        self.coercive = False
+        self.intensive_until = -INF
+        self.admissions: list[float] = []   # admission times, for enrolment rules
+        self.crises: list[float] = []       # crisis times, for enrolment rules
+        self._loads: list[tuple] = []
+
+    def _dropout_rate(self) -> float:
+        c = self.c
+        plans = self.net.plans(self.care)
+        outreach = c.outreach_dropout_ratio if self.care.outreach is not None else 1.0
+        return (c.dropout_rate_per_year / DAYS_PER_YEAR * self.loss_multiplier * outreach
+                * (1.0 + c.dropout_ratio_per_extra_plan * (plans - 1)))
+
+    def transfer(self, network) -> None:
+        """Enrolment in a study: from now on ``network``'s organisation serves this citizen.
+
+        A planned transfer (assumption): no gap and nobody lost on the way. Waiting times
+        already drawn in the current state run out as drawn; the new organisation's
+        mechanisms apply from the next decision on.
+        """
+        self.net = network
+        self.org = network.org
+        self.care = network.for_municipality(self.attrs.municipality)
+        self.dropout_rate = self._dropout_rate()
+        self._set_care(self.level)
+
+    # -- bookkeeping ----------------------------------------------------------------
+    def _log(self, event: str) -> None:
+        log = self.m.events
+        if log is None:
+            return
+        if self.state in (WAITING_FOR_BED, ADMITTED, DISCHARGE_READY):
+            team, sector = "ward", "regional"
+        elif self.state == DISENGAGED or self.state is None:
+            team, sector = "", ""
+        else:
+            t = self.care.intensive if self.level == INTENSIVE else self.care.case_management
+            team, sector = t.name, "+".join(sorted(t.spec.sectors))
+        log.append((self.id, self.env.now, event, self.state or EXIT, sector, team))
+
+    def _enter(self, state: str, event: str) -> None:
+        now = self.env.now
+        self._leave(now)
+        self.m.state_counts[state] += 1
+        self.state = state
+        self.since = now
+        self._log(event)
+
+    def _leave(self, now: float) -> None:
+        """Close the time spent in the current state."""
+        state = self.state
+        if state is None:
+            return
+        self.m.state_counts[state] -= 1
+        rec = self.m.rec
+        rec.span(STATE_DAYS[state], self.since, now)
+        if state in IN_BED:
+            rec.span("bed_days", self.since, now)
+            if self.coercive and state == ADMITTED:
+                rec.span("coercive_bed_days", self.since, now)
+
+    def _hold(self, delay: float):
+        """Wait ``delay`` days unless the citizen exits first; True if still here."""
+        if self.env.now + delay >= self.exit_time:
+            yield self.env.timeout(max(0.0, self.exit_time - self.env.now))
+            return False
+        yield self.env.timeout(delay)
+        return True
+
+    def _set_care(self, level: str) -> None:
+        """Move the citizen's load on teams to a new care level."""
+        now = self.env.now
+        for team, kind, contacts, hours, drive in self._loads:
+            team.add(now, kind, -contacts, -hours, -drive)
+        loads = []
+        c, care, mun = self.c, self.care, self.attrs.municipality
+
+        def put(team, kind, per_week, home):
+            if per_week > 0:
+                h, d = team.contact_hours(mun, home)
+                loads.append((team, kind, per_week, per_week * h, per_week * d))
+
+        if level == INTENSIVE:
+            put(care.intensive, "intensive", c.intensive_contacts_per_week, True)
+        if level in (ROUTINE, INTENSIVE):
+            for team in care.routine:
+                if not (level == INTENSIVE and team is care.intensive):
+                    put(team, "routine", team.spec.routine_contacts_per_week, team.spec.home_visits)
+        elif level == INPATIENT:
+            for team in care.routine:
+                if team.spec.inreach:
+                    put(team, "routine", c.inreach_contacts_per_week, True)
+        elif level == OUT_OF_CONTACT and care.outreach is not None:
+            put(care.outreach, "routine", c.outreach_attempts_per_week, True)
+        for team, kind, contacts, hours, drive in loads:
+            team.add(now, kind, contacts, hours, drive)
+            self.m.rec.seen_by(self.id, team.name.split(":")[0], now)
+        self._loads = loads
+        self.level = level
+
+    def _count_handover(self) -> None:
+        self.m.rec.count("handovers", self.env.now)
+        self._log("handover")
+
+    def _handover(self, delay_draw: float, loss_draw: float) -> bool:
+        """A hand-over between teams with a gap before first contact; True if the citizen is lost."""
+        now = self.env.now
+        self._count_handover()
+        delay = delay_draw * self.org.handover_delay_mean_days
+        m = self.loss_multiplier
+        p_kept = (1.0 - min(1.0, self.c.handover_loss_prob * m)) * math.exp(
+            -self.c.loss_hazard_per_day_without_contact * delay * m)
+        self.m.rec.count("handover_gap_days", now, delay)
+        return loss_draw >= p_kept
+
+    def _request_intensive(self) -> bool:
+        """Ask the intensive team to scale the citizen up (board or acute team)."""
+        now = self.env.now
+        rec = self.m.rec
+        team = self.care.intensive
+        hours = self.c.intensive_contacts_per_week * team.contact_hours(self.attrs.municipality, True)[0]
+        rec.count("scaleups_requested", now)
+        if not team.can_take_intensive(hours):
+            rec.count("scaleups_refused", now)
+            self._log("scale_up_refused")
+            return False
+        rec.count("scaleups", now)
+        self.engaged = True
+        self._set_care(INTENSIVE)
+        self.intensive_until = now + self.c.intensive_episode_days
+        self._log("scale_up")
+        if team is not self.care.case_management:
+            self._count_handover()  # into the acute team: no gap, nobody is lost going up
+        return True
+
+    # -- the process ---------------------------------------------------------------
+    def run(self):
+        self._enter(STABLE, "enter")
+        self._set_care(ROUTINE)
+        handlers = {STABLE: self._stable, DETERIORATING: self._deteriorating, CRISIS: self._crisis,
+                    WAITING_FOR_BED: self._admission, POST_DISCHARGE: self._post_discharge,
+                    DISENGAGED: self._disengaged}
+        state = STABLE
+        while state != EXIT:
+            state = yield from handlers[state]()
+        self._exit()
+
+    def _exit(self) -> None:
+        now = self.env.now
+        self._set_care(NO_CARE)
+        self._leave(now)
+        self.state = None
+        self._log("exit")
+        self.m.rec.count("exits", now)
+        self.m.rec.span("citizen_days", self.entered, now)
+        self.m.alive.pop(self.id, None)
+
+    def close(self, now: float) -> None:
+        """End of run: close open spans."""
+        self._leave(now)
+        self.m.rec.span("citizen_days", self.entered, now)
+
+    def _stable(self):
+        if self.state != STABLE:
+            self._enter(STABLE, "stable")
+        now = self.env.now
+        t_det = self.rng.exponential("deterioration", self.hazard)
+        if self.level == INTENSIVE:
+            t_drop, t_down = INF, max(0.0, self.intensive_until - now)
+        else:
+            t_drop, t_down = self.rng.exponential("dropout", self.dropout_rate), INF
+        t = min(t_det, t_drop, t_down)
+        if not (yield from self._hold(t)):
+            return EXIT
+        if t == t_down:
+            return self._scale_down()
+        if t == t_drop:
+            self.m.rec.count("dropouts", self.env.now)
+            return DISENGAGED
+        return DETERIORATING
+
+    def _scale_down(self):
+        self._set_care(ROUTINE)
+        self._log("scale_down")
+        if self.care.intensive is not self.care.case_management:
+            delay, loss = self.rng["handover"].standard_exponential(), self.rng["handover"].random()
+            if self._handover(delay, loss):
+                self.m.rec.count("lost_at_handover", self.env.now)
+                return DISENGAGED
+        return STABLE
+
+    def _escalation_time(self) -> float:
+        """Days from the first warning sign to a scale-up decision (inf if none)."""
+        c, care, net = self.c, self.care, self.net
+        seen = self.rng["detection"].standard_exponential(4)
+        wait = self.rng["decision"].standard_exponential(4)
+        acting = care.intensive
+        p = c.detection_prob_per_contact
+        channels = []  # (slot, rate per day, mean decision delay)
+        if self.level == INTENSIVE:
+            channels.append((0, c.intensive_contacts_per_week / 7.0 * p, 0.0))
+        if self.engaged:
+            for slot, team in ((1, care.case_management), (2, care.social_support)):
+                if slot == 2 and team is care.case_management:
+                    continue
+                if self.level == INTENSIVE and team is acting:
+                    continue
+                rate = (team.spec.routine_contacts_per_week / 7.0 * team.routine_fulfilment() * p
+                        * net.info_prob(team, acting))
+                delay = acting.spec.board_delay_mean_days if team is acting else self.org.referral_delay_mean_days
+                channels.append((slot, rate, delay))
+        cm = care.case_management
+        self_delay = acting.spec.board_delay_mean_days if cm is acting else self.org.referral_delay_mean_days
+        channels.append((3, c.self_referral_rate_per_year / DAYS_PER_YEAR, self_delay))
+        best = INF
+        for slot, rate, delay in channels:
+            if rate > 0:
+                best = min(best, seen[slot] / rate + wait[slot] * delay)
+        return best
+
+    def _deteriorating(self):
+        self._enter(DETERIORATING, "deterioration")
+        rec = self.m.rec
+        rec.count("deteriorations", self.env.now)
+        window = self.rng["window"].standard_exponential() * self.c.warning_window_mean_days
+        averts = self.rng["avert"].random() < self.c.crisis_averted_prob
+        s = self._escalation_time()
+        if s < window:
+            if not (yield from self._hold(s)):
+                return EXIT
+            if self.level == INTENSIVE:
+                accepted = True
+                self.intensive_until = max(self.intensive_until,
+                                           self.env.now + self.c.intensive_episode_days)
+            else:
+                accepted = self._request_intensive()
+            if accepted and averts:
+                rec.count("crises_averted", self.env.now)
+                return STABLE
+            window -= s
+        if not (yield from self._hold(window)):
+            return EXIT
+        return CRISIS
+
+    def _crisis(self):
+        self._enter(CRISIS, "crisis")
+        now = self.env.now
+        self.crises.append(now)
+        self.m.rec.count("crises", now)
+        u_admit, u_coerce = self.rng["crisis"].random(2)
+        home_days = self.rng["crisis"].standard_exponential() * self.c.crisis_home_mean_days
+        if self.level == INTENSIVE:
+            support = "intensive"
+        elif self.engaged:
+            support = "intensive" if self._request_intensive() else "standard"
+        else:
+            support = "none"
+        if u_admit < self.c.admission_prob[support]:
+            self.coercive = u_coerce < self.c.coercion_prob[support]
+            return WAITING_FOR_BED
+        self.m.rec.count("crises_resolved_at_home", now)
+        if not (yield from self._hold(home_days)):
+            return EXIT
+        return STABLE if self.engaged else DISENGAGED
+
+    def _admission(self):
+        """Wait for a bed, stay, maybe wait for a municipal offer, then the discharge hand-overs."""
+        c, rec, ward = self.c, self.m.rec, self.m.ward
+        now = self.env.now
+        self.engaged = True
+        self._count_handover()  # community -> ward, in every organisation
+        self._set_care(INPATIENT)
+        request = ward.request()
+        if request is not None and not request.triggered:
+            self._enter(WAITING_FOR_BED, "bed_wait")
+            rec.count("admissions_waited", now)
+        if request is not None:
+            yield request
+        admitted_at = self.env.now
+        self._enter(ADMITTED, "coercive_admission" if self.coercive else "admission")
+        self.admissions.append(admitted_at)
+        rec.count("admissions", admitted_at)
+        if self.coercive:
+            rec.count("coercive_admissions", admitted_at)
+        if rec.in_window(admitted_at):
+            rec.people_admitted.add(self.id)
+        kind = "coercive" if self.coercive else "voluntary"
+        los = self.rng["los"].standard_gamma(c.los_shape) * c.los_mean_days[kind] / c.los_shape
+        if self.care.case_management.spec.inreach:
+            los *= c.inreach_los_ratio
+        u_need, u_planned = self.rng["offer"].random(2)
+        offer = self.rng["offer"].standard_exponential() * c.municipal_offer_wait_mean_days
+        blocking = 0.0
+        if u_need < c.needs_municipal_offer_prob:
+            planned = u_planned < self.org.discharge_planning_from_admission_prob
+            blocking = max(0.0, offer - los) if planned else offer
+        yield self.env.timeout(los)
+        if blocking > 0.0:
+            self._enter(DISCHARGE_READY, "ready_for_discharge")
+            yield self.env.timeout(blocking)
+        ward.release(request)
+        if rec.in_window(admitted_at):
+            rec.stays.append((admitted_at, self.env.now - admitted_at))
+        self._log("discharge")
+        delays = self.rng["handover"].standard_exponential(2)
+        losses = self.rng["handover"].random(2)
+        lost = False
+        for i, team in enumerate(self.care.routine):
+            if not team.spec.inreach:
+                lost |= self._handover(delays[i], losses[i])
+        if self.env.now >= self.exit_time:
+            return EXIT
+        if lost:
+            rec.count("lost_at_handover", self.env.now)
+            return DISENGAGED
+        self._set_care(ROUTINE)
+        return POST_DISCHARGE
+
+    def _post_discharge(self):
+        self._enter(POST_DISCHARGE, "post_discharge")
+        relapse = self.rng.exponential("relapse", self.hazard * self.c.post_discharge_hazard_ratio)
+        t = min(relapse, self.c.post_discharge_days)
+        if not (yield from self._hold(t)):
+            return EXIT
+        return DETERIORATING if relapse < self.c.post_discharge_days else STABLE
+
+    def _disengaged(self):
+        if self.state != DISENGAGED:
+            self._enter(DISENGAGED, "disengaged")
+        self.engaged = False
+        self._set_care(OUT_OF_CONTACT)
+        c = self.c
+        rate = 0.0 if c.spontaneous_reengagement_mean_days is None else 1.0 / c.spontaneous_reengagement_mean_days
+        if self.care.outreach is not None:
+            rate += self.care.outreach.routine_fulfilment() / self.care.outreach.spec.reengagement_mean_days
+        t_det = self.rng.exponential("deterioration", self.hazard * c.disengaged_hazard_ratio)
+        t_re = self.rng.exponential("reengagement", rate)
+        t = min(t_det, t_re)
+        if not (yield from self._hold(t)):
+            return EXIT
+        if t == t_re:
+            self.m.rec.count("reengagements", self.env.now)
+            self.engaged = True
+            self._set_care(ROUTINE)
+            return STABLE
+        return DETERIORATING

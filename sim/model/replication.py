@@ -1,0 +1,247 @@
+"""One replication of one organisation: a catchment of citizens over warm-up + results.
+
+The population is open ([model]): the catchment starts with its expected target
+group, all stable; entrants arrive as a Poisson process at ``target x exit rate``,
+so the size stays level while citizens exit at their own drawn times. Arrivals and
+attributes come from a population stream that no organisation touches, so every
+organisation meets the same citizens (common random numbers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from sim.model.citizen import IN_BED, INTENSIVE, STATES, Attributes, Citizen
+from sim.model.care_network import CareNetwork
+from sim.config.params import Organisation, Scenario
+from sim.model.recorder import Recorder
+from sim.model.streams import population_stream
+from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
+from sim.model.ward import Ward
+
+EVENT_COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
+
+
+@dataclass
+class ReplicationResult:
+    metrics: dict[str, float]
+    events: pd.DataFrame | None
+    timeseries: pd.DataFrame
+    citizens: pd.DataFrame
+    cohort: list[int] | None = None   # a study's enrolled citizens (their ids)
+
+
+class Model:
+    """``enrol_into``: at a study's inclusion date, move the enrolled citizens to this
+    organisation (``organisation`` serves everyone before, and the others after)."""
+
+    def __init__(self, scenario: Scenario, organisation: Organisation, replication: int,
+                 enrol_into: Organisation | None = None):
+        self.scenario = scenario
+        self.population = scenario.population
+        self.clinical = scenario.clinical
+        self.organisation = organisation
+        self.seed = scenario.seed
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.warmup, self.end = scenario.window
+        self.rec = Recorder(self.warmup, self.end)
+        self.network = CareNetwork(organisation, self.population, self.clinical, self.rec)
+        self.networks = [self.network]
+        self.enrol_into = enrol_into
+        self.cohort: list[int] = []
+        self.ward = Ward(self.env, self.population.beds)
+        self.state_counts = dict.fromkeys(STATES, 0)
+        self.alive: dict[int, Citizen] = {}  # insertion order: same sums in every run
+        study = scenario.study is not None
+        self.events: list | None = [] if (scenario.event_log or study) else None
+        self._daily: list[tuple] = []
+        self._citizens: list[tuple] = []
+        self._rng = population_stream(self.seed, replication)
+        self._names = list(self.population.municipalities)
+        sizes = np.array([m.target_group for m in self.population.municipalities.values()])
+        self._muni_p = sizes / sizes.sum()
+        self.env.process(self._arrivals())
+        self.env.process(self._monitor())
+        if study:
+            self.env.process(self._inclusion())
+
+    # -- population ------------------------------------------------------------------
+    def _draw_attributes(self) -> Attributes:
+        pop, rng = self.population, self._rng
+        u = rng.random(3)
+        severity = rng.gamma(pop.severity_shape, 1.0 / pop.severity_shape)
+        k = pop.engagement_concentration
+        engagement = rng.beta(pop.engagement_mean * k, (1.0 - pop.engagement_mean) * k)
+        prior = int(rng.poisson(pop.prior_admissions_per_year * severity * 2.0))
+        return Attributes(
+            municipality=_pick(self._names, self._muni_p, u[0]),
+            age_band=_pick(list(pop.age_bands), list(pop.age_bands.values()), u[1]),
+            diagnosis=_pick(list(pop.diagnoses), list(pop.diagnoses.values()), u[2]),
+            dual_diagnosis=bool(rng.random() < pop.dual_diagnosis_share),
+            severity=float(severity),
+            engagement=float(engagement),
+            prior_admissions=prior,
+        )
+
+    def _admit_citizen(self) -> None:
+        cid = len(self._citizens)
+        attrs = self._draw_attributes()
+        citizen = Citizen(self, cid, attrs)
+        self._citizens.append((cid, self.env.now, citizen.exit_time, attrs.municipality, attrs.age_band,
+                               attrs.diagnosis, attrs.dual_diagnosis, attrs.severity,
+                               attrs.engagement, attrs.prior_admissions))
+        self.alive[cid] = citizen
+        self.env.process(citizen.run())
+
+    def _arrivals(self):
+        pop = self.population
+        for _ in range(int(round(pop.target_group))):
+            self._admit_citizen()
+        rate = 0.0 if pop.cohort else pop.target_group * pop.exit_rate_per_year / DAYS_PER_YEAR
+        if rate <= 0.0:
+            return
+        while True:
+            yield self.env.timeout(self._rng.exponential(1.0 / rate))
+            self._admit_citizen()
+
+    def _monitor(self):
+        """Sample state counts once a day at noon (an independent look at occupancy)."""
+        day = 0
+        yield self.env.timeout(0.5)
+        while True:
+            counts = self.state_counts
+            on_intensive = sum(1 for c in self.alive.values() if c.level == INTENSIVE)
+            self._daily.append((day, *(counts[s] for s in STATES),
+                                sum(counts[s] for s in IN_BED), on_intensive, len(self.alive)))
+            day += 1
+            yield self.env.timeout(1.0)
+
+    # -- a study's inclusion date ------------------------------------------------------
+    def _inclusion(self):
+        """Enrol the citizens who meet the criteria; move them if this arm changes organisation."""
+        yield self.env.timeout(self.scenario.inclusion_day)
+        rule = self.scenario.study.enrolment
+        now = self.env.now
+        since = now - rule.lookback_months * DAYS_PER_MONTH
+        for citizen in self.alive.values():
+            a = citizen.attrs
+            if rule.diagnoses and a.diagnosis not in rule.diagnoses:
+                continue
+            if rule.dual_diagnosis_only and not a.dual_diagnosis:
+                continue
+            if rule.recent_event != "none":
+                times = citizen.crises if rule.recent_event == "crisis" else citizen.admissions
+                if sum(1 for t in times if t >= since) < rule.min_events:
+                    continue
+            self.cohort.append(citizen.id)
+        if self.enrol_into is None:
+            return
+        if self.scenario.study.moves == "catchment":
+            # the organisation takes over the whole catchment, entrants included
+            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec)
+            self.network.close(now)
+            self.network, self.networks = network, [network]
+            movers = list(self.alive.values())
+        else:
+            # only the enrolled move, to teams sized for them; the rest stay where they were
+            movers = [self.alive[cid] for cid in self.cohort]
+            covered = dict.fromkeys(self.population.municipalities, 0.0)
+            for citizen in movers:
+                covered[citizen.attrs.municipality] += 1.0
+            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec, covered)
+            self.networks.append(network)
+        for citizen in movers:
+            citizen.transfer(network)
+
+    # -- running ---------------------------------------------------------------------
+    def run(self) -> ReplicationResult:
+        self.env.run(until=self.end)
+        for citizen in list(self.alive.values()):
+            citizen.close(self.end)
+        for network in self.networks:
+            network.close(self.end)
+        cohort = list(self.cohort) if self.scenario.study is not None else None
+        return ReplicationResult(self.metrics(), self._events_frame(), self._timeseries(),
+                                 self._citizen_frame(), cohort)
+
+    def metrics(self) -> dict[str, float]:
+        t = dict(self.rec.totals)
+        get = lambda k: float(t.get(k, 0.0))  # noqa: E731
+        years = (self.end - self.warmup) / DAYS_PER_YEAR
+        citizen_years = get("citizen_days") / DAYS_PER_YEAR
+        out = {"citizen_years": citizen_years}
+        for key in ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
+                    "bed_blocking_days", "crises", "days_disengaged"):
+            out[key] = get(key)
+            out[f"{key}_per_citizen_year"] = get(key) / citizen_years if citizen_years else np.nan
+        for key in ("days_stable", "days_deteriorating", "days_admitted", "days_post_discharge",
+                    "deteriorations", "crises_averted", "crises_resolved_at_home", "days_in_crisis",
+                    "bed_wait_days", "admissions_waited", "dropouts", "lost_at_handover",
+                    "reengagements", "handovers", "handover_gap_days", "scaleups_requested",
+                    "scaleups", "scaleups_refused", "contacts_delivered", "contacts_lost",
+                    "staff_hours_regional", "staff_hours_municipal", "driving_hours", "exits"):
+            out[key] = get(key)
+        out["people_admitted"] = float(len(self.rec.people_admitted))
+        out["coercive_share_of_admissions"] = (get("coercive_admissions") / get("admissions")
+                                               if get("admissions") else np.nan)
+        used = get("staff_hours_regional") + get("staff_hours_municipal")
+        out["staff_hours"] = used
+        out["staff_utilisation"] = used / get("staff_hours_available") if get("staff_hours_available") else np.nan
+        out["staff_hours_per_citizen_year"] = used / citizen_years if citizen_years else np.nan
+        fte = {"regional": 0.0, "municipal": 0.0}
+        cm_fte = 0.0
+        for team in (t for network in self.networks for t in network.teams):
+            for sector, value in team.fte_by_sector.items():
+                fte[sector] += value
+            if team.spec.case_management:
+                cm_fte += team.case_manager_fte
+        out["staff_fte_regional"] = fte["regional"]
+        out["staff_fte_municipal"] = fte["municipal"]
+        mean_citizens = citizen_years / years
+        out["caseload_per_case_manager"] = mean_citizens / cm_fte if cm_fte else np.nan
+        costs = self.scenario.costs
+        if costs is not None:
+            out["cost_beds"] = (get("bed_days") * costs.bed_day
+                                + get("coercive_bed_days") * costs.coercive_bed_day_extra)
+            out["cost_staff"] = (get("staff_hours_regional") * costs.staff_hour_regional
+                                 + get("staff_hours_municipal") * costs.staff_hour_municipal)
+            out["cost_total"] = out["cost_beds"] + out["cost_staff"]
+            out["cost_per_citizen_year"] = out["cost_total"] / citizen_years if citizen_years else np.nan
+        seen = self.rec.teams_seen
+        out["teams_per_citizen"] = float(np.mean([len(s) for s in seen.values()])) if seen else 0.0
+        daily = [row for row in self._daily if self.warmup <= row[0] < self.end]
+        beds_col = 1 + len(STATES)
+        out["mean_beds_occupied"] = float(np.mean([r[beds_col] for r in daily])) if daily else np.nan
+        stays = self.rec.stays
+        out["mean_length_of_stay"] = float(np.mean([s[1] for s in stays])) if stays else np.nan
+        return out
+
+    def _events_frame(self) -> pd.DataFrame | None:
+        if self.events is None:
+            return None
+        return pd.DataFrame.from_records(self.events, columns=EVENT_COLUMNS)
+
+    def _timeseries(self) -> pd.DataFrame:
+        df = pd.DataFrame.from_records(
+            self._daily, columns=["day", *STATES, "beds_occupied", "on_intensive_care", "citizens"])
+        df.insert(1, "period", np.where(df["day"] < self.warmup, "warmup", "results"))
+        return df
+
+    def _citizen_frame(self) -> pd.DataFrame:
+        return pd.DataFrame.from_records(self._citizens, columns=[
+            "citizen", "entered", "exit_time", "municipality", "age_band", "diagnosis",
+            "dual_diagnosis", "severity", "engagement", "prior_admissions"])
+
+
+def _pick(names, probs, u: float) -> str:
+    """Inverse-CDF choice with one uniform draw (keeps the stream's count fixed)."""
+    acc = 0.0
+    for name, p in zip(names, probs):
+        acc += p
+        if u < acc:
+            return name
+    return names[-1]

@@ -1,0 +1,104 @@
+"""Teams: staff as real capacity ([model: mechanism 7]).
+
+A team's weekly capacity in hours is the sum over its staff of
+``FTE x hours per week x (1 - share pulled back to the parent organisation)``
+times the share of time for direct care (contacts and driving). Citizens put a
+load on the team (hours and contacts per week) that depends on their care level.
+Intensive (board) care is served first; routine contacts get what is left, and
+the share they do not get is lost and counted. A scale-up is accepted only if the
+intensive load stays within ``max_intensive_share`` of capacity.
+Load is piecewise constant, so hours are integrated exactly between changes.
+"""
+from __future__ import annotations
+
+from sim.config.params import SECTORS, TeamSpec
+from sim.model.recorder import Recorder
+
+
+class Team:
+    def __init__(self, name: str, spec: TeamSpec, citizens_covered: float,
+                 travel_minutes: dict[str, float], contact_minutes: float, recorder: Recorder):
+        self.name = name
+        self.contact_base_hours = contact_minutes / 60.0
+        self.spec = spec
+        self.travel_minutes = travel_minutes  # by municipality, round trip from this team's base
+        self.rec = recorder
+        scale = citizens_covered / 100.0
+        by_sector = {s: 0.0 for s in SECTORS}
+        self.fte_by_sector = {s: 0.0 for s in SECTORS}
+        self.case_manager_fte = 0.0
+        for member in spec.staffing.values():
+            fte = member.fte_per_100 * scale
+            pulled = spec.pulled_back_share.get(member.sector, 0.0)
+            by_sector[member.sector] += fte * member.hours_per_week * (1.0 - pulled)
+            self.fte_by_sector[member.sector] += fte
+            if member.case_manager:
+                self.case_manager_fte += fte
+        total = sum(by_sector.values())
+        self.capacity = total * spec.direct_care_share          # hours per week
+        self.sector_share = {s: (h / total if total > 0 else 0.0) for s, h in by_sector.items()}
+        self.intensive_cap = self.capacity * spec.max_intensive_share
+        # current load, per week
+        self.routine_hours = 0.0
+        self.routine_contacts = 0.0
+        self.routine_drive = 0.0
+        self.intensive_hours = 0.0
+        self.intensive_contacts = 0.0
+        self.intensive_drive = 0.0
+        self._last = 0.0
+
+    # -- capacity --------------------------------------------------------------
+    def routine_fulfilment(self) -> float:
+        """Share of the routine contacts asked of the team that it can deliver now."""
+        if self.routine_hours <= 0.0:
+            return 1.0 if self.capacity > 0 else 0.0
+        free = max(0.0, self.capacity - self.intensive_hours)
+        return min(1.0, free / self.routine_hours)
+
+    def can_take_intensive(self, hours: float) -> bool:
+        return self.intensive_hours + hours <= self.intensive_cap + 1e-9 and self.capacity > 0
+
+    def contact_hours(self, municipality: str, home: bool) -> tuple[float, float]:
+        """(hours incl. driving, driving hours) for one contact with a citizen."""
+        drive = self.travel_minutes[municipality] / 60.0 if home else 0.0
+        return self.contact_base_hours + drive, drive
+
+    # -- load ------------------------------------------------------------------
+    def add(self, now: float, kind: str, contacts: float, hours: float, drive: float) -> None:
+        """Change the load (per week) of ``kind`` ('routine' or 'intensive') by the given amounts."""
+        self._integrate(now)
+        if kind == "routine":
+            self.routine_contacts += contacts
+            self.routine_hours += hours
+            self.routine_drive += drive
+        else:
+            self.intensive_contacts += contacts
+            self.intensive_hours += hours
+            self.intensive_drive += drive
+        # guard against float drift when the last citizen leaves
+        for attr in ("routine_contacts", "routine_hours", "routine_drive", "intensive_contacts",
+                     "intensive_hours", "intensive_drive"):
+            if abs(getattr(self, attr)) < 1e-9:
+                setattr(self, attr, 0.0)
+
+    def _integrate(self, now: float) -> None:
+        weeks = self.rec.overlap(self._last, now) / 7.0
+        self._last = now
+        if weeks <= 0.0:
+            return
+        f = self.routine_fulfilment()
+        # intensive load never exceeds capacity (scale-ups are checked), routine gets the rest
+        int_share = min(1.0, self.capacity / self.intensive_hours) if self.intensive_hours > 0 else 1.0
+        used = self.intensive_hours * int_share + self.routine_hours * f
+        t = self.rec.totals
+        for sector, share in self.sector_share.items():
+            if share > 0:
+                t[f"staff_hours_{sector}"] += used * share * weeks
+        t["driving_hours"] += (self.intensive_drive * int_share + self.routine_drive * f) * weeks
+        t["contacts_delivered"] += (self.intensive_contacts * int_share + self.routine_contacts * f) * weeks
+        t["contacts_lost"] += (self.intensive_contacts * (1 - int_share)
+                               + self.routine_contacts * (1 - f)) * weeks
+        t["staff_hours_available"] += self.capacity * weeks
+
+    def close(self, now: float) -> None:
+        self._integrate(now)

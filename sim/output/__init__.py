@@ -1,0 +1,1 @@
+"""What users read: run folders of tidy tables, plots, the HTML report, sweep merges."""

@@ -1,0 +1,147 @@
+"""Merge a sweep's finished jobs into one tidy table, with the swept parameters as columns.
+
+    factsim-merge outputs/sweep_2026-11-22_10-00-00      # or: python -m sim.output.merge <folder>
+
+Runs by itself at the end of every sweep (a Hydra callback, :class:`MergeSweep`), and
+by hand on a sweep that was interrupted: only finished jobs (with a manifest) are
+merged; the unfinished ones are listed, and re-running the same sweep into the same
+folder (``hydra.sweep.dir=<folder>``) runs only those.
+
+Writes into the sweep folder: ``sweep_results`` (parameters..., organisation,
+replication, metric, value), ``sweep_summary`` (mean and 95 % interval per point),
+``sweep_comparison`` (paired change against the baseline per point), Parquet and CSV,
+``sweep.json`` (swept parameters, finished and missing jobs) and the sweep plots.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from hydra.experimental.callback import Callback
+
+from sim.config.errors import ConfigError, exit_bad_input
+from sim.output.run_folder import MANIFEST, saved_scenario, write_table
+from sim.experiments.results import compare, summarise
+
+SWEEP_MANIFEST = "sweep.json"
+RESULT_COLUMNS = ("organisation", "replication", "metric", "value")
+
+
+def job_folders(sweep: Path) -> list[Path]:
+    """Job folders of a sweep: those Hydra made (with .hydra/overrides.yaml)."""
+    jobs = [p for p in sweep.iterdir() if p.is_dir() and (p / ".hydra" / "overrides.yaml").is_file()]
+    return sorted(jobs, key=lambda p: (len(p.name), p.name))
+
+
+def job_overrides(job: Path) -> dict[str, str]:
+    """The task overrides of one job, as key -> value text (Hydra's own keys left out)."""
+    lines = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text()) or []
+    out = {}
+    for line in lines:
+        key, _, value = str(line).lstrip("+~").partition("=")
+        if not key.startswith("hydra"):
+            out[key] = value
+    return out
+
+
+def _typed(value: str):
+    """Numbers as numbers, so a swept rate sorts and plots as a number."""
+    try:
+        return yaml.safe_load(value)
+    except yaml.YAMLError:
+        return value
+
+
+def merge(sweep: Path) -> dict:
+    sweep = Path(sweep)
+    if not sweep.is_dir():
+        raise ConfigError(f"{sweep}: no such folder")
+    jobs = job_folders(sweep)
+    if not jobs:
+        raise ConfigError(f"{sweep}: not a sweep folder (no job folders with .hydra/overrides.yaml)")
+    overrides = {job.name: job_overrides(job) for job in jobs}
+    keys = list(dict.fromkeys(k for ov in overrides.values() for k in ov))
+    swept = [k for k in keys if len({ov.get(k) for ov in overrides.values()}) > 1]
+    finished = [j for j in jobs if (j / MANIFEST).is_file()]
+    missing = [j.name for j in jobs if j not in finished]
+    if not finished:
+        raise ConfigError(f"{sweep}: no finished jobs yet ({len(missing)} unfinished)")
+    # a swept organisation is already the results' organisation column
+    cols = [k for k in swept if k not in RESULT_COLUMNS]
+    frames = []
+    for job in finished:
+        res = pd.read_parquet(job / "results.parquet")
+        params = {k: _typed(overrides[job.name].get(k, "")) for k in cols}
+        frames.append(res.assign(job=job.name, **params)[["job", *cols, *res.columns]])
+    results = pd.concat(frames, ignore_index=True)
+    by = ["job", *cols]
+    summary = summarise(results, by=by)
+    manifests = [json.loads((j / MANIFEST).read_text()) for j in finished]
+    baselines = {m.get("baseline") for m in manifests} - {None}
+    comparison = None
+    if len(baselines) == 1:
+        base = baselines.pop()
+        with_base = results.groupby("job").filter(lambda g: base in set(g.organisation))
+        if len(with_base):
+            comparison = compare(with_base, base, by=by)
+    files = []
+    files += write_table(results, sweep, "sweep_results")
+    files += write_table(summary, sweep, "sweep_summary")
+    if comparison is not None:
+        files += write_table(comparison, sweep, "sweep_comparison")
+    from sim.output import plots
+    files += [str(p.relative_to(sweep)) for p in plots.sweep(summary, cols, sweep / "plots",
+                                                            _labels(finished))]
+    info = {"swept": swept, "overrides": keys, "jobs": len(jobs), "finished": [j.name for j in finished],
+            "missing": missing, "files": files}
+    (sweep / SWEEP_MANIFEST).write_text(json.dumps(info, indent=2))
+    return info
+
+
+def _labels(finished: list[Path]) -> dict[str, str]:
+    labels = {}
+    for job in finished:
+        labels.update(saved_scenario(job).labels())
+    return labels
+
+
+
+def describe(info: dict, sweep: Path) -> str:
+    text = (f"Merged {len(info['finished'])} of {info['jobs']} jobs into {sweep}/sweep_results.csv "
+            f"(swept: {', '.join(info['swept']) or 'nothing'})")
+    if info["missing"]:
+        text += (f"\n{len(info['missing'])} unfinished: {', '.join(info['missing'])}; re-run the same "
+                 f"command with hydra.sweep.dir={sweep} to run only those")
+    return text
+
+
+class MergeSweep(Callback):
+    """Hydra callback: merge the sweep when the multirun ends."""
+
+    def on_multirun_end(self, config, **_) -> None:
+        sweep = Path(config.hydra.sweep.dir)
+        try:
+            info = merge(sweep)
+        except ConfigError as err:
+            print(f"factsim: sweep not merged: {err}", file=sys.stderr)
+            return
+        print(describe(info, sweep))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="factsim-merge", description=__doc__.splitlines()[0])
+    ap.add_argument("sweep", type=Path, help="a sweep folder, e.g. outputs/sweep_<date>")
+    args = ap.parse_args(argv)
+    try:
+        info = merge(args.sweep)
+    except ConfigError as err:
+        exit_bad_input("factsim-merge", err)
+    print(describe(info, args.sweep))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,288 @@
+"""Comparison plots made from the tidy tables only (never from model internals).
+
+Readable on a projector: large type, units in every title, the Okabe-Ito
+colour-blind-safe palette, one panel per outcome.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.config.units import DAYS_PER_YEAR  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+# metric -> (panel title, unit): every outcome a plot may show
+OUTCOMES = {
+    "bed_days_per_citizen_year": ("Bed days", "days per citizen-year"),
+    "admissions_per_citizen_year": ("Admissions", "per citizen-year"),
+    "coercive_admissions_per_citizen_year": ("Coercive admissions", "per citizen-year"),
+    "coercive_bed_days_per_citizen_year": ("Coercive bed days", "days per citizen-year"),
+    "bed_blocking_days_per_citizen_year": ("Bed-blocking days", "days per citizen-year"),
+    "days_disengaged_per_citizen_year": ("Days out of contact", "days per citizen-year"),
+    "handovers": ("Hand-overs", "count over results period"),
+    "staff_hours_per_citizen_year": ("Staff hours used", "hours per citizen-year"),
+    "staff_hours_regional": ("Staff hours, regional", "hours over results period"),
+    "staff_hours_municipal": ("Staff hours, municipal", "hours over results period"),
+    "scaleups_refused": ("Scale-ups refused", "count over results period"),
+    "contacts_lost": ("Routine contacts lost", "count over results period"),
+    "cost_per_citizen_year": ("Cost", "per citizen-year"),
+}
+
+
+def outcome_panels(*metrics: str) -> list[tuple[str, str, str]]:
+    """(metric, title, unit) for each metric, in the order given."""
+    return [(m, *OUTCOMES[m]) for m in metrics]
+
+
+PANELS = outcome_panels("bed_days_per_citizen_year", "admissions_per_citizen_year",
+                        "coercive_admissions_per_citizen_year", "coercive_bed_days_per_citizen_year",
+                        "staff_hours_per_citizen_year", "scaleups_refused")
+SWEEP_OUTCOMES = outcome_panels("bed_days_per_citizen_year", "coercive_admissions_per_citizen_year",
+                                "scaleups_refused", "staff_hours_per_citizen_year")
+ALL_OUTCOMES = outcome_panels(*(m for m in OUTCOMES if m != "staff_hours_per_citizen_year"))
+
+plt.rcParams.update({"font.size": 15, "axes.titlesize": 17, "axes.labelsize": 14,
+                     "xtick.labelsize": 13, "ytick.labelsize": 13, "figure.dpi": 100})
+
+
+def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
+               panels=PANELS, title: str | None = None) -> Path:
+    """Bars with 95 % intervals, one panel per outcome, organisations side by side."""
+    orgs = list(dict.fromkeys(summary["organisation"]))
+    cols = 3
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 4.8 * rows), squeeze=False)
+    for ax, (metric, name, unit) in zip(axes.flat, panels):
+        sub = summary[summary["metric"] == metric].set_index("organisation").reindex(orgs)
+        means = sub["mean"].to_numpy()
+        err = [means - sub["ci_lower"].to_numpy(), sub["ci_upper"].to_numpy() - means]
+        x = range(len(orgs))
+        ax.bar(x, means, yerr=err, capsize=8, color=OKABE_ITO[:len(orgs)], edgecolor="black")
+        ax.set_title(f"{name}\n({unit})")
+        ax.set_xticks(list(x), [_wrap(labels.get(o, o)) for o in orgs])
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    fig.suptitle(title or "Mean with 95 % interval across replications", fontsize=18)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path) -> Path:
+    """Mean daily beds occupied and citizens in crisis, per organisation, with the warm-up shaded."""
+    fig, axes = plt.subplots(1, 2, figsize=(16, 5.5))
+    for i, (org, group) in enumerate(timeseries.groupby("organisation", sort=False)):
+        daily = group.groupby("day")[["beds_occupied", "crisis"]].mean()
+        years = daily.index / DAYS_PER_YEAR
+        for ax, col in zip(axes, ["beds_occupied", "crisis"]):
+            ax.plot(years, daily[col].rolling(30, min_periods=1).mean(), color=OKABE_ITO[i],
+                    lw=2.5, label=labels.get(org, org))
+    warm = timeseries.loc[timeseries["period"] == "warmup", "day"]
+    for ax, title in zip(axes, ["Beds occupied (30-day mean)", "Citizens in crisis (30-day mean)"]):
+        if len(warm):
+            ax.axvspan(0, (warm.max() + 1) / DAYS_PER_YEAR, color="grey", alpha=0.15, label="warm-up")
+        ax.set_title(title)
+        ax.set_xlabel("years")
+        ax.set_ylabel("citizens (mean over replications)")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    axes[0].legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def _numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def sweep(summary: pd.DataFrame, swept: list[str], folder: Path,
+          labels: dict[str, str] | None = None, outcomes=SWEEP_OUTCOMES) -> list[Path]:
+    """Sweep plots from a sweep summary: lines with 95 % bands over one numeric parameter,
+    a heat map over two, bars per point otherwise. One series per organisation and value
+    of any other (categorical) swept parameter."""
+    labels = labels or {}
+    folder.mkdir(parents=True, exist_ok=True)
+    numeric = [k for k in swept if _numeric(summary[k])][:2]
+    other = [k for k in swept if k not in numeric]
+    paths = []
+    if len(numeric) == 1:
+        paths.append(_sweep_lines(summary, numeric[0], other, folder / "sweep_lines.png", labels, outcomes))
+    elif len(numeric) == 2:
+        for metric, name, unit in outcomes:
+            paths.append(_sweep_heatmap(summary, numeric, other, metric, name, unit,
+                                        folder / f"sweep_heatmap_{metric}.png", labels))
+    else:
+        paths.append(_sweep_bars(summary, swept, folder / "sweep_points.png", labels, outcomes))
+    return paths
+
+
+def _series(summary: pd.DataFrame, other: list[str], labels: dict[str, str]):
+    for key, group in summary.groupby(["organisation", *other], sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        name = labels.get(key[0], key[0])
+        extra = ", ".join(f"{k.split('.')[-1]}={v}" for k, v in zip(other, key[1:]))
+        yield (f"{name} ({extra})" if extra else name), group
+
+
+def _sweep_lines(summary, x, other, path, labels, outcomes) -> Path:
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.2 * len(outcomes), 5.6), squeeze=False)
+    for ax, (metric, name, unit) in zip(axes.flat, outcomes):
+        sub = summary[summary.metric == metric]
+        for i, (label, group) in enumerate(_series(sub, other, labels)):
+            g = group.sort_values(x)
+            colour = OKABE_ITO[i % len(OKABE_ITO)]
+            ax.plot(g[x], g["mean"], marker="o", lw=2.5, color=colour, label=label)
+            ax.fill_between(g[x], g["ci_lower"], g["ci_upper"], color=colour, alpha=0.2)
+        ax.set_title(f"{name}\n({unit})")
+        ax.set_xlabel(x.split(".")[-1].replace("_", " "))
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=min(3, len(names)), frameon=False,
+               bbox_to_anchor=(0.5, -0.02 - 0.05 * (len(names) // 3)))
+    fig.suptitle("Mean with 95 % interval across replications", fontsize=18)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels) -> Path:
+    sub = summary[summary.metric == metric]
+    series = list(_series(sub, other, labels))
+    fig, axes = plt.subplots(1, len(series), figsize=(7 * len(series), 6), squeeze=False)
+    x, y = xy
+    vmin, vmax = sub["mean"].min(), sub["mean"].max()  # one colour scale for every panel
+    for ax, (label, group) in zip(axes.flat, series):
+        grid = group.pivot_table(index=y, columns=x, values="mean", aggfunc="mean").sort_index()
+        im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis",
+                       vmin=vmin, vmax=vmax)
+        ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
+        ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
+        ax.set_xlabel(x.split(".")[-1].replace("_", " "))
+        ax.set_ylabel(y.split(".")[-1].replace("_", " "))
+        ax.set_title(label)
+        for (r, c), v in np.ndenumerate(grid.to_numpy()):
+            ax.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=12,
+                    color="white" if v < (vmin + vmax) / 2 else "black")
+        fig.colorbar(im, ax=ax, label=unit)
+    fig.suptitle(f"{name} ({unit}), mean across replications", fontsize=18)
+    fig.tight_layout()
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.2 * len(outcomes), 6), squeeze=False)
+    points = list(dict.fromkeys(summary["job"]))
+    for ax, (metric, name, unit) in zip(axes.flat, outcomes):
+        sub = summary[summary.metric == metric]
+        orgs = list(dict.fromkeys(sub.organisation))
+        width = 0.8 / max(1, len(orgs))
+        for i, org in enumerate(orgs):
+            g = sub[sub.organisation == org].set_index("job").reindex(points)
+            xs = np.arange(len(points)) + i * width
+            ax.bar(xs, g["mean"], width, yerr=[g["mean"] - g["ci_lower"], g["ci_upper"] - g["mean"]],
+                   capsize=5, color=OKABE_ITO[i % len(OKABE_ITO)], edgecolor="black",
+                   label=labels.get(org, org))
+        ticks = []
+        for job in points:
+            row = summary[summary.job == job].iloc[0]
+            ticks.append(_wrap(" ".join(str(row[k]) for k in swept) or job))
+        ax.set_xticks(np.arange(len(points)) + 0.4 - width / 2, ticks)
+        ax.set_title(f"{name}\n({unit})")
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", alpha=0.3)
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=min(4, len(names)), frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def outcomes(summary: pd.DataFrame, labels: dict[str, str], path: Path, title: str,
+             currency: str | None = None) -> Path:
+    """Every outcome leaders asked for, organisations side by side with 95 % intervals."""
+    present = set(summary["metric"])
+    shown = [(m, n, f"{currency} {u}" if m.startswith("cost") and currency else u)
+             for m, n, u in ALL_OUTCOMES if m in present]
+    return comparison(summary, labels, path, panels=shown, title=title)
+
+
+STATE_COLOURS = {"stable": "#E8E8E8", "deteriorating": "#F0E442", "crisis": "#D55E00",
+                 "waiting_for_bed": "#CC79A7", "admitted": "#0072B2",
+                 "discharge_ready": "#56B4E9", "post_discharge": "#009E73", "disengaged": "#000000"}
+STATE_NAMES = {"stable": "stable", "deteriorating": "deteriorating", "crisis": "crisis",
+               "waiting_for_bed": "waiting for a bed", "admitted": "admitted",
+               "discharge_ready": "ready, waiting for municipal offer",
+               "post_discharge": "after discharge", "disengaged": "out of contact"}
+
+
+def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens: int = 15,
+             replication: int = 0, start_day: float = 0.0, end_day: float | None = None) -> Path:
+    """The same citizens' states over time under each organisation (one strip per citizen).
+
+    Under common random numbers the citizens are the same in every panel, so a leader
+    can follow one person through two organisations of care.
+    """
+    ev = events[events.replication == replication]
+    orgs = list(dict.fromkeys(ev.organisation))
+    end_day = end_day if end_day is not None else float(ev.time.max())
+    # the citizens present from the start with the most events under the first organisation
+    first = ev[ev.organisation == orgs[0]]
+    busy = first[first.citizen.isin(first[first.event == "enter"].query("time <= @start_day").citizen)]
+    chosen = busy.groupby("citizen").size().sort_values(ascending=False).index[:citizens]
+    chosen = sorted(chosen)
+    fig, axes = plt.subplots(1, len(orgs), figsize=(9 * len(orgs), 0.45 * len(chosen) + 2.5),
+                             sharey=True, squeeze=False)
+    for ax, org in zip(axes.flat, orgs):
+        sub = ev[(ev.organisation == org) & ev.citizen.isin(chosen)].sort_values(["citizen", "time"])
+        rows = {cid: row for row, cid in enumerate(chosen)}
+        for cid, c in sub.groupby("citizen"):
+            row = rows[cid]
+            times = list(c.time) + [end_day]
+            for (t0, state), t1 in zip(zip(c.time, c.state), times[1:]):
+                t0, t1 = max(t0, start_day), min(t1, end_day)
+                if t1 > t0 and state in STATE_COLOURS:
+                    ax.barh(row, (t1 - t0) / DAYS_PER_YEAR, left=t0 / DAYS_PER_YEAR, height=0.8,
+                            color=STATE_COLOURS[state], edgecolor="none")
+        ax.set_title(labels.get(org, org))
+        ax.set_xlabel("years")
+        ax.set_yticks(range(len(chosen)), [f"citizen {c}" for c in chosen])
+        ax.invert_yaxis()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="grey") for c in STATE_COLOURS.values()]
+    fig.legend(handles, list(STATE_NAMES.values()), loc="lower center", ncol=4, frameon=False,
+               fontsize=13)
+    fig.suptitle(f"The same {len(chosen)} citizens under each organisation (replication {replication})",
+                 fontsize=18)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path

@@ -1,0 +1,187 @@
+"""Write a run's folder: resolved config, provenance, tidy tables, plots, manifest.
+
+The manifest (``manifest.json``) is written last: a folder without it is not a
+finished run, whatever else it holds. Tables are written as Parquet and CSV.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.output import plots
+
+from sim.output import study_plots as research_plots
+from sim.config.params import Scenario
+from sim.experiments.results import compare, interval_text, summarise
+from sim.experiments.runner import StudyResult
+from sim.experiments.prepost import decompose, summarise_decomposition
+
+MANIFEST = "manifest.json"
+
+HEADLINE = [
+    ("bed_days_per_citizen_year", "Bed days / citizen-year"),
+    ("admissions_per_citizen_year", "Admissions / citizen-year"),
+    ("coercive_admissions_per_citizen_year", "Coercive admissions / c-y"),
+    ("coercive_bed_days_per_citizen_year", "Coercive bed days / c-y"),
+    ("bed_blocking_days_per_citizen_year", "Bed-blocking days / c-y"),
+    ("days_disengaged_per_citizen_year", "Days disengaged / c-y"),
+    ("handovers", "Hand-overs"),
+    ("scaleups_refused", "Scale-ups refused"),
+    ("staff_hours_per_citizen_year", "Staff hours / c-y"),
+    ("caseload_per_case_manager", "Caseload per case manager"),
+]
+
+
+def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> list[str]:
+    df.to_parquet(folder / f"{name}.parquet", index=False)
+    files = [f"{name}.parquet"]
+    if csv:
+        df.to_csv(folder / f"{name}.csv", index=False)
+        files.append(f"{name}.csv")
+    return files
+
+
+def write_yaml(folder: Path, name: str, data: dict) -> str:
+    with open(folder / name, "w") as fh:
+        yaml.safe_dump(data, fh, sort_keys=False, allow_unicode=True)
+    return name
+
+
+def start_folder(folder: Path) -> None:
+    """Create ``folder``, or mark an existing one unfinished until its manifest is rewritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+
+
+def write_manifest(folder: Path, tool: str, started: float, files: list[str], **fields) -> None:
+    """Written last: the tool, versions, run time, the run's own ``fields`` and its files."""
+    manifest = {
+        "tool": tool, "version": _version("factsim"),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),
+        **fields, "files": files,
+        "python": platform.python_version(),
+        "packages": {p: _version(p) for p in ("simpy", "numpy", "pandas", "hydra-core")},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+
+
+def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
+              study: StudyResult, started: float) -> dict:
+    start_folder(folder)
+    files = [write_yaml(folder, "config.yaml", config)]
+    files += write_table(pd.DataFrame(provenance), folder, "provenance")
+    summary = summarise(study.results)
+    files += write_table(study.results, folder, "results")
+    files += write_table(summary, folder, "summary")
+    comparison = None
+    if scenario.baseline is not None:
+        comparison = compare(study.results, scenario.baseline.name)
+        files += write_table(comparison, folder, "comparison")
+    if study.events is not None:
+        files += write_table(study.events, folder, "events", csv=False)
+    files += write_table(study.timeseries, folder, "timeseries")
+    files += write_table(study.citizens, folder, "citizens")
+    labels = scenario.labels()
+    plot_dir = folder / "plots"
+    plots.comparison(summary, labels, plot_dir / "comparison.png",
+                     title=f"{scenario.population.name}: mean per replication with 95 % interval "
+                           f"({scenario.replications} replications, {scenario.results_years:g} years)")
+    plots.occupancy(study.timeseries, labels, plot_dir / "occupancy.png")
+    plots.outcomes(summary, labels, plot_dir / "outcomes.png",
+                   title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
+                   currency=scenario.costs.currency if scenario.costs else None)
+    files += ["plots/comparison.png", "plots/occupancy.png", "plots/outcomes.png"]
+    if study.events is not None and len(study.events):
+        plots.pathways(study.events, labels, plot_dir / "pathways.png")
+        files.append("plots/pathways.png")
+    prepost = None
+    if study.prepost is not None:
+        files += write_table(study.prepost, folder, "prepost_counts")
+        parts = decompose(study.prepost, scenario.baseline.name)
+        prepost = summarise_decomposition(parts)
+        files += write_table(parts, folder, "prepost_decomposition")
+        files += write_table(prepost, folder, "prepost_summary")
+        shown = prepost[prepost.quantity.isin(["observed_ratio", "counterfactual_ratio",
+                                               "organisation_effect_ratio"])]
+        research_plots.ratio_panels(
+            shown, plot_dir / "prepost.png",
+            title=f"{scenario.study.label}: {labels[scenario.organisation.name]} "
+                  f"({scenario.replications} replications, cohort "
+                  f"{study.prepost.cohort.mean():.0f} on average)")
+        files.append("plots/prepost.png")
+    write_manifest(folder, "factsim", started, files,
+                   organisations=[o.name for o in scenario.organisations],
+                   baseline=scenario.baseline.name if scenario.baseline else None,
+                   population=scenario.population.name, replications=scenario.replications,
+                   seed=scenario.seed, study=scenario.study.name if scenario.study else None)
+    return {"summary": summary, "comparison": comparison, "prepost": prepost}
+
+
+def is_complete(folder: Path) -> bool:
+    return (folder / MANIFEST).is_file()
+
+
+def saved_scenario(folder: Path) -> Scenario:
+    """The validated Scenario of a finished run, from the config.yaml it saved."""
+    from sim.config.load import load
+    return load(yaml.safe_load((folder / "config.yaml").read_text()))[0]
+
+
+def already_finished(folder: Path, config: dict) -> bool:
+    """A finished run of exactly this configuration is in ``folder`` (resuming a sweep)."""
+    if not is_complete(folder) or not (folder / "config.yaml").is_file():
+        return False
+    saved = yaml.safe_load((folder / "config.yaml").read_text())
+    return saved == yaml.safe_load(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+
+
+def discard_incomplete(folder: Path) -> None:
+    """Remove a run folder that this run created and never finished."""
+    if folder.is_dir() and not is_complete(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
+                   labels: dict[str, str]) -> str:
+    orgs = list(dict.fromkeys(summary["organisation"]))
+    rows = []
+    for metric, name in HEADLINE:
+        row = {"outcome": name}
+        for org in orgs:
+            s = summary[(summary.organisation == org) & (summary.metric == metric)]
+            if len(s):
+                r = s.iloc[0]
+                row[labels.get(org, org)] = interval_text(r["mean"], r["ci_lower"], r["ci_upper"])
+        if comparison is not None:
+            for _, c in comparison[comparison.metric == metric].iterrows():
+                row[f"change vs {labels.get(c['baseline'], c['baseline'])}"] = (
+                    f"{c['change_pct']:+.0f} % ({c['change_pct_ci_lower']:+.0f} to "
+                    f"{c['change_pct_ci_upper']:+.0f})")
+        rows.append(row)
+    with pd.option_context("display.max_columns", None, "display.width", 200):
+        return pd.DataFrame(rows).set_index("outcome").to_string()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def link_latest(folder: Path) -> None:
+    """Point ``<parent>/latest`` at ``folder`` (a finished run)."""
+    link = folder.parent / "latest"
+    try:
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(folder.name)
+    except OSError:
+        pass  # a file system without links: the folder is printed anyway

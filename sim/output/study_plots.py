@@ -1,0 +1,116 @@
+"""Researchers' plots: the pre/post decomposition, the posterior, its predictive check and
+sensitivity indices. Like :mod:`sim.plots`, made from saved tables only."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.output.plots import OKABE_ITO, plt
+
+MEASURE_TITLES = {
+    "admissions": "Admissions", "coercive_admissions": "Coercive admissions",
+    "bed_days": "Bed days", "coercive_bed_days": "Coercive bed days",
+    "people_admitted": "People admitted", "crises": "Crises",
+}
+QUANTITY_TITLES = {
+    "observed_ratio": "observed after/before",
+    "counterfactual_ratio": "counterfactual after/before",
+    "organisation_effect_ratio": "organisation effect (ratio)",
+    "simulated": "simulated after/before",
+}
+
+
+def _save(fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def ratio_panels(summary: pd.DataFrame, path: Path, title: str,
+                 targets: dict[str, float] | None = None, target_label: str = "target") -> Path:
+    """One panel per measure; bars per quantity (mean, 95 % interval); 1 = no change.
+
+    ``summary`` has columns measure, quantity, mean, ci_lower, ci_upper.
+    """
+    measures = [m for m in MEASURE_TITLES if m in set(summary.measure)]
+    quantities = list(dict.fromkeys(summary.quantity))
+    cols = 3
+    rows = -(-len(measures) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 4.6 * rows), squeeze=False)
+    for ax, measure in zip(axes.flat, measures):
+        part = summary[summary.measure == measure].set_index("quantity")
+        for i, q in enumerate(quantities):
+            if q not in part.index:
+                continue
+            r = part.loc[q]
+            err = np.array([[r["mean"] - r["ci_lower"]], [r["ci_upper"] - r["mean"]]])
+            ax.bar(i, r["mean"], color=OKABE_ITO[i % len(OKABE_ITO)], yerr=np.nan_to_num(err),
+                   capsize=6, label=QUANTITY_TITLES.get(q, q))
+        ax.axhline(1.0, color="black", lw=1)
+        if targets and targets.get(measure) is not None:
+            ax.axhline(targets[measure], color=OKABE_ITO[5], lw=2.5, ls="--", label=target_label)
+        ax.set_title(MEASURE_TITLES[measure])
+        ax.set_xticks([])
+        ax.set_ylabel("ratio after / before")
+    for ax in list(axes.flat)[len(measures):]:
+        ax.axis("off")
+    handles = {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=len(handles),
+               bbox_to_anchor=(0.5, -0.04), frameon=False)
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
+def posterior_pairs(particles: pd.DataFrame, parameters: list[str], path: Path,
+                    bounds: dict[str, tuple[float, float]], truth: dict[str, float] | None = None) -> Path:
+    """Weighted histograms on the diagonal, weighted scatter below: the final ABC population."""
+    k = len(parameters)
+    fig, axes = plt.subplots(k, k, figsize=(3.6 * k + 1, 3.4 * k + 1), squeeze=False)
+    w = particles["weight"].to_numpy(float)
+    for i, py in enumerate(parameters):
+        for j, px in enumerate(parameters):
+            ax = axes[i, j]
+            if j > i:
+                ax.axis("off")
+                continue
+            if i == j:
+                ax.hist(particles[px], bins=20, range=bounds[px], weights=w, color=OKABE_ITO[0])
+                ax.set_xlim(bounds[px])
+                if truth and px in truth:
+                    ax.axvline(truth[px], color=OKABE_ITO[5], lw=2)
+            else:
+                ax.scatter(particles[px], particles[py], s=8 + 400 * w / w.max() / max(1, len(w) / 50),
+                           color=OKABE_ITO[0], alpha=0.5)
+                ax.set_xlim(bounds[px])
+                ax.set_ylim(bounds[py])
+            if i == k - 1:
+                ax.set_xlabel(px.split(".", 1)[-1], fontsize=11)
+            if j == 0 and i != j:
+                ax.set_ylabel(py.split(".", 1)[-1], fontsize=11)
+    fig.suptitle("Posterior (final ABC-SMC population), prior range on the axes")
+    return _save(fig, path)
+
+
+def sensitivity_bars(indices: pd.DataFrame, value: str, error: str | None, path: Path,
+                     title: str, xlabel: str) -> Path:
+    """Tornado-style horizontal bars per output: parameters sorted by ``value``."""
+    outputs = list(dict.fromkeys(indices.output))
+    fig, axes = plt.subplots(1, len(outputs), figsize=(7.0 * len(outputs), 0.45 * indices.parameter.nunique() + 2.5),
+                             squeeze=False)
+    for ax, out in zip(axes.flat, outputs):
+        part = indices[indices.output == out].sort_values(value)
+        y = np.arange(len(part))
+        xerr = part[error].to_numpy(float) if error else None
+        ax.barh(y, part[value], xerr=xerr, color=OKABE_ITO[0], capsize=3)
+        ax.set_yticks(y, [p.split(".", 1)[-1] for p in part.parameter], fontsize=11)
+        ax.set_title(out)
+        ax.set_xlabel(xlabel)
+    fig.suptitle(title)
+    return _save(fig, path)

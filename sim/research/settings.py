@@ -1,0 +1,106 @@
+"""Configuration shared by the researchers' tools (``factsim-calibrate``,
+``factsim-sensitivity``): their own YAML under ``calibration/``, the scenario they
+work on (composed from ``scenarios/`` and checked as ``factsim`` checks it), and
+parameters addressed by dotted names such as ``clinical.admission_prob.intensive``.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from dataclasses import dataclass
+
+from sim.config.load import load, to_container
+from sim.config.errors import ConfigError
+from sim.output.run_folder import write_yaml
+
+from sim.config.paths import CALIBRATION, SCENARIOS
+
+
+@dataclass(frozen=True)
+class Range:
+    """The range a parameter may take (a uniform prior, a sensitivity range)."""
+    low: float
+    high: float
+
+    def validate(self, path):
+        if not self.low < self.high:
+            raise ConfigError(f"{path}: low ({self.low:g}) must be below high ({self.high:g})")
+
+
+def compose_tool(name: str, overrides: list[str]) -> dict:
+    """``calibration/<name>.yaml`` with command-line overrides, as a plain dict."""
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.config.preflight import check_group_choices, explain
+
+    check_group_choices(overrides, [CALIBRATION])
+    with initialize_config_dir(config_dir=str(CALIBRATION), version_base="1.3"):
+        try:
+            cfg = compose(name, overrides=overrides)
+        except (HydraException, OmegaConfBaseException) as err:
+            raise ConfigError(explain(err, lambda: compose(name))) from None
+    return to_container(cfg)
+
+
+def without_sources(data: dict, groups: tuple[str, ...] = ()) -> dict:
+    """The settings without their ``sources:`` trees (top level and in ``groups``)."""
+    plain = {k: v for k, v in data.items() if k != "sources"}
+    for group in groups:
+        plain[group] = {k: v for k, v in (plain.get(group) or {}).items() if k != "sources"}
+    return plain
+
+
+def scenario_config(overrides: list[str]) -> dict:
+    """The scenario as ``factsim <overrides>`` would run it, fully resolved."""
+    from hydra import compose, initialize_config_dir
+
+    from sim.config.preflight import check
+
+    check(list(overrides), SCENARIOS)
+    with initialize_config_dir(config_dir=str(SCENARIOS), version_base="1.3"):
+        return to_container(compose("config", overrides=list(overrides)))
+
+
+def number_at(config: dict, dotted: str, key: str) -> float:
+    """The number at ``dotted`` in a scenario; ``key`` names the setting that asked for it."""
+    node = config
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node or part == "sources":
+            raise ConfigError(f"{key}.{dotted}: no such parameter in the scenario")
+        node = node[part]
+    if isinstance(node, (dict, bool)) or not isinstance(node, (int, float)):
+        raise ConfigError(f"{key}.{dotted}: not a number in the scenario")
+    return float(node)
+
+
+def check_ranges(config: dict, ranges: dict[str, Range], key: str) -> None:
+    """Every parameter exists, and both ends of its range pass the scenario's own validation."""
+    for name, r in ranges.items():
+        number_at(config, name, key)
+        for value in (r.low, r.high):
+            try:
+                load(with_values(config, {name: value}))
+            except ConfigError as err:
+                raise ConfigError(f"{key}.{name}: the range {r.low:g}-{r.high:g} is not allowed "
+                                  f"({err})") from None
+
+
+def with_values(config: dict, values: dict[str, float], **run) -> dict:
+    """A copy of ``config`` with parameters set by dotted name and run keys replaced."""
+    new = copy.deepcopy(config)
+    for dotted, value in values.items():
+        *parents, leaf = dotted.split(".")
+        node = new
+        for p in parents:
+            node = node[p]
+        node[leaf] = float(value)
+    new.update(run)
+    return new
+
+
+def save_settings(folder: Path, settings: dict, scenario: dict) -> list[str]:
+    """The tool's resolved settings and the scenario it ran, beside its outputs."""
+    return [write_yaml(folder, "config.yaml", settings), write_yaml(folder, "scenario.yaml", scenario)]
