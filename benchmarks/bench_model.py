@@ -7,14 +7,21 @@ population (about 3,000 citizens, 10 years), times one replication of each
 organisation, counts the citizens' state transitions from the event log, and in
 the same run times a bare SimPy loop with the same number of processes making the
 same number of transitions (one exponential draw and one timeout each). Prints
-events per second and the ratio model / bare loop. Figures, not a test.
+events per second and the ratio model / bare loop.
+
+Then how cost grows with the population: one catchment of 200, 1,000, 3,000 and
+10,000 citizens (unlimited beds, fragmented care, 1 + 4 years), with the event log on
+and off: seconds per 1,000 citizen-years and peak memory (tracemalloc, in a second run
+so that it does not slow the timed one). Figures, not a test.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -34,9 +41,9 @@ CASES = {
 }
 
 
-def scenario(overrides):
+def scenario(overrides, event_log: bool = True):
     with initialize_config_dir(config_dir=str(SCENARIOS), version_base="1.3"):
-        cfg = compose("config", overrides=list(overrides) + ["event_log=true"])
+        cfg = compose("config", overrides=list(overrides) + [f"event_log={str(event_log).lower()}"])
     return load(cfg)[0]
 
 
@@ -58,11 +65,46 @@ def bare_loop(processes: int, transitions: int, mean_days: float, seed: int = 1)
     return time.perf_counter() - start
 
 
+SIZES = (200, 1000, 3000, 10000)
+# the default catchment has 74,000 adults and 2.7 citizens of the target group per 1,000
+SCALING = ["population.beds=null", "warmup_years=1", "results_years=4",
+           "population.municipalities.silkeborg.target_per_1000_adults=2.7",
+           "~organisation@baseline", "organisation=fragmented"]
+
+
+def scaling(repeat: int) -> None:
+    print(f"\n{'citizens':>8s} {'event log':>9s} {'citizen-years':>13s} {'s':>7s} "
+          f"{'s per 1,000 c-y':>15s} {'peak MiB':>9s}")
+    for size in SIZES:
+        adults = round(size / 2.7 * 1000)
+        for log in (True, False):
+            sc = scenario(SCALING + [f"population.municipalities.silkeborg.adults={adults}"],
+                          event_log=log)
+            org = sc.organisation
+            best, result = np.inf, None
+            for _ in range(repeat):
+                gc.collect()
+                t0 = time.perf_counter()
+                result = simulate(sc, org, 0)
+                best = min(best, time.perf_counter() - t0)
+            cy = result.metrics["citizen_years"] * (sc.warmup_years + sc.results_years) / sc.results_years
+            del result
+            gc.collect()
+            tracemalloc.start()
+            simulate(sc, org, 0)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            print(f"{size:8d} {'on' if log else 'off':>9s} {cy:13.0f} {best:7.2f} "
+                  f"{best / cy * 1000:15.3f} {peak:9.1f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="timings per case; the best is kept")
+    ap.add_argument("--no-scaling", action="store_true", help="skip the population-size cases")
     args = ap.parse_args()
-    print(f"python {platform.python_version()}, simpy {simpy.__version__}, {platform.machine()}")
+    print(f"python {platform.python_version()}, simpy {simpy.__version__}, numpy {np.__version__}, "
+          f"{platform.machine()}")
     print(f"{'case':32s} {'organisation':18s} {'citizens':>8s} {'transitions':>11s} "
           f"{'model s':>8s} {'events/s':>10s} {'bare s':>7s} {'bare ev/s':>10s} {'ratio':>6s}")
     for label, overrides in CASES.items():
@@ -80,7 +122,9 @@ def main() -> None:
             bare = min(bare_loop(citizens, transitions, mean_gap) for _ in range(args.repeat))
             print(f"{label:32s} {org.name:18s} {citizens:8d} {transitions:11d} {best:8.2f} "
                   f"{transitions / best:10.0f} {bare:7.3f} {transitions / bare:10.0f} "
-                  f"{best / bare:6.1f}")
+                  f"{best / bare:6.1f}", flush=True)
+    if not args.no_scaling:
+        scaling(args.repeat)
 
 
 if __name__ == "__main__":

@@ -41,19 +41,34 @@ QUANTITIES = ("observed_ratio", "counterfactual_ratio", "organisation_effect",
 
 
 def stays(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per admission: citizen, admitted, coercive_until, discharged, coercive."""
-    ev = events[events.event.isin(ADMISSION_EVENTS + ("ready_for_discharge", "discharge"))]
-    ev = ev.sort_values(["citizen", "time"], kind="stable")
-    is_adm = ev.event.isin(ADMISSION_EVENTS)
-    stay = is_adm.groupby(ev.citizen).cumsum()
-    ev = ev.assign(stay=stay.to_numpy())[stay.to_numpy() > 0]  # a discharge before any admission: not ours
-    first = lambda kind: ev[ev.event == kind].groupby(["citizen", "stay"]).time.min()  # noqa: E731
-    adm = ev[ev.event.isin(ADMISSION_EVENTS)].set_index(["citizen", "stay"])
-    out = pd.DataFrame({"admitted": adm.time, "coercive": adm.event == "coercive_admission"})
-    out["discharged"] = first("discharge").reindex(out.index).fillna(np.inf)
-    ready = first("ready_for_discharge").reindex(out.index).fillna(np.inf)
-    out["coercive_until"] = np.where(out.coercive, np.minimum(ready, out.discharged), out.admitted)
-    return out.reset_index()[["citizen", "admitted", "coercive_until", "discharged", "coercive"]]
+    """One row per admission: citizen, admitted, coercive_until, discharged, coercive.
+
+    A stay ends at the citizen's next ``discharge`` after the admission (infinite if
+    none); a coercive stay is coercive until ``ready_for_discharge`` or discharge,
+    whichever comes first. Events of a citizen before any admission are not a stay's.
+    """
+    kinds = ADMISSION_EVENTS + ("ready_for_discharge", "discharge")
+    ev = events[events.event.isin(kinds)].sort_values(["citizen", "time"], kind="stable")
+    rows = []   # [citizen, admitted, ready, discharged, coercive]
+    current: dict[int, list] = {}
+    for cid, time, event in zip(ev.citizen.tolist(), ev.time.tolist(), ev.event.tolist()):
+        if event in ADMISSION_EVENTS:
+            row = [cid, time, np.inf, np.inf, event == "coercive_admission"]
+            rows.append(row)
+            current[cid] = row
+            continue
+        row = current.get(cid)
+        if row is None:
+            continue
+        if event == "discharge":
+            if row[3] == np.inf:
+                row[3] = time
+        elif row[2] == np.inf:
+            row[2] = time
+    out = pd.DataFrame(rows, columns=["citizen", "admitted", "ready", "discharged", "coercive"])
+    out["coercive"] = out["coercive"].astype(bool)
+    out["coercive_until"] = np.where(out.coercive, np.minimum(out.ready, out.discharged), out.admitted)
+    return out[["citizen", "admitted", "coercive_until", "discharged", "coercive"]]
 
 
 def _overlap(t0: pd.Series, t1: pd.Series, start: float, end: float) -> pd.Series:

@@ -42,6 +42,8 @@ STATE_DAYS = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
               ADMITTED: "days_admitted", DISCHARGE_READY: "bed_blocking_days",
               POST_DISCHARGE: "days_post_discharge", DISENGAGED: "days_disengaged"}
 
+ZERO_LOAD = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
 # care levels: what load the citizen puts on which team
 ROUTINE, INTENSIVE, INPATIENT, OUT_OF_CONTACT, NO_CARE = (
     "routine", "intensive", "inpatient", "out_of_contact", "none")
@@ -85,7 +87,8 @@ class Citizen:
         self.intensive_until = -INF
         self.admissions: list[float] = []   # admission times, for enrolment rules
         self.crises: list[float] = []       # crisis times, for enrolment rules
-        self._loads: list[tuple] = []
+        self._loads: dict = {}   # team -> its load from this citizen, per week
+        self._load_at: dict = {}  # care level -> that load (depends only on the teams serving)
 
     def _dropout_rate(self) -> float:
         c = self.c
@@ -105,6 +108,7 @@ class Citizen:
         self.org = network.org
         self.care = network.for_municipality(self.attrs.municipality)
         self.dropout_rate = self._dropout_rate()
+        self._load_at = {}
         self._set_care(self.level)
 
     # -- bookkeeping ----------------------------------------------------------------
@@ -118,7 +122,7 @@ class Citizen:
             team, sector = "", ""
         else:
             t = self.care.intensive if self.level == INTENSIVE else self.care.case_management
-            team, sector = t.name, "+".join(sorted(t.spec.sectors))
+            team, sector = t.name, t.sector_label
         log.append((self.id, self.env.now, event, self.state or EXIT, sector, team))
 
     def _enter(self, state: str, event: str) -> None:
@@ -151,35 +155,56 @@ class Citizen:
         return True
 
     def _set_care(self, level: str) -> None:
-        """Move the citizen's load on teams to a new care level."""
-        now = self.env.now
-        for team, kind, contacts, hours, drive in self._loads:
-            team.add(now, kind, -contacts, -hours, -drive)
-        loads = []
-        c, care, mun = self.c, self.care, self.attrs.municipality
+        """Move the citizen's load on teams to a new care level (mechanism 7).
 
-        def put(team, kind, per_week, home):
+        The load is (routine contacts, hours, driving hours, intensive contacts, hours,
+        driving hours) per week on each team; each team that changes is told once.
+        """
+        now = self.env.now
+        new = self._load_at.get(level)
+        if new is None:
+            new = self._load_at[level] = self._load(level)
+        old = self._loads
+        for team, load in old.items():  # old teams first, then new ones: a fixed order
+            after = new.get(team, ZERO_LOAD)
+            if after != load:
+                team.change(now, (after[0] - load[0], after[1] - load[1], after[2] - load[2],
+                                  after[3] - load[3], after[4] - load[4], after[5] - load[5]))
+        rec = self.m.rec
+        for team, load in new.items():
+            if team not in old:
+                team.change(now, load)
+            rec.seen_by(self.id, team.base_name, now)
+        self._loads = new
+        if (level == INTENSIVE) != (self.level == INTENSIVE):
+            self.m.on_intensive += 1 if level == INTENSIVE else -1
+        self.level = level
+
+    def _load(self, level: str) -> dict:
+        """The load per team that this citizen puts on the teams at a care level."""
+        c, care, mun = self.c, self.care, self.attrs.municipality
+        new: dict = {}
+
+        def put(team, intensive, per_week, home):
             if per_week > 0:
                 h, d = team.contact_hours(mun, home)
-                loads.append((team, kind, per_week, per_week * h, per_week * d))
+                a, b, e, f, g, k = new.get(team, ZERO_LOAD)
+                new[team] = ((a, b, e, f + per_week, g + per_week * h, k + per_week * d) if intensive
+                             else (a + per_week, b + per_week * h, e + per_week * d, f, g, k))
 
         if level == INTENSIVE:
-            put(care.intensive, "intensive", c.intensive_contacts_per_week, True)
+            put(care.intensive, True, c.intensive_contacts_per_week, True)
         if level in (ROUTINE, INTENSIVE):
             for team in care.routine:
                 if not (level == INTENSIVE and team is care.intensive):
-                    put(team, "routine", team.spec.routine_contacts_per_week, team.spec.home_visits)
+                    put(team, False, team.spec.routine_contacts_per_week, team.spec.home_visits)
         elif level == INPATIENT:
             for team in care.routine:
                 if team.spec.inreach:
-                    put(team, "routine", c.inreach_contacts_per_week, True)
+                    put(team, False, c.inreach_contacts_per_week, True)
         elif level == OUT_OF_CONTACT and care.outreach is not None:
-            put(care.outreach, "routine", c.outreach_attempts_per_week, True)
-        for team, kind, contacts, hours, drive in loads:
-            team.add(now, kind, contacts, hours, drive)
-            self.m.rec.seen_by(self.id, team.name.split(":")[0], now)
-        self._loads = loads
-        self.level = level
+            put(care.outreach, False, c.outreach_attempts_per_week, True)
+        return new
 
     def _count_handover(self) -> None:
         self.m.rec.count("handovers", self.env.now)
@@ -248,10 +273,11 @@ class Citizen:
             self._enter(STABLE, "stable")
         now = self.env.now
         t_det = self.rng.exponential("deterioration", self.hazard)
-        if self.level == INTENSIVE:
+        t_drop = self.rng.exponential("dropout", self.dropout_rate)  # drawn on every branch
+        if self.level == INTENSIVE:  # nobody drops out of intensive care; it ends by itself
             t_drop, t_down = INF, max(0.0, self.intensive_until - now)
         else:
-            t_drop, t_down = self.rng.exponential("dropout", self.dropout_rate), INF
+            t_down = INF
         t = min(t_det, t_drop, t_down)
         if not (yield from self._hold(t)):
             return EXIT
@@ -265,8 +291,9 @@ class Citizen:
     def _scale_down(self):
         self._set_care(ROUTINE)
         self._log("scale_down")
+        rng = self.rng
+        delay, loss = rng.standard_exponential("handover"), rng.uniform("handover")  # on every branch
         if self.care.intensive is not self.care.case_management:
-            delay, loss = self.rng["handover"].standard_exponential(), self.rng["handover"].random()
             if self._handover(delay, loss):
                 self.m.rec.count("lost_at_handover", self.env.now)
                 return DISENGAGED
@@ -275,8 +302,9 @@ class Citizen:
     def _escalation_time(self) -> float:
         """Days from the first warning sign to a scale-up decision (inf if none)."""
         c, care, net = self.c, self.care, self.net
-        seen = self.rng["detection"].standard_exponential(4)
-        wait = self.rng["decision"].standard_exponential(4)
+        rng = self.rng
+        seen = rng.standard_exponentials("detection", 4)
+        wait = rng.standard_exponentials("decision", 4)
         acting = care.intensive
         p = c.detection_prob_per_contact
         channels = []  # (slot, rate per day, mean decision delay)
@@ -305,8 +333,8 @@ class Citizen:
         self._enter(DETERIORATING, "deterioration")
         rec = self.m.rec
         rec.count("deteriorations", self.env.now)
-        window = self.rng["window"].standard_exponential() * self.c.warning_window_mean_days
-        averts = self.rng["avert"].random() < self.c.crisis_averted_prob
+        window = self.rng.standard_exponential("window") * self.c.warning_window_mean_days
+        averts = self.rng.uniform("avert") < self.c.crisis_averted_prob
         s = self._escalation_time()
         if s < window:
             if not (yield from self._hold(s)):
@@ -330,8 +358,9 @@ class Citizen:
         now = self.env.now
         self.crises.append(now)
         self.m.rec.count("crises", now)
-        u_admit, u_coerce = self.rng["crisis"].random(2)
-        home_days = self.rng["crisis"].standard_exponential() * self.c.crisis_home_mean_days
+        rng = self.rng
+        u_admit, u_coerce = rng.uniform("crisis"), rng.uniform("crisis")
+        home_days = rng.standard_exponential("crisis") * self.c.crisis_home_mean_days
         if self.level == INTENSIVE:
             support = "intensive"
         elif self.engaged:
@@ -368,11 +397,12 @@ class Citizen:
         if rec.in_window(admitted_at):
             rec.people_admitted.add(self.id)
         kind = "coercive" if self.coercive else "voluntary"
-        los = self.rng["los"].standard_gamma(c.los_shape) * c.los_mean_days[kind] / c.los_shape
+        rng = self.rng
+        los = rng.standard_gamma("los", c.los_shape) * c.los_mean_days[kind] / c.los_shape
         if self.care.case_management.spec.inreach:
             los *= c.inreach_los_ratio
-        u_need, u_planned = self.rng["offer"].random(2)
-        offer = self.rng["offer"].standard_exponential() * c.municipal_offer_wait_mean_days
+        u_need, u_planned = rng.uniform("offer"), rng.uniform("offer")
+        offer = rng.standard_exponential("offer") * c.municipal_offer_wait_mean_days
         blocking = 0.0
         if u_need < c.needs_municipal_offer_prob:
             planned = u_planned < self.org.discharge_planning_from_admission_prob
@@ -385,8 +415,8 @@ class Citizen:
         if rec.in_window(admitted_at):
             rec.stays.append((admitted_at, self.env.now - admitted_at))
         self._log("discharge")
-        delays = self.rng["handover"].standard_exponential(2)
-        losses = self.rng["handover"].random(2)
+        delays = [rng.standard_exponential("handover") for _ in range(2)]
+        losses = [rng.uniform("handover") for _ in range(2)]
         lost = False
         for i, team in enumerate(self.care.routine):
             if not team.spec.inreach:

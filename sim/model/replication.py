@@ -8,13 +8,14 @@ organisation meets the same citizens (common random numbers).
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import simpy
 
-from sim.model.citizen import IN_BED, INTENSIVE, STATES, Attributes, Citizen
+from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
 from sim.model.care_network import CareNetwork
 from sim.config.params import Organisation, Scenario
 from sim.model.recorder import Recorder
@@ -55,6 +56,7 @@ class Model:
         self.cohort: list[int] = []
         self.ward = Ward(self.env, self.population.beds)
         self.state_counts = dict.fromkeys(STATES, 0)
+        self.on_intensive = 0   # citizens on intensive care now (kept by the citizens)
         self.alive: dict[int, Citizen] = {}  # insertion order: same sums in every run
         study = scenario.study is not None
         self.events: list | None = [] if (scenario.event_log or study) else None
@@ -63,7 +65,7 @@ class Model:
         self._rng = population_stream(self.seed, replication)
         self._names = list(self.population.municipalities)
         sizes = np.array([m.target_group for m in self.population.municipalities.values()])
-        self._muni_p = sizes / sizes.sum()
+        self._muni_p = (sizes / sizes.sum()).tolist()
         self.env.process(self._arrivals())
         self.env.process(self._monitor())
         if study:
@@ -72,7 +74,7 @@ class Model:
     # -- population ------------------------------------------------------------------
     def _draw_attributes(self) -> Attributes:
         pop, rng = self.population, self._rng
-        u = rng.random(3)
+        u = rng.random(3).tolist()
         severity = rng.gamma(pop.severity_shape, 1.0 / pop.severity_shape)
         k = pop.engagement_concentration
         engagement = rng.beta(pop.engagement_mean * k, (1.0 - pop.engagement_mean) * k)
@@ -114,9 +116,8 @@ class Model:
         yield self.env.timeout(0.5)
         while True:
             counts = self.state_counts
-            on_intensive = sum(1 for c in self.alive.values() if c.level == INTENSIVE)
             self._daily.append((day, *(counts[s] for s in STATES),
-                                sum(counts[s] for s in IN_BED), on_intensive, len(self.alive)))
+                                sum(counts[s] for s in IN_BED), self.on_intensive, len(self.alive)))
             day += 1
             yield self.env.timeout(1.0)
 
@@ -159,7 +160,17 @@ class Model:
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> ReplicationResult:
-        self.env.run(until=self.end)
+        # Python's cycle collector would scan every live citizen again and again, a cost
+        # that grows with the population; citizens leave no reference cycles behind
+        # (their objects are freed by reference counting when they exit), so the
+        # collector is paused while the model runs and restored after.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self.env.run(until=self.end)
+        finally:
+            if paused:
+                gc.enable()
         for citizen in list(self.alive.values()):
             citizen.close(self.end)
         for network in self.networks:

@@ -12,6 +12,7 @@ Load is piecewise constant, so hours are integrated exactly between changes.
 from __future__ import annotations
 
 from sim.config.params import SECTORS, TeamSpec
+from sim.config.units import DAYS_PER_WEEK
 from sim.model.recorder import Recorder
 
 
@@ -39,13 +40,18 @@ class Team:
         self.sector_share = {s: (h / total if total > 0 else 0.0) for s, h in by_sector.items()}
         self.intensive_cap = self.capacity * spec.max_intensive_share
         # current load, per week
-        self.routine_hours = 0.0
         self.routine_contacts = 0.0
+        self.routine_hours = 0.0
         self.routine_drive = 0.0
-        self.intensive_hours = 0.0
         self.intensive_contacts = 0.0
+        self.intensive_hours = 0.0
         self.intensive_drive = 0.0
+        self.base_name = name.split(":")[0]   # the team's name without its municipality
+        self.sector_label = "+".join(sorted(spec.sectors))   # e.g. "municipal+regional"
         self._last = 0.0
+        # integrals over the results period, in hours or contacts; added to the
+        # recorder's totals when the team closes (staff hours split by sector there)
+        self._used = self._drive = self._delivered = self._lost = self._available = 0.0
 
     # -- capacity --------------------------------------------------------------
     def routine_fulfilment(self) -> float:
@@ -64,41 +70,54 @@ class Team:
         return self.contact_base_hours + drive, drive
 
     # -- load ------------------------------------------------------------------
-    def add(self, now: float, kind: str, contacts: float, hours: float, drive: float) -> None:
-        """Change the load (per week) of ``kind`` ('routine' or 'intensive') by the given amounts."""
+    def change(self, now: float, delta: tuple[float, ...]) -> None:
+        """Change the load per week by ``delta``: (routine contacts, hours, driving hours,
+        intensive contacts, hours, driving hours)."""
         self._integrate(now)
-        if kind == "routine":
-            self.routine_contacts += contacts
-            self.routine_hours += hours
-            self.routine_drive += drive
-        else:
-            self.intensive_contacts += contacts
-            self.intensive_hours += hours
-            self.intensive_drive += drive
-        # guard against float drift when the last citizen leaves
-        for attr in ("routine_contacts", "routine_hours", "routine_drive", "intensive_contacts",
-                     "intensive_hours", "intensive_drive"):
-            if abs(getattr(self, attr)) < 1e-9:
-                setattr(self, attr, 0.0)
+        rc, rh, rd, ic, ih, idr = delta
+        # values that return to zero are set to zero, so float drift cannot leave a load
+        # behind when the last citizen leaves
+        v = self.routine_contacts + rc
+        self.routine_contacts = v if abs(v) >= 1e-9 else 0.0
+        v = self.routine_hours + rh
+        self.routine_hours = v if abs(v) >= 1e-9 else 0.0
+        v = self.routine_drive + rd
+        self.routine_drive = v if abs(v) >= 1e-9 else 0.0
+        v = self.intensive_contacts + ic
+        self.intensive_contacts = v if abs(v) >= 1e-9 else 0.0
+        v = self.intensive_hours + ih
+        self.intensive_hours = v if abs(v) >= 1e-9 else 0.0
+        v = self.intensive_drive + idr
+        self.intensive_drive = v if abs(v) >= 1e-9 else 0.0
 
     def _integrate(self, now: float) -> None:
-        weeks = self.rec.overlap(self._last, now) / 7.0
+        """Add the load since the last change, over its overlap with the results period."""
+        rec = self.rec
+        t0 = self._last if self._last > rec.start else rec.start
+        t1 = now if now < rec.end else rec.end
         self._last = now
-        if weeks <= 0.0:
+        if t1 <= t0:
             return
+        weeks = (t1 - t0) / DAYS_PER_WEEK
         f = self.routine_fulfilment()
         # intensive load never exceeds capacity (scale-ups are checked), routine gets the rest
-        int_share = min(1.0, self.capacity / self.intensive_hours) if self.intensive_hours > 0 else 1.0
-        used = self.intensive_hours * int_share + self.routine_hours * f
+        ih = self.intensive_hours
+        int_share = (self.capacity / ih if ih > self.capacity else 1.0) if ih > 0 else 1.0
+        self._used += (ih * int_share + self.routine_hours * f) * weeks
+        self._drive += (self.intensive_drive * int_share + self.routine_drive * f) * weeks
+        self._delivered += (self.intensive_contacts * int_share + self.routine_contacts * f) * weeks
+        self._lost += (self.intensive_contacts * (1 - int_share) + self.routine_contacts * (1 - f)) * weeks
+        self._available += self.capacity * weeks
+
+    def close(self, now: float) -> None:
+        """Integrate to ``now`` and add the team's totals to the recorder."""
+        self._integrate(now)
         t = self.rec.totals
         for sector, share in self.sector_share.items():
             if share > 0:
-                t[f"staff_hours_{sector}"] += used * share * weeks
-        t["driving_hours"] += (self.intensive_drive * int_share + self.routine_drive * f) * weeks
-        t["contacts_delivered"] += (self.intensive_contacts * int_share + self.routine_contacts * f) * weeks
-        t["contacts_lost"] += (self.intensive_contacts * (1 - int_share)
-                               + self.routine_contacts * (1 - f)) * weeks
-        t["staff_hours_available"] += self.capacity * weeks
-
-    def close(self, now: float) -> None:
-        self._integrate(now)
+                t[f"staff_hours_{sector}"] += self._used * share
+        t["driving_hours"] += self._drive
+        t["contacts_delivered"] += self._delivered
+        t["contacts_lost"] += self._lost
+        t["staff_hours_available"] += self._available
+        self._used = self._drive = self._delivered = self._lost = self._available = 0.0

@@ -1,0 +1,86 @@
+"""Recorder (the results window), Ward (beds as a resource) and CareNetwork (which
+teams serve which municipality)."""
+from __future__ import annotations
+
+import simpy
+
+from sim.model.care_network import CareNetwork
+from sim.model.recorder import Recorder
+from sim.model.ward import Ward
+
+from ..conftest import scenario
+
+
+def test_the_recorder_counts_only_inside_the_window():
+    rec = Recorder(10.0, 20.0)
+    for t in (5.0, 10.0, 19.9, 20.0):
+        rec.count("admissions", t)
+    rec.span("bed_days", 5.0, 12.0)
+    rec.span("bed_days", 18.0, 30.0)
+    rec.span("bed_days", 25.0, 30.0)
+    assert rec.totals["admissions"] == 2
+    assert rec.totals["bed_days"] == 2.0 + 2.0
+    assert rec.overlap(0.0, 100.0) == 10.0 and rec.overlap(21.0, 25.0) == 0.0
+
+
+def test_a_ward_makes_the_second_citizen_wait_for_the_only_bed():
+    env = simpy.Environment()
+    ward = Ward(env, 1)
+    log = []
+
+    def patient(name, arrive, stay):
+        yield env.timeout(arrive)
+        req = ward.request()
+        yield req
+        log.append((name, env.now))
+        yield env.timeout(stay)
+        ward.release(req)
+
+    env.process(patient("a", 0.0, 5.0))
+    env.process(patient("b", 1.0, 5.0))
+    env.run()
+    assert log == [("a", 0.0), ("b", 5.0)]
+
+
+def test_unlimited_beds_never_make_anyone_wait():
+    ward = Ward(simpy.Environment(), None)
+    assert ward.request() is None
+    ward.release(None)
+
+
+def _network(org_name, *overrides):
+    sc = scenario("population=horsens_cluster", *overrides)
+    org = next(o for o in sc.organisations if o.name == org_name)
+    return CareNetwork(org, sc.population, sc.clinical, Recorder(0.0, 1.0)), sc
+
+
+def test_a_catchment_team_serves_every_municipality_from_one_base():
+    net, sc = _network("fact_crosssector")
+    cares = {m: net.for_municipality(m) for m in sc.population.municipalities}
+    assert len({id(c.case_management) for c in cares.values()}) == 1
+    team = cares["horsens"].case_management
+    assert team.travel_minutes == {m: s.travel_minutes_cluster for m, s in sc.population.municipalities.items()}
+    per_100 = sum(team.fte_by_sector.values()) * 100 / sc.population.target_group
+    assert abs(per_100 - sum(m.fte_per_100 for m in team.spec.staffing.values())) < 1e-9
+
+
+def test_one_team_per_municipality_is_staffed_for_its_own_citizens():
+    net, sc = _network("fact_crosssector", "organisation.team_base=municipality")
+    munis = sc.population.municipalities
+    teams = {m: net.for_municipality(m).case_management for m in munis}
+    assert len({id(t) for t in teams.values()}) == len(munis)
+    ratio = {m: sum(t.fte_by_sector.values()) / munis[m].target_group for m, t in teams.items()}
+    assert max(ratio.values()) - min(ratio.values()) < 1e-12
+    assert teams["odder"].travel_minutes == {"odder": munis["odder"].travel_minutes_local}
+
+
+def test_information_reaches_the_acting_team_by_sector_and_plans_count_separate_teams():
+    net, _ = _network("fragmented")
+    care = net.for_municipality("horsens")
+    org = net.org
+    assert net.info_prob(care.intensive, care.intensive) == 1.0
+    assert net.info_prob(care.case_management, care.intensive) == org.within_sector_info_prob
+    assert net.info_prob(care.social_support, care.intensive) == org.cross_sector_info_prob
+    assert net.plans(care) == 2
+    fact, _ = _network("fact_crosssector")
+    assert fact.plans(fact.for_municipality("horsens")) == 1
