@@ -78,6 +78,21 @@ class Population:
 
 
 @dataclass(frozen=True)
+class Course:
+    """The illness course: alternating well and unwell phases (``sim.model.course``).
+
+    ``unwell_hazard_ratio`` 1 switches the course off (a constant hazard)."""
+    unwell_hazard_ratio: float = ratio()
+    unwell_mean_days: float = pos()
+    well_mean_days: float = pos()
+
+    def validate(self, path):
+        if self.unwell_hazard_ratio < 1.0:
+            raise ConfigError(f"{path}.unwell_hazard_ratio = {self.unwell_hazard_ratio:g}: must be "
+                              ">= 1 (the unwell phase is the one with the higher hazard)")
+
+
+@dataclass(frozen=True)
 class Clinical:
     """Mechanism strengths shared by every organisation (clinical/*.yaml).
 
@@ -113,8 +128,11 @@ class Clinical:
     intensive_contacts_per_week: float = nonneg()
     inreach_contacts_per_week: float = nonneg()
     outreach_attempts_per_week: float = nonneg()
+    course: Course = None     # the illness course (required; a dataclass default only for field order)
 
     def validate(self, path):
+        if self.course is None:
+            raise ConfigError(f"missing key '{path}.course'")
         for key in ("admission_prob", "coercion_prob"):
             got = set(getattr(self, key))
             if got != set(SUPPORT_LEVELS):

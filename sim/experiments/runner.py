@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 
 from sim.experiments.simulate import simulate
 from sim.config.params import Scenario
+from sim.model.capacity import team_capacity
 
 
 @dataclass
@@ -23,6 +24,7 @@ class StudyResult:
     timeseries: pd.DataFrame       # daily state counts and beds occupied
     citizens: pd.DataFrame         # citizen attributes as drawn (same under every organisation)
     prepost: pd.DataFrame | None = None  # a study's cohort counts before and after inclusion
+    capacity: pd.DataFrame | None = None  # each team's hours: capacity, routine demand, board share
 
 
 PARTS = ("results", "events", "timeseries", "citizens", "prepost")
@@ -63,7 +65,21 @@ def run_study(scenario: Scenario, progress: bool | None = None, n_jobs: int | No
     bar.close()
     merged = {name: [f for rep in reps for f in collected[rep][name]] for name in PARTS}
     return StudyResult(**{name: pd.concat(frames, ignore_index=True) if frames else None
-                          for name, frames in merged.items()})
+                          for name, frames in merged.items()}, capacity=capacity_table(scenario))
+
+
+def capacity_table(scenario: Scenario) -> pd.DataFrame:
+    """Does each organisation's staffing carry its contact pattern? One row per team
+    (see :mod:`sim.model.capacity`); ``warning`` is a sentence where it does not."""
+    rows = []
+    for org in scenario.organisations:
+        for t in team_capacity(org, scenario.population, scenario.clinical):
+            rows.append({"organisation": t.organisation, "team": t.team, "label": t.label,
+                         "citizens": t.citizens, "fte": t.fte, "capacity_hours_per_week": t.capacity_hours,
+                         "routine_hours_per_week": t.routine_hours, "board_hours_per_week": t.board_hours,
+                         "driving_hours_per_week": t.driving_hours, "demand_share": t.demand_share,
+                         "routine_shortfall": t.routine_shortfall, "warning": t.warning() or ""})
+    return pd.DataFrame(rows)
 
 
 def _indexed(scenario: Scenario, rep: int):

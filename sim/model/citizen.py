@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from sim.config.units import DAYS_PER_YEAR
+from sim.model.course import IllnessCourse
 from sim.model.streams import CitizenStreams
 
 INF = math.inf
@@ -74,6 +75,10 @@ class Citizen:
         self.net = model.network
         self.care = self.net.for_municipality(attrs.municipality)
         self.org = model.organisation
+        rng = self.rng
+        self.course = IllnessCourse(self.entered, c.course.unwell_hazard_ratio, c.course.unwell_mean_days,
+                                    c.course.well_mean_days, lambda: rng.uniform("course"),
+                                    lambda: rng.standard_exponential("course"))
         self.hazard = (c.deterioration_rate_per_year / DAYS_PER_YEAR * attrs.severity
                        * (c.dual_diagnosis_hazard_ratio if attrs.dual_diagnosis else 1.0)
                        * c.diagnosis_hazard_ratio[attrs.diagnosis])
@@ -110,6 +115,12 @@ class Citizen:
         self.dropout_rate = self._dropout_rate()
         self._load_at = {}
         self._set_care(self.level)
+
+    def _time_to(self, activity: str, rate: float) -> float:
+        """Days until a deterioration at ``rate`` per day (on average over the illness
+        course), following the course's phases; one number drawn from ``activity``."""
+        e = self.rng.standard_exponential(activity)
+        return self.course.time_to_event(self.env.now, e, rate)
 
     # -- bookkeeping ----------------------------------------------------------------
     def _log(self, event: str) -> None:
@@ -272,7 +283,7 @@ class Citizen:
         if self.state != STABLE:
             self._enter(STABLE, "stable")
         now = self.env.now
-        t_det = self.rng.exponential("deterioration", self.hazard)
+        t_det = self._time_to("deterioration", self.hazard)
         t_drop = self.rng.exponential("dropout", self.dropout_rate)  # drawn on every branch
         if self.level == INTENSIVE:  # nobody drops out of intensive care; it ends by itself
             t_drop, t_down = INF, max(0.0, self.intensive_until - now)
@@ -396,6 +407,7 @@ class Citizen:
             rec.count("coercive_admissions", admitted_at)
         if rec.in_window(admitted_at):
             rec.people_admitted.add(self.id)
+        rec.admission(self.id, admitted_at)
         kind = "coercive" if self.coercive else "voluntary"
         rng = self.rng
         los = rng.standard_gamma("los", c.los_shape) * c.los_mean_days[kind] / c.los_shape
@@ -431,7 +443,7 @@ class Citizen:
 
     def _post_discharge(self):
         self._enter(POST_DISCHARGE, "post_discharge")
-        relapse = self.rng.exponential("relapse", self.hazard * self.c.post_discharge_hazard_ratio)
+        relapse = self._time_to("relapse", self.hazard * self.c.post_discharge_hazard_ratio)
         t = min(relapse, self.c.post_discharge_days)
         if not (yield from self._hold(t)):
             return EXIT
@@ -446,7 +458,7 @@ class Citizen:
         rate = 0.0 if c.spontaneous_reengagement_mean_days is None else 1.0 / c.spontaneous_reengagement_mean_days
         if self.care.outreach is not None:
             rate += self.care.outreach.routine_fulfilment() / self.care.outreach.spec.reengagement_mean_days
-        t_det = self.rng.exponential("deterioration", self.hazard * c.disengaged_hazard_ratio)
+        t_det = self._time_to("deterioration", self.hazard * c.disengaged_hazard_ratio)
         t_re = self.rng.exponential("reengagement", rate)
         t = min(t_det, t_re)
         if not (yield from self._hold(t)):

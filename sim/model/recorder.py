@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from sim.config.units import DAYS_PER_YEAR
+
 
 class Recorder:
     def __init__(self, start: float, end: float):
@@ -17,6 +19,9 @@ class Recorder:
         self.people_admitted: set[int] = set()
         self.teams_seen: dict[int, set[str]] = defaultdict(set)
         self.stays: list[tuple[float, float]] = []  # (admitted at, bed days) for stays starting in the window
+        # admissions per citizen in each whole year of the window: (citizen, year) -> count
+        self.admissions_in_year: dict[tuple[int, int], int] = defaultdict(int)
+        self.whole_years = int((end - start) // DAYS_PER_YEAR)
 
     def in_window(self, t: float) -> bool:
         return self.start <= t < self.end
@@ -32,6 +37,12 @@ class Recorder:
         ov = self.overlap(t0, t1)
         if ov > 0.0:
             self.totals[key] += ov * weight
+
+    def admission(self, citizen_id: int, t: float) -> None:
+        """An admission, for the distribution of admissions per admitted citizen-year."""
+        year = int((t - self.start) // DAYS_PER_YEAR)
+        if 0 <= year < self.whole_years:
+            self.admissions_in_year[(citizen_id, year)] += 1
 
     def seen_by(self, citizen_id: int, team: str, t: float) -> None:
         if self.start <= t < self.end:

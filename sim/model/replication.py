@@ -203,6 +203,9 @@ class Model:
         out["staff_hours"] = used
         out["staff_utilisation"] = used / get("staff_hours_available") if get("staff_hours_available") else np.nan
         out["staff_hours_per_citizen_year"] = used / citizen_years if citizen_years else np.nan
+        asked = get("contacts_delivered") + get("contacts_lost")
+        out["contacts_asked"] = asked
+        out["contacts_lost_share"] = get("contacts_lost") / asked if asked else np.nan
         fte = {"regional": 0.0, "municipal": 0.0}
         cm_fte = 0.0
         for team in (t for network in self.networks for t in network.teams):
@@ -229,6 +232,7 @@ class Model:
         out["mean_beds_occupied"] = float(np.mean([r[beds_col] for r in daily])) if daily else np.nan
         stays = self.rec.stays
         out["mean_length_of_stay"] = float(np.mean([s[1] for s in stays])) if stays else np.nan
+        out.update(heavy_use(self.rec.admissions_in_year.values()))
         return out
 
     def _events_frame(self) -> pd.DataFrame | None:
@@ -246,6 +250,23 @@ class Model:
         return pd.DataFrame.from_records(self._citizens, columns=[
             "citizen", "entered", "exit_time", "municipality", "age_band", "diagnosis",
             "dual_diagnosis", "severity", "engagement", "prior_admissions"])
+
+
+HEAVY_USE = 5   # admissions in a year that make a heavy user, as in the Danish table [dk2015]
+
+
+def heavy_use(counts) -> dict[str, float]:
+    """The distribution of admissions per admitted citizen-year (whole years of the
+    results period): how many citizen-years had an admission, their mean number of
+    admissions, the share with ``HEAVY_USE`` or more, and the most in one year."""
+    counts = list(counts)
+    if not counts:
+        return {"admitted_citizen_years": 0.0, "admissions_per_admitted_citizen_year": np.nan,
+                "heavy_user_share": np.nan, "most_admissions_in_a_year": 0.0}
+    return {"admitted_citizen_years": float(len(counts)),
+            "admissions_per_admitted_citizen_year": float(np.mean(counts)),
+            "heavy_user_share": float(np.mean([n >= HEAVY_USE for n in counts])),
+            "most_admissions_in_a_year": float(max(counts))}
 
 
 def _pick(names, probs, u: float) -> str:

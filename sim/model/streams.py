@@ -32,7 +32,7 @@ CITIZEN = 1
 ACTIVITIES = {
     "exit": 0, "deterioration": 1, "window": 2, "detection": 3, "decision": 4, "avert": 5,
     "crisis": 6, "los": 8, "offer": 9, "handover": 10, "relapse": 11, "dropout": 12,
-    "reengagement": 13,
+    "reengagement": 13, "course": 14,
 }
 # how many uniforms of each activity a citizen's first block holds: about what a
 # citizen uses in ten years, so most never need a Generator of their own. An
@@ -40,7 +40,7 @@ ACTIVITIES = {
 # distribution.
 BLOCK = {"exit": 1, "deterioration": 32, "window": 24, "detection": 96, "decision": 96,
          "avert": 24, "crisis": 64, "los": 48, "offer": 48, "handover": 64, "relapse": 24,
-         "dropout": 32, "reengagement": 16}
+         "dropout": 32, "reengagement": 16, "course": 24}
 ROWS = max(ACTIVITIES.values()) + 1
 _SIZE = [0] * ROWS
 for _name, _i in ACTIVITIES.items():

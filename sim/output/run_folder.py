@@ -35,6 +35,8 @@ HEADLINE = [
     ("handovers", "Hand-overs"),
     ("scaleups_refused", "Scale-ups refused"),
     ("staff_hours_per_citizen_year", "Staff hours / c-y"),
+    ("staff_utilisation", "Staff utilisation"),
+    ("contacts_lost_share", "Contacts lost (share)"),
     ("caseload_per_case_manager", "Caseload per case manager"),
 ]
 
@@ -88,6 +90,8 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
         files += write_table(study.events, folder, "events", csv=False)
     files += write_table(study.timeseries, folder, "timeseries")
     files += write_table(study.citizens, folder, "citizens")
+    if study.capacity is not None:
+        files += write_table(study.capacity, folder, "capacity")
     labels = scenario.labels()
     plot_dir = folder / "plots"
     plots.comparison(summary, labels, plot_dir / "comparison.png",
