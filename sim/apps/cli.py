@@ -20,7 +20,7 @@ from sim.config import paths
 from sim.config.load import load, to_container
 from sim.config.errors import ConfigError, exit_bad_input
 from sim.config import preflight
-from sim.output.run_folder import already_finished, discard_incomplete, link_latest, terminal_table, write_run
+from sim.output.run_folder import already_finished, discard_incomplete, link_latest, terminal_table, uncertainty_text, write_run
 from sim.experiments.runner import run_study
 from sim.experiments.prepost import text_table as study_table
 
@@ -61,6 +61,12 @@ def task(cfg: DictConfig) -> None:
               f"months after inclusion (enrolled citizens moved in the "
               f"{labels[scenario.organisation.name]} arm), mean (95 % interval)")
     print(terminal_table(tables["summary"], tables["comparison"], labels))
+    if tables["uncertainty"] is not None:
+        u = scenario.uncertainty
+        print(f"\nWith parameter uncertainty ({u.name}: {u.draws} draws x {scenario.replications} "
+              "replications; the intervals cover what is not known about the parameters and the "
+              "simulation's noise):")
+        print(uncertainty_text(tables["uncertainty"], tables["decisions"], labels, u.reduction_pct))
     if tables["prepost"] is not None:
         print(f"\n{scenario.study.label}: the enrolled cohort, after/before ratios "
               f"({labels[scenario.organisation.name]} vs staying in "

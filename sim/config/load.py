@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from sim.config.dotted import number_at, with_values
 from sim.config.errors import ConfigError
 from sim.config.params import Scenario, build_scenario
 
-GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "study")
+GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "study", "uncertainty")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
             "progress")
 
@@ -44,15 +45,19 @@ def _leaves(tree: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
 
 
 def source_of(sources: Any, relpath: str) -> str | None:
-    """The source text covering ``relpath`` (dotted, relative to the group)."""
-    node = sources
-    for part in relpath.split("."):
+    """The source text covering ``relpath`` (dotted, relative to the group). A key of
+    the sources tree may itself hold dots (a parameter named by its dotted name)."""
+    node, rest = sources, relpath
+    while True:
         if isinstance(node, str):
             return node
-        if not isinstance(node, Mapping) or part not in node:
+        if not isinstance(node, Mapping) or not rest:
             return None
-        node = node[part]
-    return node if isinstance(node, str) else None
+        keys = [k for k in node if rest == k or rest.startswith(f"{k}.")]
+        if not keys:
+            return None
+        key = max(keys, key=len)
+        node, rest = node[key], rest[len(key) + 1:]
 
 
 def provenance(data: Mapping, overrides: Iterable[str] = ()) -> list[dict]:
@@ -97,4 +102,23 @@ def load(cfg, overrides: Iterable[str] = ()) -> tuple[Scenario, list[dict]]:
         if isinstance(plain.get(group), Mapping):
             plain[group] = split_sources(plain[group])[0] or None  # an empty group: not given
     scenario = build_scenario(plain)
+    if scenario.uncertainty is not None and scenario.uncertainty.draws > 0:
+        check_distributions(plain, scenario.uncertainty.parameters)
     return scenario, provenance(data, overrides)
+
+
+def check_distributions(plain: dict, parameters: Mapping) -> None:
+    """Each uncertain parameter exists in the scenario, is a number, and the ends of its
+    distribution pass the scenario's own validation (a probability stays in [0, 1])."""
+    base = {k: v for k, v in plain.items() if k != "uncertainty"}
+    for name, dist in parameters.items():
+        key = "uncertainty.parameters"
+        if name.split(".")[0] in ("uncertainty", "seed", "replications"):
+            raise ConfigError(f"{key}.{name}: not a model parameter")
+        number_at(base, name, key)
+        for value in dist.ends:
+            try:
+                build_scenario(with_values(base, {name: value}))
+            except ConfigError as err:
+                raise ConfigError(f"{key}.{name}: the value {value:g} at an end of its "
+                                  f"distribution is not allowed ({err})") from None

@@ -7,6 +7,7 @@ model depends on, except run settings whose defaults are in ``scenarios/config.y
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal, Optional
@@ -285,6 +286,66 @@ class Study:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """What is not known about one parameter: ``uniform`` (low, high), ``triangular``
+    (low, mode, high) or ``point`` (value: the distribution collapsed to one value)."""
+    distribution: Literal["uniform", "triangular", "point"]
+    low: Optional[float] = None
+    high: Optional[float] = None
+    mode: Optional[float] = None
+    value: Optional[float] = None
+
+    def validate(self, path):
+        need = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "point": ("value",)}
+        for key in need[self.distribution]:
+            v = getattr(self, key)
+            if v is None:
+                raise ConfigError(f"{path}.{key}: required for a {self.distribution} distribution")
+            if not math.isfinite(v):
+                raise ConfigError(f"{path}.{key} = {v}: must be a finite number")
+        if self.distribution != "point" and not self.low < self.high:
+            raise ConfigError(f"{path}: low ({self.low:g}) must be below high ({self.high:g})")
+        if self.distribution == "triangular" and not self.low <= self.mode <= self.high:
+            raise ConfigError(f"{path}.mode = {self.mode:g}: must lie between low and high")
+
+    @property
+    def ends(self) -> tuple[float, ...]:
+        """The values the distribution can reach at its ends (checked against the model)."""
+        return (self.value,) if self.distribution == "point" else (self.low, self.high)
+
+    def quantile(self, u: float) -> float:
+        """The value at cumulative probability ``u`` (inverse transform sampling)."""
+        if self.distribution == "point":
+            return self.value
+        lo, hi = self.low, self.high
+        if self.distribution == "uniform":
+            return lo + u * (hi - lo)
+        c = (self.mode - lo) / (hi - lo)
+        if u < c:
+            return lo + math.sqrt(u * (hi - lo) * (self.mode - lo))
+        return hi - math.sqrt((1 - u) * (hi - lo) * (hi - self.mode))
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Parameter uncertainty carried into every comparison (uncertainty/*.yaml).
+
+    ``draws`` parameter sets are drawn from ``parameters``; each runs every organisation
+    under common random numbers with the run's replications. ``draws: 0`` is the plain
+    run (simulation noise only). ``reduction_pct`` is the threshold of the decision
+    probability "bed days fall by at least this much"."""
+    name: str
+    draws: int = nonneg()
+    reduction_pct: float = nonneg()
+    parameters: Optional[dict[str, Distribution]] = None
+
+    def validate(self, path):
+        if self.draws > 0 and not self.parameters:
+            raise ConfigError(f"{path}.parameters: give at least one parameter with a distribution "
+                              "(or draws: 0)")
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything one run needs: run settings, catchment, clinical strengths, organisations."""
     seed: int = nonneg()
@@ -300,6 +361,7 @@ class Scenario:
     baseline: Optional[Organisation] = None
     costs: Optional[Costs] = None
     study: Optional[Study] = None
+    uncertainty: Optional[Uncertainty] = None
 
     def validate(self, path):
         if self.n_jobs == 0 or self.n_jobs < -1:

@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 
 from sim.experiments.simulate import simulate
 from sim.config.params import Scenario
+from sim.experiments.uncertainty import draw_values, draws_table, scenario_for
 from sim.model.capacity import team_capacity
 
 
@@ -25,6 +26,7 @@ class StudyResult:
     citizens: pd.DataFrame         # citizen attributes as drawn (same under every organisation)
     prepost: pd.DataFrame | None = None  # a study's cohort counts before and after inclusion
     capacity: pd.DataFrame | None = None  # each team's hours: capacity, routine demand, board share
+    draws: pd.DataFrame | None = None     # parameter draws: draw, parameter, value
 
 
 PARTS = ("results", "events", "timeseries", "citizens", "prepost")
@@ -45,27 +47,51 @@ def run_replication(scenario: Scenario, replication: int) -> dict[str, list[pd.D
 
 
 def run_study(scenario: Scenario, progress: bool | None = None, n_jobs: int | None = None) -> StudyResult:
+    """Every replication of every organisation; with parameter uncertainty
+    (``uncertainty.draws`` > 0), every replication of every draw, and a ``draw`` column
+    in the results (the event log, time series and citizens are kept for draw 0)."""
     progress = scenario.progress if progress is None else progress
     n_jobs = scenario.n_jobs if n_jobs is None else n_jobs
-    reps = range(scenario.replications)
+    n_draws = scenario.uncertainty.draws if scenario.uncertainty is not None else 0
+    tasks = [(d, rep) for d in (range(n_draws) if n_draws else [None])
+             for rep in range(scenario.replications)]
     orgs = ", ".join(o.name for o in scenario.organisations)
-    bar = tqdm(total=scenario.replications, desc=f"replications ({orgs})", unit="rep",
-               disable=not progress)
+    what = f"draws x replications ({orgs})" if n_draws else f"replications ({orgs})"
+    bar = tqdm(total=len(tasks), desc=what, unit="run", disable=not progress)
     collected = {}
     if n_jobs == 1:
-        for rep in reps:
-            collected[rep] = run_replication(scenario, rep)
+        for task in tasks:
+            collected[task] = _task(scenario, task)
             bar.update()
     else:
         jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(_indexed)(scenario, rep) for rep in reps)
-        for rep, parts in jobs:
-            collected[rep] = parts
+            delayed(_indexed)(scenario, task) for task in tasks)
+        for task, parts in jobs:
+            collected[task] = parts
             bar.update()
     bar.close()
-    merged = {name: [f for rep in reps for f in collected[rep][name]] for name in PARTS}
-    return StudyResult(**{name: pd.concat(frames, ignore_index=True) if frames else None
-                          for name, frames in merged.items()}, capacity=capacity_table(scenario))
+    merged = {name: [f for task in tasks for f in collected[task][name]] for name in PARTS}
+    frames = {name: pd.concat(frames, ignore_index=True) if frames else None
+              for name, frames in merged.items()}
+    draws = draws_table(scenario) if n_draws else None
+    return StudyResult(**frames, capacity=capacity_table(scenario), draws=draws)
+
+
+def _task(scenario: Scenario, task: tuple[int | None, int]) -> dict[str, list[pd.DataFrame]]:
+    draw, rep = task
+    if draw is None:
+        return run_replication(scenario, rep)
+    parts = run_replication(scenario_for(scenario, draw_values(scenario, draw)), rep)
+    for name in ("results", "prepost"):
+        parts[name] = [f.assign(draw=draw)[["draw", *f.columns]] for f in parts[name]]
+    if draw != 0:
+        for name in ("events", "timeseries", "citizens"):
+            parts[name] = []
+    return parts
+
+
+def _indexed(scenario: Scenario, task):
+    return task, _task(scenario, task)
 
 
 def capacity_table(scenario: Scenario) -> pd.DataFrame:
@@ -81,6 +107,3 @@ def capacity_table(scenario: Scenario) -> pd.DataFrame:
                          "routine_shortfall": t.routine_shortfall, "warning": t.warning() or ""})
     return pd.DataFrame(rows)
 
-
-def _indexed(scenario: Scenario, rep: int):
-    return rep, run_replication(scenario, rep)

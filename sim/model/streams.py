@@ -101,15 +101,7 @@ class CitizenStreams:
 
     def standard_exponential(self, activity: str) -> float:
         """An exponential waiting time with mean 1 (inversion: -log(1 - u))."""
-        i = ACTIVITIES[activity]   # the body of uniform(), inlined: this is the hot path
-        row = self._rows[i]
-        pos = self._pos[i]
-        if row is None or pos == len(row):
-            row = self._next_row(i)
-            pos = 0
-        self._pos[i] = pos + 1
-        self._count[i] += 1
-        return -math.log1p(-row[pos])
+        return -math.log1p(-self.uniform(activity))
 
     def standard_exponentials(self, activity: str, n: int) -> list[float]:
         """``n`` exponential waiting times with mean 1: the same numbers as ``n`` calls of

@@ -286,3 +286,37 @@ def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens:
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+UNCERTAIN = outcome_panels("bed_days_per_citizen_year", "admissions_per_citizen_year",
+                           "coercive_admissions_per_citizen_year", "staff_hours_per_citizen_year")
+
+
+def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
+                panels=UNCERTAIN, title: str | None = None) -> Path:
+    """Each parameter draw's change against the baseline (dots), the mean (bar) and the
+    interval holding 95 % of the draws (line), per outcome and organisation."""
+    orgs = list(dict.fromkeys(changes["organisation"]))
+    fig, axes = plt.subplots(len(panels), 1, figsize=(12, 2.2 + 1.1 * len(orgs) * len(panels)),
+                             squeeze=False)
+    for ax, (metric, name, _unit) in zip(axes[:, 0], panels):
+        for i, org in enumerate(orgs):
+            c = changes[(changes.metric == metric) & (changes.organisation == org)].change_pct.dropna()
+            if c.empty:
+                continue
+            colour = OKABE_ITO[(i + 1) % len(OKABE_ITO)]
+            ax.scatter(c, np.full(len(c), i) + np.linspace(-0.15, 0.15, len(c)), s=22,
+                       color=colour, alpha=0.6, edgecolor="none")
+            lo, hi = np.percentile(c, [2.5, 97.5])
+            ax.plot([lo, hi], [i, i], color="black", lw=2)
+            ax.plot([c.mean()] * 2, [i - 0.3, i + 0.3], color="black", lw=3)
+        ax.axvline(0, color="grey", lw=1, ls="--")
+        ax.set_yticks(range(len(orgs)), [_wrap(labels.get(o, o), 22) for o in orgs])
+        ax.set_title(f"{name}: change against the baseline, % (one dot per parameter draw)")
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(title or "What is not known about the parameters: the change over draws", fontsize=17)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+    return path

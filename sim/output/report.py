@@ -44,6 +44,17 @@ TEXT = {
         "teams": "Teams", "staff": "årsværk pr. 100 borgere",
         "sweep": "Parameterstudie", "points": "punkter",
         "sweep_intro": "Et parameterstudie over {swept}: {n} punkter, hvert med sine replikationer.",
+        "uncertainty": "Usikkerhed om antagelserne",
+        "uncertainty_intro": ("Tallene ovenfor dækker kun simulationens egen tilfældighed. Her er også "
+                              "usikkerheden om {n} antagelser regnet med: {draws} sæt af værdier trukket "
+                              "fra deres intervaller, hvert med {reps} replikationer."),
+        "uncertainty_sentence": ("Med {org}: {pct:+d} % sengedage i gennemsnit; i 95 % af trækkene "
+                                 "mellem {lo:+d} og {hi:+d} %."),
+        "drivers": ("Hvilke antagelser flytter ændringen i sengedage mest (rangkorrelation mellem "
+                    "den trukne værdi og ændringen; fortegn: samme eller modsat retning)"),
+        "probabilities": ("Sandsynligheden for færre sengedage er {fall} %; for mindst {thr:g} % færre "
+                          "sengedage {fall_thr} %; for flere personaletimer {staff} %; for færre "
+                          "tvangsindlæggelser {coercion} %."),
     },
     "en": {
         "title": "What does the organisation of care do to citizens' pathways?",
@@ -65,6 +76,17 @@ TEXT = {
         "teams": "Teams", "staff": "FTE per 100 citizens",
         "sweep": "Parameter sweep", "points": "points",
         "sweep_intro": "A sweep over {swept}: {n} points, each with its replications.",
+        "uncertainty": "Uncertainty about the assumptions",
+        "uncertainty_intro": ("The figures above cover only the simulation's own noise. Here the "
+                              "uncertainty about {n} assumptions is included too: {draws} sets of values "
+                              "drawn from their ranges, each with {reps} replications."),
+        "uncertainty_sentence": ("With {org}: {pct:+d} % bed days on average; in 95 % of the draws "
+                                 "between {lo:+d} and {hi:+d} %."),
+        "drivers": ("Which assumptions move the change in bed days most (rank correlation between "
+                    "the value drawn and the change; sign: same or opposite direction)"),
+        "probabilities": ("The probability of fewer bed days is {fall} %; of at least {thr:g} % fewer "
+                          "bed days {fall_thr} %; of more staff hours {staff} %; of fewer coercive "
+                          "admissions {coercion} %."),
     },
 }
 
@@ -175,11 +197,41 @@ def run_report(folder: Path, lang: str) -> str:
                 r = s.iloc[0]
                 row[labels.get(org, org)] = interval_text(r["mean"], r["ci_lower"], r["ci_upper"])
         rows.append(row)
+    if (folder / "uncertainty_summary.parquet").is_file() and (folder / "decisions.parquet").is_file():
+        body.append(_uncertainty_block(folder, scenario, labels, t))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
     body.append(f"<h2>{t['plots']}</h2>")
     body += [_img(p) for p in sorted((folder / "plots").glob("*.png"))]
     body.append(_assumptions(folder, t))
     return _page(t["title"], body, lang)
+
+
+def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], t: dict) -> str:
+    """The change in bed days across parameter draws, and the decision probabilities."""
+    unc = pd.read_parquet(folder / "uncertainty_summary.parquet")
+    decisions = pd.read_parquet(folder / "decisions.parquet")
+    u = scenario.uncertainty
+    parts = [f"<h2>{t['uncertainty']}</h2>",
+             f"<p>{html.escape(t['uncertainty_intro'].format(n=len(u.parameters), draws=u.draws, reps=scenario.replications))}</p>"]
+    for org, g in unc[unc.metric == "bed_days_per_citizen_year"].groupby("organisation", sort=False):
+        r = g.iloc[0]
+        nums = {"pct": round(r.change_pct), "lo": round(r.change_pct_lower), "hi": round(r.change_pct_upper)}
+        p = decisions[decisions.organisation == org].set_index("decision").probability
+        probs = {k: round(100 * float(p.get(k, float("nan")))) for k in
+                 ("bed_days_fall", "bed_days_fall_by_threshold", "staff_hours_rise", "coercive_admissions_fall")}
+        text = t["uncertainty_sentence"].format(org=labels.get(org, org), **nums)
+        prob = t["probabilities"].format(fall=probs["bed_days_fall"], thr=u.reduction_pct,
+                                         fall_thr=probs["bed_days_fall_by_threshold"],
+                                         staff=probs["staff_hours_rise"], coercion=probs["coercive_admissions_fall"])
+        parts.append(f"<p class='key-figure' data-uncertainty='{org}' data-probability-fall='{probs['bed_days_fall']}'>"
+                     f"{html.escape(text)} {html.escape(prob)}</p>")
+    if (folder / "uncertainty_drivers.parquet").is_file():
+        d = pd.read_parquet(folder / "uncertainty_drivers.parquet")
+        d = d[d["rank"] <= 5][["organisation", "parameter", "spearman_rho"]].copy()
+        d["organisation"] = [labels.get(o, o) for o in d.organisation]
+        d["spearman_rho"] = d.spearman_rho.round(2)
+        parts.append(f"<p class='small'>{html.escape(t['drivers'])}</p><div class='small'>{_table(d)}</div>")
+    return "\n".join(parts)
 
 
 def sweep_report(folder: Path, lang: str) -> str:

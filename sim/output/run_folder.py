@@ -20,6 +20,7 @@ from sim.output import plots
 from sim.output import study_plots as research_plots
 from sim.config.params import Scenario
 from sim.experiments.results import compare, interval_text, summarise
+from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
 from sim.experiments.runner import StudyResult
 from sim.experiments.prepost import decompose, summarise_decomposition
 
@@ -79,13 +80,28 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
     start_folder(folder)
     files = [write_yaml(folder, "config.yaml", config)]
     files += write_table(pd.DataFrame(provenance), folder, "provenance")
-    summary = summarise(study.results)
+    pooled = pooled_over_draws(study.results, scenario.replications)
+    summary = summarise(pooled)
     files += write_table(study.results, folder, "results")
     files += write_table(summary, folder, "summary")
-    comparison = None
+    comparison = uncertainty = decisions = None
     if scenario.baseline is not None:
-        comparison = compare(study.results, scenario.baseline.name)
+        comparison = compare(pooled, scenario.baseline.name)
         files += write_table(comparison, folder, "comparison")
+    if study.draws is not None:
+        files += write_table(study.draws, folder, "draws")
+        if scenario.baseline is not None:
+            changes = draw_changes(study.results, scenario.baseline.name)
+            uncertainty = summarise_draws(changes)
+            decisions = decision_probabilities(changes, scenario.uncertainty.reduction_pct)
+            files += write_table(changes, folder, "draw_changes")
+            files += write_table(uncertainty, folder, "uncertainty_summary")
+            files += write_table(decisions, folder, "decisions")
+            files += write_table(drivers(study.draws, changes), folder, "uncertainty_drivers")
+            plots.uncertainty(changes, scenario.labels(), folder / "plots" / "uncertainty.png",
+                              title=f"{scenario.population.name}: {scenario.uncertainty.draws} parameter "
+                                    f"draws x {scenario.replications} replications")
+            files.append("plots/uncertainty.png")
     if study.events is not None:
         files += write_table(study.events, folder, "events", csv=False)
     files += write_table(study.timeseries, folder, "timeseries")
@@ -108,7 +124,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
     prepost = None
     if study.prepost is not None:
         files += write_table(study.prepost, folder, "prepost_counts")
-        parts = decompose(study.prepost, scenario.baseline.name)
+        parts = decompose(pooled_over_draws(study.prepost, scenario.replications), scenario.baseline.name)
         prepost = summarise_decomposition(parts)
         files += write_table(parts, folder, "prepost_decomposition")
         files += write_table(prepost, folder, "prepost_summary")
@@ -125,7 +141,41 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                    baseline=scenario.baseline.name if scenario.baseline else None,
                    population=scenario.population.name, replications=scenario.replications,
                    seed=scenario.seed, study=scenario.study.name if scenario.study else None)
-    return {"summary": summary, "comparison": comparison, "prepost": prepost}
+    return {"summary": summary, "comparison": comparison, "prepost": prepost,
+            "uncertainty": uncertainty, "decisions": decisions}
+
+
+def pooled_over_draws(table: pd.DataFrame, replications: int) -> pd.DataFrame:
+    """A table with a ``draw`` column as if every (draw, replication) were one
+    replication: the pooled summary over parameter draws. Other tables pass as they are."""
+    if "draw" not in table.columns:
+        return table
+    out = table.assign(replication=table["draw"] * replications + table["replication"])
+    return out.drop(columns="draw")
+
+
+def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels: dict[str, str],
+                     reduction_pct: float) -> str:
+    """The headline changes with parameter uncertainty, and the decision probabilities."""
+    lines = []
+    shown = {m: n for m, n in HEADLINE}
+    for org, g in uncertainty.groupby("organisation", sort=False):
+        lines.append(f"{labels.get(org, org)}: change across parameter draws, mean (95 % of draws), "
+                     "Monte Carlo share of the variance")
+        for metric, name in shown.items():
+            r = g[g.metric == metric]
+            if len(r):
+                r = r.iloc[0]
+                mc = "n/a" if pd.isna(r.monte_carlo_share) else f"{100 * r.monte_carlo_share:.0f} %"
+                lines.append(f"  {name:28s} {r.change_pct:+5.0f} % ({r.change_pct_lower:+.0f} to "
+                             f"{r.change_pct_upper:+.0f})   MC {mc}")
+        d = decisions[decisions.organisation == org].set_index("decision").probability
+        words = {"bed_days_fall": "bed days fall", "bed_days_fall_by_threshold":
+                 f"bed days fall by at least {reduction_pct:g} %", "staff_hours_rise": "staff hours rise",
+                 "coercive_admissions_fall": "coercive admissions fall"}
+        lines.append("  probability that " + "; ".join(
+            f"{words[k]}: {100 * v:.0f} %" for k, v in d.items()))
+    return "\n".join(lines)
 
 
 def is_complete(folder: Path) -> bool:
@@ -166,6 +216,7 @@ def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
         if comparison is not None:
             for _, c in comparison[comparison.metric == metric].iterrows():
                 row[f"change vs {labels.get(c['baseline'], c['baseline'])}"] = (
+                    "n/a (zero in the baseline)" if pd.isna(c["change_pct"]) else
                     f"{c['change_pct']:+.0f} % ({c['change_pct_ci_lower']:+.0f} to "
                     f"{c['change_pct_ci_upper']:+.0f})")
         rows.append(row)

@@ -5,11 +5,11 @@ parameters addressed by dotted names such as ``clinical.admission_prob.intensive
 """
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from dataclasses import dataclass
 
+from sim.config.dotted import number_at, with_values  # noqa: F401 (used by the tools)
 from sim.config.load import load, to_container
 from sim.config.errors import ConfigError
 from sim.output.run_folder import write_yaml
@@ -64,18 +64,6 @@ def scenario_config(overrides: list[str]) -> dict:
         return to_container(compose("config", overrides=list(overrides)))
 
 
-def number_at(config: dict, dotted: str, key: str) -> float:
-    """The number at ``dotted`` in a scenario; ``key`` names the setting that asked for it."""
-    node = config
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node or part == "sources":
-            raise ConfigError(f"{key}.{dotted}: no such parameter in the scenario")
-        node = node[part]
-    if isinstance(node, (dict, bool)) or not isinstance(node, (int, float)):
-        raise ConfigError(f"{key}.{dotted}: not a number in the scenario")
-    return float(node)
-
-
 def check_ranges(config: dict, ranges: dict[str, Range], key: str) -> None:
     """Every parameter exists, and both ends of its range pass the scenario's own validation."""
     for name, r in ranges.items():
@@ -86,19 +74,6 @@ def check_ranges(config: dict, ranges: dict[str, Range], key: str) -> None:
             except ConfigError as err:
                 raise ConfigError(f"{key}.{name}: the range {r.low:g}-{r.high:g} is not allowed "
                                   f"({err})") from None
-
-
-def with_values(config: dict, values: dict[str, float], **run) -> dict:
-    """A copy of ``config`` with parameters set by dotted name and run keys replaced."""
-    new = copy.deepcopy(config)
-    for dotted, value in values.items():
-        *parents, leaf = dotted.split(".")
-        node = new
-        for p in parents:
-            node = node[p]
-        node[leaf] = float(value)
-    new.update(run)
-    return new
 
 
 def save_settings(folder: Path, settings: dict, scenario: dict) -> list[str]:

@@ -100,3 +100,18 @@ def test_the_report_renders_in_chromium_without_errors(run_with_reports, lang, t
         shot = tmp_path / "report.png"
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
+
+
+def test_the_report_states_the_decision_probabilities_of_a_run_with_uncertainty(tmp_path):
+    folder = tmp_path / "run"
+    factsim_ok(*SMALL, "uncertainty=ranges", "uncertainty.draws=4",
+               f"hydra.run.dir={folder}")
+    assert report(folder, "--lang", "da").returncode == 0
+    page = (folder / "report_da.html").read_text(encoding="utf-8")
+    decisions = pd.read_parquet(folder / "decisions.parquet").set_index("decision").probability
+    fall = round(100 * decisions["bed_days_fall"])
+    assert f"Sandsynligheden for færre sengedage er {fall} %" in page
+    assert f"data-probability-fall='{fall}'" in page
+    assert "dækker kun simulationens egen tilfældighed" in page
+    assert "Hvilke antagelser flytter ændringen i sengedage mest" in page
+    assert (folder / "plots" / "uncertainty.png").is_file()

@@ -69,15 +69,19 @@ def test_reduced_model_has_only_the_four_states(reduced_runs):
     assert all(r["other"] == 0 and r["exits"] == 0 for r in reduced_runs)
 
 
-@pytest.mark.parametrize("state", list(analytic_shares()))
-def test_time_in_each_state_matches_the_markov_chain(reduced_runs, state):
-    values = np.array([r[state] for r in reduced_runs])
+def assert_share_matches(runs: list[dict], state: str, expected: float) -> None:
+    """The replications' mean share within a 99.9 % interval of the analytic share (so a
+    correct model fails 1 time in 1000), and that interval narrow enough to mean something."""
+    values = np.array([r[state] for r in runs])
     se = values.std(ddof=1) / np.sqrt(len(values))
-    # a 99.9 % interval from the replications, so a correct model fails 1 time in 1000
     half = stats.t.ppf(0.9995, len(values) - 1) * se
-    expected = analytic_shares()[state]
     assert abs(values.mean() - expected) <= half, (values.mean(), expected, half)
     assert half < 0.1 * expected, "too few replications to test anything"
+
+
+@pytest.mark.parametrize("state", list(analytic_shares()))
+def test_time_in_each_state_matches_the_markov_chain(reduced_runs, state):
+    assert_share_matches(reduced_runs, state, analytic_shares()[state])
 
 
 @pytest.mark.parametrize("org", ["baseline", "organisation"])
@@ -143,9 +147,4 @@ def test_the_course_changes_the_shares_the_chain_predicts():
 
 @pytest.mark.parametrize("state", list(analytic_shares()))
 def test_time_in_each_state_matches_the_chain_with_an_illness_course(course_runs, state):
-    values = np.array([r[state] for r in course_runs])
-    se = values.std(ddof=1) / np.sqrt(len(values))
-    half = stats.t.ppf(0.9995, len(values) - 1) * se
-    expected = analytic_shares_with_course()[state]
-    assert abs(values.mean() - expected) <= half, (values.mean(), expected, half)
-    assert half < 0.1 * expected, "too few replications to test anything"
+    assert_share_matches(course_runs, state, analytic_shares_with_course()[state])

@@ -1,0 +1,49 @@
+"""Parameters addressed by dotted names, such as ``clinical.admission_prob.intensive``:
+read one from a plain configuration, set some in a copy of it, or set them in the
+frozen parameter objects themselves (for parameter draws, without composing again)."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import Any
+
+from sim.config.errors import ConfigError
+
+
+def number_at(config: dict, dotted: str, key: str) -> float:
+    """The number at ``dotted`` in a scenario; ``key`` names the setting that asked for it."""
+    node = config
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node or part == "sources":
+            raise ConfigError(f"{key}.{dotted}: no such parameter in the scenario")
+        node = node[part]
+    if isinstance(node, (dict, bool)) or not isinstance(node, (int, float)):
+        raise ConfigError(f"{key}.{dotted}: not a number in the scenario")
+    return float(node)
+
+
+def with_values(config: dict, values: dict[str, float], **run) -> dict:
+    """A copy of ``config`` with parameters set by dotted name and run keys replaced."""
+    new = copy.deepcopy(config)
+    for dotted, value in values.items():
+        *parents, leaf = dotted.split(".")
+        node = new
+        for p in parents:
+            node = node[p]
+        node[leaf] = float(value)
+    new.update(run)
+    return new
+
+
+def replaced(obj: Any, dotted: str, value: float) -> Any:
+    """A copy of a frozen parameter object with the number at ``dotted`` set to ``value``
+    (dataclass fields and dict keys along the way are copied, nothing is changed in place)."""
+    head, _, rest = dotted.partition(".")
+    if dataclasses.is_dataclass(obj):
+        inner = getattr(obj, head)
+        return dataclasses.replace(obj, **{head: replaced(inner, rest, value) if rest else float(value)})
+    if isinstance(obj, dict):
+        new = dict(obj)
+        new[head] = replaced(obj[head], rest, value) if rest else float(value)
+        return new
+    raise KeyError(dotted)
