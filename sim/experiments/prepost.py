@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 
 from sim.config.units import DAYS_PER_MONTH
+from sim.model.names import ADMISSION_EVENTS
 
 from sim.experiments.results import interval
 
 MONTH = DAYS_PER_MONTH
-ADMISSION_EVENTS = ("admission", "coercive_admission")
 MEASURES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
             "people_admitted", "crises")
 PERIODS = ("pre", "post")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from sim.config.units import DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
+from sim.model.names import EVENTS
 from sim.model.streams import CitizenStreams
 
 INF = math.inf
@@ -127,6 +128,8 @@ class Citizen:
         log = self.m.events
         if log is None:
             return
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event!r}; known: {', '.join(sorted(EVENTS))}")
         if self.state in (WAITING_FOR_BED, ADMITTED, DISCHARGE_READY):
             team, sector = "ward", "regional"
         elif self.state == DISENGAGED or self.state is None:

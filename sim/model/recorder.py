@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sim.config.units import DAYS_PER_YEAR
+from sim.model.names import TOTALS
 
 
 class Recorder:
     def __init__(self, start: float, end: float):
         self.start = start
         self.end = end
-        self.totals: dict[str, float] = defaultdict(float)
+        self.totals: dict[str, float] = dict.fromkeys(TOTALS, 0.0)   # only known names
         self.people_admitted: set[int] = set()
         self.teams_seen: dict[int, set[str]] = defaultdict(set)
         self.stays: list[tuple[float, float]] = []  # (admitted at, bed days) for stays starting in the window

@@ -181,7 +181,7 @@ class Model:
 
     def metrics(self) -> dict[str, float]:
         t = dict(self.rec.totals)
-        get = lambda k: float(t.get(k, 0.0))  # noqa: E731
+        get = lambda k: float(t[k])  # noqa: E731  (a misspelt name fails)
         years = (self.end - self.warmup) / DAYS_PER_YEAR
         citizen_years = get("citizen_days") / DAYS_PER_YEAR
         out = {"citizen_years": citizen_years}

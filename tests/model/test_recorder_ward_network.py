@@ -84,3 +84,18 @@ def test_information_reaches_the_acting_team_by_sector_and_plans_count_separate_
     assert net.plans(care) == 2
     fact, _ = _network("fact_crosssector")
     assert fact.plans(fact.for_municipality("horsens")) == 1
+
+
+def test_a_misspelt_total_or_event_fails_instead_of_reading_as_zero():
+    import pytest
+
+    from sim.model.citizen import STATE_DAYS
+    from sim.model.names import EVENTS, SPANS
+
+    rec = Recorder(0.0, 10.0)
+    with pytest.raises(KeyError):
+        rec.count("admisions", 1.0)
+    with pytest.raises(KeyError):
+        rec.span("bed_day", 0.0, 1.0)
+    assert set(STATE_DAYS.values()) <= set(SPANS)
+    assert {"admission", "coercive_admission", "discharge", "crisis"} <= EVENTS

@@ -119,3 +119,12 @@ def test_every_decision_draws_the_same_count_whatever_the_organisation_and_branc
             assert {t[handover] for t in both} <= {0, 2}
             both = {t[:handover] + t[handover + 1:] for t in both}
         assert len(both) == 1, f"{h} draws differently on different branches: {sorted(both)}"
+
+
+def test_every_event_the_model_logs_is_a_known_name():
+    from sim.model.names import EVENTS
+
+    sc = scenario("population.beds=4")
+    for org in sc.organisations:
+        res = Model(sc, org, 0).run()
+        assert set(res.events.event) <= EVENTS
