@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.config.units import DAYS_PER_YEAR
+from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
 from sim.model.names import EVENTS
 from sim.model.streams import CitizenStreams
@@ -314,34 +314,50 @@ class Citizen:
         return STABLE
 
     def _escalation_time(self) -> float:
-        """Days from the first warning sign to a scale-up decision (inf if none)."""
+        """Days from the first warning sign to a scale-up decision (inf if none): the
+        earliest of the detection channels, each a time to see the sign and a time to
+        decide (mechanisms 1 and 2). Four numbers of each kind are drawn whatever the
+        channels, so the streams stay in step."""
+        seen = self.rng.standard_exponentials("detection", 4)
+        wait = self.rng.standard_exponentials("decision", 4)
+        best = INF
+        for slot, rate, delay in self._detection_channels():
+            if rate > 0:
+                best = min(best, seen[slot] / rate + wait[slot] * delay)
+        return best
+
+    def _detection_channels(self) -> list[tuple[int, float, float]]:
+        """Mechanism 1: who can see a warning sign, as (slot, signs seen per day, mean
+        delay to a decision). The intensive team if the citizen is on intensive care; the
+        citizen's routine teams if engaged, as often as they deliver contacts and as far
+        as what they see reaches the team that can scale up; and the citizen, a relative
+        or the GP asking for help. The board decides at once in its own team; any other
+        channel goes through a referral."""
         c, care, net = self.c, self.care, self.net
-        rng = self.rng
-        seen = rng.standard_exponentials("detection", 4)
-        wait = rng.standard_exponentials("decision", 4)
         acting = care.intensive
         p = c.detection_prob_per_contact
-        channels = []  # (slot, rate per day, mean decision delay)
+        channels = []
         if self.level == INTENSIVE:
-            channels.append((0, c.intensive_contacts_per_week / 7.0 * p, 0.0))
+            channels.append((0, c.intensive_contacts_per_week / DAYS_PER_WEEK * p, 0.0))
         if self.engaged:
             for slot, team in ((1, care.case_management), (2, care.social_support)):
                 if slot == 2 and team is care.case_management:
                     continue
                 if self.level == INTENSIVE and team is acting:
                     continue
-                rate = (team.spec.routine_contacts_per_week / 7.0 * team.routine_fulfilment() * p
-                        * net.info_prob(team, acting))
-                delay = acting.spec.board_delay_mean_days if team is acting else self.org.referral_delay_mean_days
-                channels.append((slot, rate, delay))
-        cm = care.case_management
-        self_delay = acting.spec.board_delay_mean_days if cm is acting else self.org.referral_delay_mean_days
-        channels.append((3, c.self_referral_rate_per_year / DAYS_PER_YEAR, self_delay))
-        best = INF
-        for slot, rate, delay in channels:
-            if rate > 0:
-                best = min(best, seen[slot] / rate + wait[slot] * delay)
-        return best
+                rate = (team.spec.routine_contacts_per_week / DAYS_PER_WEEK * team.routine_fulfilment()
+                        * p * net.info_prob(team, acting))
+                channels.append((slot, rate, self._decision_delay(team)))
+        channels.append((3, c.self_referral_rate_per_year / DAYS_PER_YEAR,
+                         self._decision_delay(care.case_management)))
+        return channels
+
+    def _decision_delay(self, seen_by) -> float:
+        """Mean days from a sign seen by ``seen_by`` to the decision: the board's delay in
+        the intensive team itself, a referral delay from any other team (mechanism 2)."""
+        acting = self.care.intensive
+        return (acting.spec.board_delay_mean_days if seen_by is acting
+                else self.org.referral_delay_mean_days)
 
     def _deteriorating(self):
         self._enter(DETERIORATING, "deterioration")
@@ -390,9 +406,20 @@ class Citizen:
         return STABLE if self.engaged else DISENGAGED
 
     def _admission(self):
-        """Wait for a bed, stay, maybe wait for a municipal offer, then the discharge hand-overs."""
-        c, rec, ward = self.c, self.m.rec, self.m.ward
-        now = self.env.now
+        """Into the ward (mechanism 8), the stay and any wait for a municipal offer
+        (mechanism 4), then the hand-overs at discharge (mechanism 5)."""
+        request = yield from self._get_bed()
+        admitted_at = self._admit()
+        los, blocking = self._stay_and_blocking()
+        yield self.env.timeout(los)
+        if blocking > 0.0:
+            self._enter(DISCHARGE_READY, "ready_for_discharge")
+            yield self.env.timeout(blocking)
+        return self._discharge(request, admitted_at)
+
+    def _get_bed(self):
+        """Mechanism 8: the hand-over into the ward, and a wait if no bed is free."""
+        rec, ward, now = self.m.rec, self.m.ward, self.env.now
         self.engaged = True
         self._count_handover()  # community -> ward, in every organisation
         self._set_care(INPATIENT)
@@ -402,7 +429,11 @@ class Citizen:
             rec.count("admissions_waited", now)
         if request is not None:
             yield request
-        admitted_at = self.env.now
+        return request
+
+    def _admit(self) -> float:
+        """Count the admission (voluntary or coercive); return its time."""
+        rec, admitted_at = self.m.rec, self.env.now
         self._enter(ADMITTED, "coercive_admission" if self.coercive else "admission")
         self.admissions.append(admitted_at)
         rec.count("admissions", admitted_at)
@@ -411,8 +442,14 @@ class Citizen:
         if rec.in_window(admitted_at):
             rec.people_admitted.add(self.id)
         rec.admission(self.id, admitted_at)
+        return admitted_at
+
+    def _stay_and_blocking(self) -> tuple[float, float]:
+        """Mechanism 4: the length of stay (shorter with in-reach by the citizen's own team)
+        and the days in bed after it waiting for a municipal offer (none if discharge
+        planning started at admission and the offer came in time)."""
+        c, rng = self.c, self.rng
         kind = "coercive" if self.coercive else "voluntary"
-        rng = self.rng
         los = rng.standard_gamma("los", c.los_shape) * c.los_mean_days[kind] / c.los_shape
         if self.care.case_management.spec.inreach:
             los *= c.inreach_los_ratio
@@ -422,11 +459,13 @@ class Citizen:
         if u_need < c.needs_municipal_offer_prob:
             planned = u_planned < self.org.discharge_planning_from_admission_prob
             blocking = max(0.0, offer - los) if planned else offer
-        yield self.env.timeout(los)
-        if blocking > 0.0:
-            self._enter(DISCHARGE_READY, "ready_for_discharge")
-            yield self.env.timeout(blocking)
-        ward.release(request)
+        return los, blocking
+
+    def _discharge(self, request, admitted_at: float) -> str:
+        """Mechanism 5: leave the bed; each community team that did not follow the citizen
+        through the stay takes over with a gap and a risk of losing them."""
+        rec, rng = self.m.rec, self.rng
+        self.m.ward.release(request)
         if rec.in_window(admitted_at):
             rec.stays.append((admitted_at, self.env.now - admitted_at))
         self._log("discharge")
