@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test bench report screenshot study calibrate sensitivity notebook clean
+.PHONY: install run test check bench report screenshot study calibrate sensitivity notebook clean
 
 # make run needs only the light base install; make test installs every extra the tests use
 $(RUN_STAMP): pyproject.toml
@@ -29,7 +29,12 @@ run: $(RUN_STAMP)
 	$(BIN)/python -m sim $(RUN_ARGS) $(ARGS)
 	@case " $(ARGS) " in *" -m "*|*" --multirun "*) ;; *) $(BIN)/python -m sim.output.report outputs/latest ;; esac
 
-test: $(DEV_STAMP)
+# lint (ruff: style, imports, bugbear, docstrings of the public API) and types (mypy)
+check: $(DEV_STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/mypy
+
+test: check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 report: $(RUN_STAMP)

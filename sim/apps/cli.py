@@ -16,18 +16,25 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.config import paths
-from sim.config.load import load, to_container
+from sim.config import paths, preflight
 from sim.config.errors import ConfigError, exit_bad_input
-from sim.config import preflight
-from sim.output.run_folder import already_finished, discard_incomplete, link_latest, terminal_table, uncertainty_text, write_run
-from sim.experiments.runner import run_study
+from sim.config.load import load, to_container
 from sim.experiments.prepost import text_table as study_table
+from sim.experiments.runner import run_study
+from sim.output.run_folder import (
+    already_finished,
+    discard_incomplete,
+    link_latest,
+    terminal_table,
+    uncertainty_text,
+    write_run,
+)
 
 SCENARIOS = str(paths.SCENARIOS)
 
 
 def task(cfg: DictConfig) -> None:
+    """One factsim job (Hydra calls it once per run or sweep point): validate, run, write, print."""
     started = time.time()
     hc = HydraConfig.get()
     folder = Path(hc.runtime.output_dir)
@@ -124,6 +131,7 @@ def help_text() -> str:
 
 
 def main() -> None:
+    """The factsim command: its own --help and --version, a preflight of every job, then Hydra."""
     argv = sys.argv[1:]
     if any(a in ("-h", "--help") for a in argv):
         print(help_text())

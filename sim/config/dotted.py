@@ -39,7 +39,7 @@ def replaced(obj: Any, dotted: str, value: float) -> Any:
     """A copy of a frozen parameter object with the number at ``dotted`` set to ``value``
     (dataclass fields and dict keys along the way are copied, nothing is changed in place)."""
     head, _, rest = dotted.partition(".")
-    if dataclasses.is_dataclass(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         inner = getattr(obj, head)
         return dataclasses.replace(obj, **{head: replaced(inner, rest, value) if rest else float(value)})
     if isinstance(obj, dict):

@@ -8,7 +8,8 @@ frozen :class:`~sim.config.params.Scenario`.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sim.config.dotted import number_at, with_values
 from sim.config.errors import ConfigError
@@ -21,12 +22,11 @@ RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "
 
 def to_container(cfg) -> dict:
     """A plain dict from an OmegaConf config (resolved), or a dict as it is."""
-    try:
-        from omegaconf import DictConfig, OmegaConf
-    except ImportError:  # pragma: no cover - hydra is a dependency
-        DictConfig = ()
+    from omegaconf import DictConfig, OmegaConf
+
     if isinstance(cfg, DictConfig):
-        return OmegaConf.to_container(cfg, resolve=True)
+        data = OmegaConf.to_container(cfg, resolve=True)
+        return data if isinstance(data, dict) else {"": data}
     return dict(cfg)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Literal, Optional
+from typing import Literal
 
 from sim.config.errors import ConfigError
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
@@ -31,6 +31,7 @@ class Municipality:
 
     @property
     def target_group(self) -> float:
+        """Expected citizens of the FACT target group: adults x prevalence per 1,000."""
         return self.adults * self.target_per_1000_adults / 1000.0
 
 
@@ -49,7 +50,7 @@ class Population:
     """The catchment: who the citizens are and which beds they share."""
     name: str
     municipalities: dict[str, Municipality]
-    beds: Optional[int] = pos()          # null means unlimited beds
+    beds: int | None = pos()          # null means unlimited beds
     exit_rate_per_year: float = nonneg()
     age_bands: dict[str, float] = prob()
     diagnoses: dict[str, float] = prob()
@@ -61,6 +62,7 @@ class Population:
     cohort: bool = False                 # closed cohort: no entrants
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if not self.municipalities:
             raise ConfigError(f"{path}.municipalities: at least one municipality is required")
         for key in ("age_bands", "diagnoses"):
@@ -75,6 +77,7 @@ class Population:
 
     @property
     def target_group(self) -> float:
+        """Expected citizens of the target group in the whole catchment."""
         return sum(m.target_group for m in self.municipalities.values())
 
 
@@ -88,6 +91,7 @@ class Course:
     well_mean_days: float = pos()
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if self.unwell_hazard_ratio < 1.0:
             raise ConfigError(f"{path}.unwell_hazard_ratio = {self.unwell_hazard_ratio:g}: must be "
                               ">= 1 (the unwell phase is the one with the higher hazard)")
@@ -124,7 +128,7 @@ class Clinical:
     dropout_ratio_per_extra_plan: float = nonneg()
     outreach_dropout_ratio: float = ratio()
     disengaged_hazard_ratio: float = ratio()
-    spontaneous_reengagement_mean_days: Optional[float] = pos()
+    spontaneous_reengagement_mean_days: float | None = pos()
     contact_minutes: float = pos()
     intensive_contacts_per_week: float = nonneg()
     inreach_contacts_per_week: float = nonneg()
@@ -132,6 +136,7 @@ class Clinical:
     course: Course = None     # the illness course (required; a dataclass default only for field order)
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if self.course is None:
             raise ConfigError(f"missing key '{path}.course'")
         for key in ("admission_prob", "coercion_prob"):
@@ -165,16 +170,17 @@ class TeamSpec:
     routine_contacts_per_week: float = nonneg()
     board_delay_mean_days: float = nonneg()   # from a warning sign seen in-team to scale-up
     max_intensive_share: float = prob()       # share of team time the board may take
-    reengagement_mean_days: Optional[float] = pos()
+    reengagement_mean_days: float | None = pos()
     direct_care_share: float = prob()         # share of paid time for citizen contact + driving
     pulled_back_share: dict[str, float] = share()  # by sector: time taken back by parent org
     staff: dict[str, StaffMember] = None
     # planners' knobs: resize the case managers to this caseload (citizens per case-manager
     # FTE) and/or split them between sectors with this municipal share; null keeps ``staff``
-    caseload: Optional[float] = pos(default=None)
-    municipal_share: Optional[float] = prob(default=None)
+    caseload: float | None = pos(default=None)
+    municipal_share: float | None = prob(default=None)
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if not self.staff:
             raise ConfigError(f"{path}.staff: a team needs at least one staff entry")
         managers = [m for m in self.staff.values() if m.case_manager]
@@ -205,16 +211,17 @@ class TeamSpec:
         groups = ([("municipal", self.municipal_share), ("regional", 1.0 - self.municipal_share)]
                   if self.municipal_share is not None else [(None, 1.0)])
         weights = {}
-        for sector, share in groups:
+        for sector, part in groups:
             members = {k: m for k, m in managers.items() if sector in (None, m.sector)}
             base = sum(m.fte_per_100 for m in members.values())
             for k, m in members.items():
-                weights[k] = share * (m.fte_per_100 / base if base > 0 else 1.0 / len(members))
+                weights[k] = part * (m.fte_per_100 / base if base > 0 else 1.0 / len(members))
         return {k: (replace(m, fte_per_100=total * weights[k]) if k in managers else m)
                 for k, m in self.staff.items()}
 
     @cached_property
     def sectors(self) -> frozenset:
+        """The sectors whose staff the team has (regional, municipal): what shared information crosses."""
         return frozenset(m.sector for m in self.staffing.values() if m.fte_per_100 > 0)
 
 
@@ -234,6 +241,7 @@ class Organisation:
     teams: dict[str, TeamSpec] = None
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if not self.teams:
             raise ConfigError(f"{path}.teams: at least one team is required")
         for role in ("case_management", "social_support", "intensive"):
@@ -247,6 +255,7 @@ class Organisation:
             raise ConfigError(f"{path}.teams: at most one team may have assertive_outreach: true")
 
     def team_with(self, role: str) -> str:
+        """The name of the one team that holds ``role`` (validation guarantees exactly one)."""
         return next(n for n, t in self.teams.items() if getattr(t, role))
 
 
@@ -290,12 +299,13 @@ class Distribution:
     """What is not known about one parameter: ``uniform`` (low, high), ``triangular``
     (low, mode, high) or ``point`` (value: the distribution collapsed to one value)."""
     distribution: Literal["uniform", "triangular", "point"]
-    low: Optional[float] = None
-    high: Optional[float] = None
-    mode: Optional[float] = None
-    value: Optional[float] = None
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    value: float | None = None
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         need = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "point": ("value",)}
         for key in need[self.distribution]:
             v = getattr(self, key)
@@ -337,9 +347,10 @@ class Uncertainty:
     name: str
     draws: int = nonneg()
     reduction_pct: float = nonneg()
-    parameters: Optional[dict[str, Distribution]] = None
+    parameters: dict[str, Distribution] | None = None
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if self.draws > 0 and not self.parameters:
             raise ConfigError(f"{path}.parameters: give at least one parameter with a distribution "
                               "(or draws: 0)")
@@ -358,12 +369,13 @@ class Scenario:
     population: Population = None
     clinical: Clinical = None
     organisation: Organisation = None
-    baseline: Optional[Organisation] = None
-    costs: Optional[Costs] = None
-    study: Optional[Study] = None
-    uncertainty: Optional[Uncertainty] = None
+    baseline: Organisation | None = None
+    costs: Costs | None = None
+    study: Study | None = None
+    uncertainty: Uncertainty | None = None
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if self.n_jobs == 0 or self.n_jobs < -1:
             raise ConfigError(f"n_jobs = {self.n_jobs}: must be -1 (all cores) or a whole number >= 1")
         for key in ("population", "clinical", "organisation"):

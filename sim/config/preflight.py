@@ -24,6 +24,7 @@ _PRINT_ONLY = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "--versi
 
 
 def choices(folders: list[Path], group: str) -> list[str]:
+    """The choices of a config group: the YAML file names in ``group/`` of every folder."""
     return sorted({p.stem for f in folders for p in (f / group).glob("*.yaml")})
 
 
@@ -64,9 +65,11 @@ class Command:
 
     @property
     def folders(self) -> list[Path]:
+        """The config folders in search order: the shipped scenarios, then the user's."""
         return [self.primary, *self.extra]
 
     def searchpath(self) -> list[str]:
+        """The Hydra override that adds the user's --config-dir folders to the search path."""
         if not self.extra:
             return []
         dirs = ",".join(f"file://{d}" for d in self.extra)

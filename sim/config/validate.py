@@ -24,22 +24,27 @@ CHECKS = {
 
 
 def prob(**kw):
+    """A dataclass field that must be a probability in [0, 1]."""
     return field(metadata={"check": "prob"}, **kw)
 
 
 def nonneg(**kw):
+    """A dataclass field that must be a number >= 0."""
     return field(metadata={"check": "nonneg"}, **kw)
 
 
 def pos(**kw):
+    """A dataclass field that must be a number > 0."""
     return field(metadata={"check": "pos"}, **kw)
 
 
 def share(**kw):
+    """A dataclass field that must be a share in [0, 1)."""
     return field(metadata={"check": "share"}, **kw)
 
 
 def ratio(**kw):
+    """A dataclass field that must be a ratio >= 0 (1 means no change)."""
     return field(metadata={"check": "ratio"}, **kw)
 
 

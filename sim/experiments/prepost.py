@@ -27,9 +27,8 @@ import numpy as np
 import pandas as pd
 
 from sim.config.units import DAYS_PER_MONTH
-from sim.model.names import ADMISSION_EVENTS
-
 from sim.experiments.results import interval
+from sim.model.names import ADMISSION_EVENTS
 
 MONTH = DAYS_PER_MONTH
 MEASURES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
@@ -148,11 +147,12 @@ def text_table(summary: pd.DataFrame) -> str:
     """The decomposition as a terminal table (ratios after/before, 95 % intervals)."""
     from sim.experiments.results import interval_text
     rows = []
-    for (org, measure), g in summary.groupby(["organisation", "measure"], sort=False):
+    for (_org, measure), g in summary.groupby(["organisation", "measure"], sort=False):
         q = g.set_index("quantity")
-        cell = lambda k: interval_text(q.at[k, "mean"], q.at[k, "ci_lower"], q.at[k, "ci_upper"])  # noqa: E731
-        rows.append({"measure": measure, "observed after/before": cell("observed_ratio"),
-                     "counterfactual after/before": cell("counterfactual_ratio"),
-                     "organisation effect (ratio)": cell("organisation_effect_ratio")})
+        cells = {k: interval_text(q.at[k, "mean"], q.at[k, "ci_lower"], q.at[k, "ci_upper"])
+                 for k in ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")}
+        rows.append({"measure": measure, "observed after/before": cells["observed_ratio"],
+                     "counterfactual after/before": cells["counterfactual_ratio"],
+                     "organisation effect (ratio)": cells["organisation_effect_ratio"]})
     with pd.option_context("display.max_columns", None, "display.width", 200):
         return pd.DataFrame(rows).set_index("measure").to_string()

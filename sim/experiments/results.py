@@ -13,6 +13,7 @@ from scipy import stats
 
 
 def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
+    """Mean, Student-t interval at ``level`` and n of the values that are not NaN (NaN bounds for n < 2)."""
     values = values[~np.isnan(values)]
     n = len(values)
     if n == 0:

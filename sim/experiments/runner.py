@@ -12,14 +12,15 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
-from sim.experiments.simulate import simulate
 from sim.config.params import Scenario
+from sim.experiments.simulate import simulate
 from sim.experiments.uncertainty import draw_values, draws_table, scenario_for
 from sim.model.capacity import team_capacity
 
 
 @dataclass
 class StudyResult:
+    """The tidy tables of a study: every replication (and draw) of every organisation."""
     results: pd.DataFrame          # tidy: organisation, replication, metric, value
     events: pd.DataFrame | None    # per-citizen event log
     timeseries: pd.DataFrame       # daily state counts and beds occupied
@@ -33,6 +34,7 @@ PARTS = ("results", "events", "timeseries", "citizens", "prepost")
 
 
 def run_replication(scenario: Scenario, replication: int) -> dict[str, list[pd.DataFrame]]:
+    """One replication of every organisation of the scenario, on the same seed (common random numbers)."""
     parts: dict[str, list] = {name: [] for name in PARTS}
     for org in scenario.organisations:
         res = simulate(scenario, org, replication)

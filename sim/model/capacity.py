@@ -24,6 +24,7 @@ from sim.model.recorder import Recorder
 
 @dataclass(frozen=True)
 class TeamCapacity:
+    """One team's capacity check: what its staff give and what its contact pattern asks, per week."""
     organisation: str
     team: str
     label: str
@@ -51,6 +52,7 @@ class TeamCapacity:
         return max(0.0, 1.0 - free / self.routine_hours)
 
     def warning(self) -> str | None:
+        """One line for the user when routine contacts will be lost, else None."""
         if self.routine_shortfall <= 0:
             return None
         return (f"capacity: {self.organisation} team '{self.team}' ({self.label}): routine contacts "
@@ -65,9 +67,9 @@ def team_capacity(org: Organisation, population: Population, clinical: Clinical)
     routine = {id(t): 0.0 for t in net.teams}
     driving = dict(routine)
     citizens = dict(routine)
-    for m, spec in population.municipalities.items():
+    for m, municipality in population.municipalities.items():
         care = net.for_municipality(m)
-        n = spec.target_group
+        n = municipality.target_group
         for team in {id(t): t for t in (care.case_management, care.social_support, care.intensive)}.values():
             citizens[id(team)] += n
         for team in care.routine:

@@ -32,6 +32,7 @@ class CareTeams:
 
 
 class CareNetwork:
+    """The teams of one organisation over a catchment, and which of them serve each municipality."""
     def __init__(self, org: Organisation, population: Population, clinical: Clinical,
                  recorder: Recorder, covered: dict[str, float] | None = None):
         """``covered``: citizens served per municipality, when not the expected target
@@ -68,6 +69,7 @@ class CareNetwork:
         )
 
     def for_municipality(self, municipality: str) -> CareTeams:
+        """The teams responsible for the citizens of ``municipality``."""
         return self._by_municipality[municipality]
 
     def info_prob(self, seen_by: Team, acting: Team) -> float:
@@ -83,5 +85,6 @@ class CareNetwork:
         return 1 if self.org.shared_plan else len(care.routine)
 
     def close(self, now: float) -> None:
+        """Integrate every team's load up to ``now`` and add its totals to the recorder."""
         for team in self.teams:
             team.close(now)

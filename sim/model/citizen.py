@@ -53,6 +53,7 @@ ROUTINE, INTENSIVE, INPATIENT, OUT_OF_CONTACT, NO_CARE = (
 
 @dataclass(frozen=True)
 class Attributes:
+    """What a citizen brings on entry, drawn from the population stream (the same under every organisation)."""
     municipality: str
     age_band: str
     diagnosis: str
@@ -63,6 +64,7 @@ class Attributes:
 
 
 class Citizen:
+    """One citizen's pathway as a SimPy process (see the module docstring for the states and mechanisms)."""
     def __init__(self, model, cid: int, attrs: Attributes):
         self.m = model
         self.env = model.env
@@ -85,7 +87,7 @@ class Citizen:
                        * c.diagnosis_hazard_ratio[attrs.diagnosis])
         self.loss_multiplier = (1.0 - attrs.engagement) / (1.0 - pop.engagement_mean)
         self.dropout_rate = self._dropout_rate()
-        self.state = None
+        self.state: str | None = None
         self.since = self.entered
         self.level = NO_CARE
         self.engaged = True
@@ -257,6 +259,7 @@ class Citizen:
 
     # -- the process ---------------------------------------------------------------
     def run(self):
+        """The process: from stable through the states until the citizen exits (a SimPy generator)."""
         self._enter(STABLE, "enter")
         self._set_care(ROUTINE)
         handlers = {STABLE: self._stable, DETERIORATING: self._deteriorating, CRISIS: self._crisis,

@@ -24,7 +24,7 @@ integral of the hazard from now reaches ``e``.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 
 class IllnessCourse:

@@ -13,6 +13,7 @@ from sim.model.names import TOTALS
 
 
 class Recorder:
+    """What one replication counts, over the results period only."""
     def __init__(self, start: float, end: float):
         self.start = start
         self.end = end
@@ -25,16 +26,20 @@ class Recorder:
         self.whole_years = int((end - start) // DAYS_PER_YEAR)
 
     def in_window(self, t: float) -> bool:
+        """Whether ``t`` lies in the results period."""
         return self.start <= t < self.end
 
     def count(self, key: str, t: float, n: float = 1.0) -> None:
+        """Add ``n`` to the total ``key`` if ``t`` lies in the results period (a known name only)."""
         if self.start <= t < self.end:
             self.totals[key] += n
 
     def overlap(self, t0: float, t1: float) -> float:
+        """Days of ``[t0, t1)`` that lie in the results period."""
         return max(0.0, min(t1, self.end) - max(t0, self.start))
 
     def span(self, key: str, t0: float, t1: float, weight: float = 1.0) -> None:
+        """Add the overlap of ``[t0, t1)`` with the results period, times ``weight``, to ``key``."""
         ov = self.overlap(t0, t1)
         if ov > 0.0:
             self.totals[key] += ov * weight
@@ -46,5 +51,6 @@ class Recorder:
             self.admissions_in_year[(citizen_id, year)] += 1
 
     def seen_by(self, citizen_id: int, team: str, t: float) -> None:
+        """Note that ``team`` served the citizen (for teams per citizen)."""
         if self.start <= t < self.end:
             self.teams_seen[citizen_id].add(team)

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
-from sim.model.care_network import CareNetwork
 from sim.config.params import Organisation, Scenario
+from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
+from sim.model.care_network import CareNetwork
+from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
 from sim.model.recorder import Recorder
 from sim.model.streams import population_stream
-from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.model.ward import Ward
 
 EVENT_COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
@@ -28,6 +28,7 @@ EVENT_COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
 
 @dataclass
 class ReplicationResult:
+    """What one replication of one organisation gives: metrics and its tidy frames."""
     metrics: dict[str, float]
     events: pd.DataFrame | None
     timeseries: pd.DataFrame
@@ -160,6 +161,7 @@ class Model:
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> ReplicationResult:
+        """Run to the end of the results period and collect the metrics and frames."""
         # Python's cycle collector would scan every live citizen again and again, a cost
         # that grows with the population; citizens leave no reference cycles behind
         # (their objects are freed by reference counting when they exit), so the
@@ -180,6 +182,7 @@ class Model:
                                  self._citizen_frame(), cohort)
 
     def metrics(self) -> dict[str, float]:
+        """Every metric of the replication, from the recorder's totals (rates per citizen-year)."""
         t = dict(self.rec.totals)
         get = lambda k: float(t[k])  # noqa: E731  (a misspelt name fails)
         years = (self.end - self.warmup) / DAYS_PER_YEAR

@@ -56,6 +56,7 @@ def generator(seed: int, *spawn_key: int) -> np.random.Generator:
 
 
 def population_stream(seed: int, replication: int) -> np.random.Generator:
+    """The stream of arrivals and citizens' attributes: no organisation touches it."""
     return generator(seed, replication, POPULATION)
 
 

@@ -17,6 +17,7 @@ from sim.model.recorder import Recorder
 
 
 class Team:
+    """A team's staff as capacity in hours per week, and the load its citizens put on it."""
     def __init__(self, name: str, spec: TeamSpec, citizens_covered: float,
                  travel_minutes: dict[str, float], contact_minutes: float, recorder: Recorder):
         self.name = name
@@ -62,6 +63,7 @@ class Team:
         return min(1.0, free / self.routine_hours)
 
     def can_take_intensive(self, hours: float) -> bool:
+        """Whether the board may scale up one more citizen needing ``hours`` a week (mechanism 2)."""
         return self.intensive_hours + hours <= self.intensive_cap + 1e-9 and self.capacity > 0
 
     def contact_hours(self, municipality: str, home: bool) -> tuple[float, float]:

@@ -9,6 +9,7 @@ import simpy
 
 
 class Ward:
+    """The shared psychiatric beds of a catchment."""
     def __init__(self, env: simpy.Environment, beds: int | None):
         self.env = env
         self.unlimited = beds is None
@@ -21,5 +22,6 @@ class Ward:
         return self.beds.request()
 
     def release(self, req) -> None:
+        """Give back the bed held by ``req`` (nothing for unlimited beds)."""
         if req is not None:
             self.beds.release(req)

@@ -18,11 +18,13 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 def available() -> bool:
+    """Whether Debian's chromium and chromedriver are installed."""
     return Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
 
 
 @contextmanager
 def chromium(width: int = 1280, height: int = 1600):
+    """A headless Chromium driver (a context manager) with a window of the given size."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -24,8 +24,8 @@ import yaml
 from hydra.experimental.callback import Callback
 
 from sim.config.errors import ConfigError, exit_bad_input
-from sim.output.run_folder import MANIFEST, saved_scenario, write_table
 from sim.experiments.results import compare, summarise
+from sim.output.run_folder import MANIFEST, saved_scenario, write_table
 
 SWEEP_MANIFEST = "sweep.json"
 RESULT_COLUMNS = ("organisation", "replication", "metric", "value")
@@ -57,6 +57,7 @@ def _typed(value: str):
 
 
 def merge(sweep: Path) -> dict:
+    """Merge every finished job of a sweep folder into one tidy table, its summary and plots."""
     sweep = Path(sweep)
     if not sweep.is_dir():
         raise ConfigError(f"{sweep}: no such folder")
@@ -111,6 +112,7 @@ def _labels(finished: list[Path]) -> dict[str, str]:
 
 
 def describe(info: dict, sweep: Path) -> str:
+    """One line on what a merge found, for the terminal."""
     text = (f"Merged {len(info['finished'])} of {info['jobs']} jobs into {sweep}/sweep_results.csv "
             f"(swept: {', '.join(info['swept']) or 'nothing'})")
     if info["missing"]:
@@ -123,6 +125,7 @@ class MergeSweep(Callback):
     """Hydra callback: merge the sweep when the multirun ends."""
 
     def on_multirun_end(self, config, **_) -> None:
+        """Hydra calls this when a sweep ends: merge its jobs."""
         sweep = Path(config.hydra.sweep.dir)
         try:
             info = merge(sweep)
@@ -133,6 +136,7 @@ class MergeSweep(Callback):
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The factsim-merge command."""
     ap = argparse.ArgumentParser(prog="factsim-merge", description=__doc__.splitlines()[0])
     ap.add_argument("sweep", type=Path, help="a sweep folder, e.g. outputs/sweep_<date>")
     args = ap.parse_args(argv)

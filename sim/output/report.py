@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from sim.config.errors import exit_bad_input
-from sim.output.run_folder import MANIFEST, saved_scenario
 from sim.config.params import Scenario
 from sim.experiments.results import interval_text
+from sim.output.run_folder import MANIFEST, saved_scenario
 
 TEXT = {
     "da": {
@@ -164,6 +164,7 @@ def _organisation_block(scenario: Scenario, lang: str) -> str:
 
 
 def run_report(folder: Path, lang: str) -> str:
+    """The report page of one run folder."""
     t = TEXT[lang]
     manifest = json.loads((folder / MANIFEST).read_text())
     scenario = saved_scenario(folder)
@@ -176,7 +177,9 @@ def run_report(folder: Path, lang: str) -> str:
     if base and study:
         body.append(f"<p>{html.escape(t['question'].format(org=labels[study[0]], base=labels[base]))}</p>")
     body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
-    body.append(f"<p class='small'>{html.escape(t['method'].format(pop=manifest['population'], reps=manifest['replications'], years=scenario.results_years, warm=scenario.warmup_years, seed=manifest['seed']))}</p>")
+    method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
+                                years=scenario.results_years, warm=scenario.warmup_years, seed=manifest["seed"])
+    body.append(f"<p class='small'>{html.escape(method)}</p>")
     comparison_file = folder / "comparison.parquet"
     if base and comparison_file.is_file():
         comparison = pd.read_parquet(comparison_file)
@@ -212,7 +215,8 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
     decisions = pd.read_parquet(folder / "decisions.parquet")
     u = scenario.uncertainty
     parts = [f"<h2>{t['uncertainty']}</h2>",
-             f"<p>{html.escape(t['uncertainty_intro'].format(n=len(u.parameters), draws=u.draws, reps=scenario.replications))}</p>"]
+             "<p>" + html.escape(t["uncertainty_intro"].format(n=len(u.parameters), draws=u.draws,
+                                                              reps=scenario.replications)) + "</p>"]
     for org, g in unc[unc.metric == "bed_days_per_citizen_year"].groupby("organisation", sort=False):
         r = g.iloc[0]
         nums = {"pct": round(r.change_pct), "lo": round(r.change_pct_lower), "hi": round(r.change_pct_upper)}
@@ -235,11 +239,13 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
 
 
 def sweep_report(folder: Path, lang: str) -> str:
+    """The report page of a merged sweep folder."""
     t = TEXT[lang]
     info = json.loads((folder / "sweep.json").read_text())
     summary = pd.read_parquet(folder / "sweep_summary.parquet")
     body = [f"<h1>{t['title']}</h1>", f"<h2>{t['sweep']}</h2>",
-            f"<p>{html.escape(t['sweep_intro'].format(swept=', '.join(info['swept']) or '-', n=len(info['finished'])))}</p>"]
+            "<p>" + html.escape(t["sweep_intro"].format(swept=", ".join(info["swept"]) or "-",
+                                                        n=len(info["finished"]))) + "</p>"]
     keep = summary[summary.metric.isin(list(METRICS))].copy()
     keep["mean (95 %)"] = [interval_text(m, lo, hi) for m, lo, hi in
                            zip(keep["mean"], keep["ci_lower"], keep["ci_upper"])]
@@ -268,6 +274,7 @@ def _page(title: str, body: list[str], lang: str) -> str:
 
 
 def make_report(folder: Path, lang: str = "da", out: Path | None = None) -> Path:
+    """Write the report of ``folder`` (a run or a sweep) and return its path; never half-written."""
     folder = Path(folder)
     if lang not in TEXT:
         raise ReportError(f"--lang {lang}: unknown language; allowed: {', '.join(TEXT)}")
@@ -286,6 +293,7 @@ def make_report(folder: Path, lang: str = "da", out: Path | None = None) -> Path
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The factsim-report command."""
     ap = argparse.ArgumentParser(prog="factsim-report", description=__doc__.splitlines()[0])
     ap.add_argument("folder", type=Path, help="a run folder (e.g. outputs/latest) or a sweep folder")
     ap.add_argument("--lang", default="da", help="da (default) or en")

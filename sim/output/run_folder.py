@@ -15,14 +15,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sim.output import plots
-
-from sim.output import study_plots as research_plots
 from sim.config.params import Scenario
-from sim.experiments.results import compare, interval_text, summarise
-from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
-from sim.experiments.runner import StudyResult
 from sim.experiments.prepost import decompose, summarise_decomposition
+from sim.experiments.results import compare, interval_text, summarise
+from sim.experiments.runner import StudyResult
+from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
+from sim.output import plots
+from sim.output import study_plots as research_plots
 
 MANIFEST = "manifest.json"
 
@@ -43,6 +42,7 @@ HEADLINE = [
 
 
 def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> list[str]:
+    """Write ``df`` as Parquet (and CSV); return the file names written."""
     df.to_parquet(folder / f"{name}.parquet", index=False)
     files = [f"{name}.parquet"]
     if csv:
@@ -52,6 +52,7 @@ def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> 
 
 
 def write_yaml(folder: Path, name: str, data: dict) -> str:
+    """Write ``data`` as YAML; return the file name."""
     with open(folder / name, "w") as fh:
         yaml.safe_dump(data, fh, sort_keys=False, allow_unicode=True)
     return name
@@ -77,6 +78,7 @@ def write_manifest(folder: Path, tool: str, started: float, files: list[str], **
 
 def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
               study: StudyResult, started: float) -> dict:
+    """Write a run's folder: config, provenance, tidy tables, plots, and the manifest last."""
     start_folder(folder)
     files = [write_yaml(folder, "config.yaml", config)]
     files += write_table(pd.DataFrame(provenance), folder, "provenance")
@@ -179,6 +181,7 @@ def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels:
 
 
 def is_complete(folder: Path) -> bool:
+    """Whether ``folder`` holds a finished run (its manifest is there)."""
     return (folder / MANIFEST).is_file()
 
 
@@ -204,6 +207,7 @@ def discard_incomplete(folder: Path) -> None:
 
 def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
                    labels: dict[str, str]) -> str:
+    """The headline outcomes per organisation and the change against the baseline, for the terminal."""
     orgs = list(dict.fromkeys(summary["organisation"]))
     rows = []
     for metric, name in HEADLINE:

@@ -3,6 +3,7 @@ sensitivity indices. Like :mod:`sim.plots`, made from saved tables only."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,11 +59,11 @@ def ratio_panels(summary: pd.DataFrame, path: Path, title: str,
         ax.set_ylabel("ratio after / before")
     for ax in list(axes.flat)[len(measures):]:
         ax.axis("off")
-    handles = {}
+    handles: dict[str, Any] = {}
     for ax in axes.flat:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lab, h)
-    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=len(handles),
+    fig.legend(handles=list(handles.values()), labels=list(handles), loc="lower center", ncol=len(handles),
                bbox_to_anchor=(0.5, -0.04), frameon=False)
     fig.suptitle(title)
     return _save(fig, path)

@@ -24,22 +24,28 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from sim.output import study_plots as research_plots
-from sim.config.load import load, to_container
 from sim.config.errors import ConfigError, exit_bad_input
-from sim.experiments.simulate import simulate
-from sim.output.run_folder import discard_incomplete, start_folder, write_manifest, write_table
-from sim.output.run_folder import link_latest
-from sim.research.settings import (Range, check_ranges, compose_tool, save_settings,
-                              scenario_config, with_values, without_sources)
-from sim.experiments.prepost import MEASURES
+from sim.config.load import load, to_container
 from sim.config.validate import build, nonneg, pos
+from sim.experiments.prepost import MEASURES
+from sim.experiments.simulate import simulate
+from sim.output import study_plots as research_plots
+from sim.output.run_folder import discard_incomplete, link_latest, start_folder, write_manifest, write_table
+from sim.research.settings import (
+    Range,
+    check_ranges,
+    compose_tool,
+    save_settings,
+    scenario_config,
+    with_values,
+    without_sources,
+)
 
 OUTPUTS = Path("outputs") / "calibration"
 
@@ -53,6 +59,7 @@ class Targets:
     directions: dict[str, Literal["fewer", "more"]] = field(default_factory=dict)
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if not self.ratios:
             raise ConfigError("targets.ratios: at least one ratio is needed to calibrate against")
         for key in ("ratios", "directions"):
@@ -67,36 +74,40 @@ Prior = Range  # a uniform prior
 
 @dataclass(frozen=True)
 class Priors:
+    """The parameters to calibrate, each with a uniform prior."""
     parameters: dict[str, Prior]
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if not self.parameters:
             raise ConfigError("priors.parameters: name at least one parameter to fit")
 
 
 @dataclass(frozen=True)
 class Abc:
+    """The ABC-SMC budget and sampler (pyabc)."""
+    sampler: Literal["multicore", "single"]
+    distance: Literal["adaptive", "euclidean"]
     population_size: int = pos()
     max_generations: int = pos()
     min_epsilon: float = nonneg()
     max_simulations: int = pos()
     max_walltime_minutes: float = pos()
-    sampler: Literal["multicore", "single"]
-    distance: Literal["adaptive", "euclidean"]
     n_procs: int = pos()
     seed: int = nonneg()
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything one calibration needs, from calibration/config.yaml."""
     targets: Targets
     priors: Priors
     scenario: tuple[str, ...]
     replications_per_simulation: int = pos()
     posterior_predictive_draws: int = pos()
     abc: Abc = None
-    out: Optional[str] = None
-    resume: Optional[str] = None
+    out: str | None = None
+    resume: str | None = None
 
 
 # -- configuration -----------------------------------------------------------------------
@@ -153,10 +164,12 @@ class Simulator:
     measures: tuple[str, ...] = MEASURES
 
     def seed_for(self, values: dict[str, float], salt: str = "") -> int:
+        """A seed from the parameter values (a hash), so no global random state is used."""
         text = json.dumps([self.seed, salt, [repr(float(values[k])) for k in self.parameters]])
         return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
 
     def ratios(self, values: dict[str, float], salt: str = "") -> dict[str, float]:
+        """The pooled after/before ratios of the study's cohort at ``values``."""
         sc, _ = load(with_values(self.config, values, seed=self.seed_for(values, salt),
                            replications=self.replications, progress=False, n_jobs=1, event_log=False))
         counts = pd.concat([simulate(sc, sc.organisation, rep).prepost for rep in range(self.replications)])
@@ -168,11 +181,13 @@ class Simulator:
         return out
 
     def __call__(self, parameter) -> dict[str, float]:
+        """pyabc's model interface: a particle's parameters to the simulated ratios."""
         return self.ratios({k: float(parameter[safe(k)]) for k in self.parameters})
 
 
 # -- posterior tables -----------------------------------------------------------------------
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The weighted quantile ``q`` of ``values`` (midpoint interpolation)."""
     order = np.argsort(values)
     v, w = values[order], weights[order]
     cum = (np.cumsum(w) - 0.5 * w) / w.sum()
@@ -180,6 +195,7 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
 
 
 def posterior_summary(particles: pd.DataFrame, priors: Priors) -> pd.DataFrame:
+    """Per parameter: prior range, weighted mean, median and 95 % interval of the posterior."""
     w = particles["weight"].to_numpy(float)
     rows = []
     for name, prior in priors.parameters.items():
@@ -332,6 +348,7 @@ def calibrate(settings: Settings, raw: dict, folder: Path, config: dict | None =
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The factsim-calibrate command."""
     argv = list(sys.argv[1:] if argv is None else argv)
     folder = None
     created = False

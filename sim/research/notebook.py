@@ -35,6 +35,7 @@ def execute(notebook: Path, out: Path, timeout: int = 600) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Execute the researchers' notebook into outputs/ (python -m sim.research.notebook)."""
     parser = argparse.ArgumentParser(prog="python -m sim.research.notebook", description=__doc__.split("\n\n")[0])
     parser.add_argument("--notebook", type=Path, default=NOTEBOOK)
     parser.add_argument("--out", type=Path, default=Path("outputs") / "researcher.ipynb")

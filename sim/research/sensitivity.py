@@ -21,20 +21,27 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from sim.output import study_plots as research_plots
-from sim.config.load import load
 from sim.config.errors import ConfigError, exit_bad_input
-from sim.experiments.simulate import simulate
-from sim.output.run_folder import discard_incomplete, start_folder, write_manifest, write_table
-from sim.output.run_folder import link_latest
-from sim.research.settings import (Range, check_ranges, compose_tool, number_at, save_settings,
-                              scenario_config, with_values, without_sources)
+from sim.config.load import load
 from sim.config.validate import build, nonneg, pos
+from sim.experiments.simulate import simulate
+from sim.output import study_plots as research_plots
+from sim.output.run_folder import discard_incomplete, link_latest, start_folder, write_manifest, write_table
+from sim.research.settings import (
+    Range,
+    check_ranges,
+    compose_tool,
+    number_at,
+    save_settings,
+    scenario_config,
+    with_values,
+    without_sources,
+)
 
 OUTPUTS = Path("outputs") / "sensitivity"
 MEASURE_LABELS = {"change_pct": "change vs baseline, %", "difference": "organisation - baseline",
@@ -50,12 +57,14 @@ class Output:
 
 @dataclass(frozen=True)
 class Morris:
+    """Morris screening settings (SALib): trajectories and levels."""
     trajectories: int = pos()
     levels: int = pos()
 
 
 @dataclass(frozen=True)
 class Sobol:
+    """Sobol settings (SALib): how many screened parameters and base samples."""
     enabled: bool
     top: int = pos()
     base_samples: int = pos()
@@ -63,6 +72,7 @@ class Sobol:
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything one sensitivity analysis needs, from calibration/sensitivity.yaml."""
     scenario: tuple[str, ...]
     outputs: dict[str, Output]
     parameters: dict[str, Range]
@@ -72,9 +82,10 @@ class Settings:
     seed: int = nonneg()
     n_jobs: int = -1
     progress: bool = True
-    out: Optional[str] = None
+    out: str | None = None
 
     def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if not self.outputs:
             raise ConfigError("outputs: name at least one output")
         if len(self.parameters or {}) < 2:
@@ -89,6 +100,7 @@ class Settings:
 
 
 def compose_settings(overrides: list[str]) -> tuple[Settings, dict]:
+    """Compose calibration/sensitivity.yaml with command-line overrides; validate."""
     data = compose_tool("sensitivity", overrides)
     for name, value in (data.get("parameters") or {}).items():
         if isinstance(value, dict) and not {"low", "high"} & set(value):
@@ -122,10 +134,11 @@ class Comparison:
         self.replications = settings.replications
 
     def __call__(self, row: np.ndarray) -> list[float]:
+        """The outputs at one sample point (one row of parameter values)."""
         values = dict(zip(self.names, map(float, row)))
         sc, _ = load(with_values(self.config, values, replications=self.replications, progress=False,
                                  n_jobs=1, event_log=False))
-        arms = {"baseline": [], "organisation": []}
+        arms: dict[str, list[dict]] = {"baseline": [], "organisation": []}
         for rep in range(self.replications):
             arms["baseline"].append(simulate(sc, sc.baseline, rep).metrics)
             arms["organisation"].append(simulate(sc, sc.organisation, rep).metrics)
@@ -133,6 +146,7 @@ class Comparison:
 
     @staticmethod
     def value(arms: dict[str, list[dict]], out: Output) -> float:
+        """One output (a change against the baseline) from the arms' metrics."""
         base = sum(m[out.metric] for m in arms["baseline"])
         org = sum(m[out.metric] for m in arms["organisation"])
         n = len(arms["baseline"])
@@ -152,6 +166,7 @@ def evaluate(model: Comparison, samples: np.ndarray, n_jobs: int, progress: bool
 
 
 def problem(names: list[str], parameters: dict[str, Range]) -> dict:
+    """The SALib problem for ``names`` with their ranges."""
     return {"num_vars": len(names), "names": names,
             "bounds": [[parameters[n].low, parameters[n].high] for n in names]}
 
@@ -165,6 +180,7 @@ def sample_table(samples: np.ndarray, y: np.ndarray, names: list[str], outputs: 
 
 
 def morris_indices(settings: Settings, samples: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Morris mu, mu* (and scaled), sigma per parameter and output."""
     from SALib.analyze import morris
 
     names = list(settings.parameters)
@@ -194,6 +210,7 @@ def most_influential(morris: pd.DataFrame, k: int) -> list[str]:
 
 
 def sobol_indices(settings: Settings, names: list[str], y: np.ndarray) -> pd.DataFrame:
+    """Sobol first-order and total indices with their confidence per parameter and output."""
     from SALib.analyze import sobol
 
     prob = problem(names, settings.parameters)
@@ -236,7 +253,7 @@ def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = N
                                     title="Morris screening: mean absolute elementary effect (mu*)",
                                     xlabel="mu* (units of the output)")
     files.append("plots/morris.png")
-    figures = {"morris_points": len(x), "morris_seconds": round(morris_seconds, 1)}
+    figures: dict[str, Any] = {"morris_points": len(x), "morris_seconds": round(morris_seconds, 1)}
 
     sobol = None
     if settings.sobol.enabled:
@@ -268,6 +285,7 @@ def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = N
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The factsim-sensitivity command."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         settings, raw = compose_settings(argv)

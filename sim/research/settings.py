@@ -5,16 +5,14 @@ parameters addressed by dotted names such as ``clinical.admission_prob.intensive
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from dataclasses import dataclass
-
 from sim.config.dotted import number_at, with_values  # noqa: F401 (used by the tools)
-from sim.config.load import load, to_container
 from sim.config.errors import ConfigError
-from sim.output.run_folder import write_yaml
-
+from sim.config.load import load, to_container
 from sim.config.paths import CALIBRATION, SCENARIOS
+from sim.output.run_folder import write_yaml
 
 
 @dataclass(frozen=True)
@@ -24,6 +22,7 @@ class Range:
     high: float
 
     def validate(self, path):
+        """Low must be below high."""
         if not self.low < self.high:
             raise ConfigError(f"{path}: low ({self.low:g}) must be below high ({self.high:g})")
 

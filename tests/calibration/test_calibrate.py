@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.research.calibrate import (Prior, Priors, Simulator, Targets, base_config, calibrate,
-                           compose_settings)
 from sim.config.errors import ConfigError
+from sim.research.calibrate import Prior, Priors, Simulator, Targets, base_config, calibrate, compose_settings
 
 from ..conftest import ROOT, assert_one_line_error
 

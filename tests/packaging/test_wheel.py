@@ -72,3 +72,15 @@ def test_a_bad_value_is_one_line_from_the_installed_command(installed, tmp_path)
     bad = run([installed / "factsim", "clinical.los_shape=-1"], cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0, bad.stderr
     assert "clinical.los_shape" in bad.stderr and not (tmp_path / "outputs").exists()
+
+
+def test_a_users_config_dir_adds_to_the_shipped_scenarios(installed, tmp_path):
+    """A population of the user's own, next to the shipped ones, from an empty folder."""
+    own = tmp_path / "my_scenarios" / "population"
+    own.mkdir(parents=True)
+    shipped = (ROOT / "scenarios" / "population" / "silkeborg.yaml").read_text()
+    (own / "mytown.yaml").write_text(shipped.replace("name: Silkeborg", "name: Mytown"))
+    ran = run([installed / "factsim", "--config-dir", tmp_path / "my_scenarios", "population=mytown",
+               *SMALL, "hydra.run.dir=outputs/mine"], cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert "Mytown" in ran.stdout and (tmp_path / "outputs" / "mine" / "manifest.json").is_file()

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from sim.model.replication import Model
-from sim.experiments.runner import run_study
 from sim.experiments.prepost import decompose, summarise_decomposition
+from sim.experiments.runner import run_study
+from sim.model.replication import Model
 
 from ..conftest import scenario
 

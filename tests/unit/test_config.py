@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.config.load import load
 from sim.config.errors import ConfigError
+from sim.config.load import load
 from sim.config.params import Clinical, Scenario
 from sim.config.validate import build
 
