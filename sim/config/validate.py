@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
 import typing
 from dataclasses import field
 from typing import Any, Literal, Union, get_args, get_origin
@@ -59,7 +60,7 @@ def _where(path: str) -> str:
 
 def _convert(tp, value, path: str, check: str | None):
     origin = get_origin(tp)
-    if origin is Union:  # Optional[X]
+    if origin is Union or origin is types.UnionType:  # Optional[X], X | None
         args = [a for a in get_args(tp) if a is not type(None)]
         if value is None:
             if type(None) in get_args(tp):

@@ -84,3 +84,12 @@ def test_a_users_config_dir_adds_to_the_shipped_scenarios(installed, tmp_path):
                *SMALL, "hydra.run.dir=outputs/mine"], cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert "Mytown" in ran.stdout and (tmp_path / "outputs" / "mine" / "manifest.json").is_file()
+
+
+def test_the_research_tools_find_their_settings_in_the_installed_package(installed, tmp_path):
+    """factsim-calibrate and factsim-sensitivity compose calibration/*.yaml shipped in the
+    package: a bad value is refused by name (their settings were found and validated)."""
+    for tool, arg, key in (("factsim-calibrate", "abc.population_size=-1", "abc.population_size"),
+                           ("factsim-sensitivity", "replications=0", "replications")):
+        got = run([installed / tool, arg], cwd=tmp_path)
+        assert got.returncode == 2 and key in got.stderr and "Primary config" not in got.stderr, got.stderr
