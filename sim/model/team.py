@@ -77,20 +77,14 @@ class Team:
         intensive contacts, hours, driving hours)."""
         self._integrate(now)
         rc, rh, rd, ic, ih, idr = delta
-        # values that return to zero are set to zero, so float drift cannot leave a load
+        # a load that returns to zero is set to zero, so float drift cannot leave a load
         # behind when the last citizen leaves
-        v = self.routine_contacts + rc
-        self.routine_contacts = v if abs(v) >= 1e-9 else 0.0
-        v = self.routine_hours + rh
-        self.routine_hours = v if abs(v) >= 1e-9 else 0.0
-        v = self.routine_drive + rd
-        self.routine_drive = v if abs(v) >= 1e-9 else 0.0
-        v = self.intensive_contacts + ic
-        self.intensive_contacts = v if abs(v) >= 1e-9 else 0.0
-        v = self.intensive_hours + ih
-        self.intensive_hours = v if abs(v) >= 1e-9 else 0.0
-        v = self.intensive_drive + idr
-        self.intensive_drive = v if abs(v) >= 1e-9 else 0.0
+        self.routine_contacts = _snap(self.routine_contacts + rc)
+        self.routine_hours = _snap(self.routine_hours + rh)
+        self.routine_drive = _snap(self.routine_drive + rd)
+        self.intensive_contacts = _snap(self.intensive_contacts + ic)
+        self.intensive_hours = _snap(self.intensive_hours + ih)
+        self.intensive_drive = _snap(self.intensive_drive + idr)
 
     def _integrate(self, now: float) -> None:
         """Add the load since the last change, over its overlap with the results period."""
@@ -123,3 +117,8 @@ class Team:
         t["contacts_lost"] += self._lost
         t["staff_hours_available"] += self._available
         self._used = self._drive = self._delivered = self._lost = self._available = 0.0
+
+
+def _snap(value: float) -> float:
+    """``value``, or exactly 0 when float drift left it within 1e-9 of zero."""
+    return value if abs(value) >= 1e-9 else 0.0
