@@ -182,7 +182,7 @@ def run_report(folder: Path, lang: str) -> str:
     body.append(f"<p class='small'>{html.escape(method)}</p>")
     comparison_file = folder / "comparison.parquet"
     if base and comparison_file.is_file():
-        comparison = pd.read_parquet(comparison_file)
+        comparison = _changes_for_sentences(folder, pd.read_parquet(comparison_file), base)
         body.append(f"<h2>{t['key']}</h2>")
         for metric in METRICS:
             for _, row in comparison[comparison.metric == metric].iterrows():
@@ -207,6 +207,18 @@ def run_report(folder: Path, lang: str) -> str:
     body += [_img(p) for p in sorted((folder / "plots").glob("*.png"))]
     body.append(_assumptions(folder, t))
     return _page(t["title"], body, lang)
+
+
+def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> pd.DataFrame:
+    """The changes the key sentences state: with parameter draws, the interval over the
+    draws (what is not known about the parameters and the simulation's noise), never the
+    narrower interval of the noise alone; otherwise the paired comparison."""
+    unc_file = folder / "uncertainty_summary.parquet"
+    if not unc_file.is_file():
+        return comparison
+    unc = pd.read_parquet(unc_file).rename(columns={"change_pct_lower": "change_pct_ci_lower",
+                                                    "change_pct_upper": "change_pct_ci_upper"})
+    return unc.assign(baseline=base)
 
 
 def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], t: dict) -> str:

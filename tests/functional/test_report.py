@@ -114,4 +114,11 @@ def test_the_report_states_the_decision_probabilities_of_a_run_with_uncertainty(
     assert f"data-probability-fall='{fall}'" in page
     assert "dækker kun simulationens egen tilfældighed" in page
     assert "Hvilke antagelser flytter ændringen i sengedage mest" in page
+    # the key sentences state the interval over the draws, not the narrower noise-only one
+    unc = pd.read_parquet(folder / "uncertainty_summary.parquet").set_index(["organisation", "metric"])
+    figures = _key_figures(page)
+    assert figures
+    for fig in figures:
+        r = unc.loc[(fig["organisation"], fig["metric"])]
+        assert int(fig["lo"]) == round(r.change_pct_lower) and int(fig["hi"]) == round(r.change_pct_upper)
     assert (folder / "plots" / "uncertainty.png").is_file()
