@@ -51,8 +51,8 @@ def task(cfg: DictConfig) -> None:
     # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
     study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
     tables = write_run(folder, scenario, config, provenance, study, started)
-    for warning in study.capacity.warning if study.capacity is not None else []:
-        if warning:   # the staffing cannot carry the contact pattern: say so, never hide it
+    for warning in study.capacity.warning:   # staffing that cannot carry the contacts: say so
+        if warning:
             print(f"factsim: warning: {warning}", flush=True)
     if sweeping:
         print(f"[job {hc.job.num}] {' '.join(hc.overrides.task)}: {scenario.replications} "

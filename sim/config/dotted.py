@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sim.config.errors import ConfigError
@@ -33,6 +34,19 @@ def with_values(config: dict, values: dict[str, float], **run) -> dict:
         node[leaf] = float(value)
     new.update(run)
     return new
+
+
+def check_values(config: dict, name: str, values: Iterable[float], key: str,
+                 validate: Callable[[dict], Any], what: Callable[[float], str]) -> None:
+    """The parameter ``name`` exists in ``config`` and is a number, and each of ``values``
+    passes ``validate`` when set there; otherwise one ConfigError naming ``key.name`` and
+    ``what(value)`` (for example a range's ends: a probability stays in [0, 1])."""
+    number_at(config, name, key)
+    for value in values:
+        try:
+            validate(with_values(config, {name: value}))
+        except ConfigError as err:
+            raise ConfigError(f"{key}.{name}: {what(value)} is not allowed ({err})") from None
 
 
 def replaced(obj: Any, dotted: str, value: float) -> Any:

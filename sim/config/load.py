@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sim.config.dotted import number_at, with_values
+from sim.config.dotted import check_values
 from sim.config.errors import ConfigError
 from sim.config.params import Scenario, build_scenario
 
@@ -115,10 +115,5 @@ def check_distributions(plain: dict, parameters: Mapping) -> None:
         key = "uncertainty.parameters"
         if name.split(".")[0] in ("uncertainty", "seed", "replications"):
             raise ConfigError(f"{key}.{name}: not a model parameter")
-        number_at(base, name, key)
-        for value in dist.ends:
-            try:
-                build_scenario(with_values(base, {name: value}))
-            except ConfigError as err:
-                raise ConfigError(f"{key}.{name}: the value {value:g} at an end of its "
-                                  f"distribution is not allowed ({err})") from None
+        check_values(base, name, dist.ends, key, build_scenario,
+                     lambda v: f"the value {v:g} at an end of its distribution")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.config.dotted import number_at, with_values  # noqa: F401 (used by the tools)
+from sim.config.dotted import check_values, number_at, with_values  # noqa: F401 (used by the tools)
 from sim.config.errors import ConfigError
 from sim.config.load import load, to_container
 from sim.config.paths import CALIBRATION, SCENARIOS
@@ -66,13 +66,8 @@ def scenario_config(overrides: list[str]) -> dict:
 def check_ranges(config: dict, ranges: dict[str, Range], key: str) -> None:
     """Every parameter exists, and both ends of its range pass the scenario's own validation."""
     for name, r in ranges.items():
-        number_at(config, name, key)
-        for value in (r.low, r.high):
-            try:
-                load(with_values(config, {name: value}))
-            except ConfigError as err:
-                raise ConfigError(f"{key}.{name}: the range {r.low:g}-{r.high:g} is not allowed "
-                                  f"({err})") from None
+        span = f"the range {r.low:g}-{r.high:g}"
+        check_values(config, name, (r.low, r.high), key, load, span.format)  # the same words for both ends
 
 
 def save_settings(folder: Path, settings: dict, scenario: dict) -> list[str]:
