@@ -103,8 +103,22 @@ def load(cfg, overrides: Iterable[str] = ()) -> tuple[Scenario, list[dict]]:
             plain[group] = split_sources(plain[group])[0] or None  # an empty group: not given
     scenario = build_scenario(plain)
     if scenario.uncertainty is not None and scenario.uncertainty.draws > 0:
-        check_distributions(plain, scenario.uncertainty.parameters)
+        check_distributions(plain, scenario.uncertainty.parameters or {})
+        if scenario.uncertainty.posterior is not None:
+            check_posterior(plain, scenario.uncertainty.posterior.ends)
     return scenario, provenance(data, overrides)
+
+
+def check_posterior(plain: dict, ends: Mapping[str, tuple[float, float]]) -> None:
+    """Each posterior parameter exists in the scenario, and its smallest and largest
+    particle value pass the scenario's own validation."""
+    base = {k: v for k, v in plain.items() if k != "uncertainty"}
+    for name, (low, high) in ends.items():
+        key = "uncertainty.posterior.parameters"
+        if name.split(".")[0] in ("uncertainty", "seed", "replications"):
+            raise ConfigError(f"{key}.{name}: not a model parameter")
+        check_values(base, name, (low, high), key, build_scenario,
+                     lambda v: f"the particle value {v:g}")
 
 
 def check_distributions(plain: dict, parameters: Mapping) -> None:

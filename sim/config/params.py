@@ -337,6 +337,49 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class Posterior:
+    """A calibration's posterior sample (``factsim-calibrate``, [model: calibration]):
+    weighted particles, each a joint set of values of ``parameters``. A draw takes one
+    whole particle, so the correlations the calibration found are kept."""
+    parameters: tuple[str, ...]
+    particles: tuple[tuple[float, ...], ...]
+    weights: tuple[float, ...]
+
+    def validate(self, path):
+        """Every particle has a value per parameter; weights are positive and finite."""
+        if not self.parameters or not self.particles:
+            raise ConfigError(f"{path}: needs parameters and at least one particle")
+        if len(set(self.parameters)) != len(self.parameters):
+            raise ConfigError(f"{path}.parameters: a parameter is named twice")
+        if len(self.weights) != len(self.particles):
+            raise ConfigError(f"{path}.weights: one weight per particle ({len(self.particles)}), "
+                              f"got {len(self.weights)}")
+        for i, particle in enumerate(self.particles):
+            if len(particle) != len(self.parameters):
+                raise ConfigError(f"{path}.particles[{i}]: one value per parameter ({len(self.parameters)})")
+            if not all(math.isfinite(v) for v in particle):
+                raise ConfigError(f"{path}.particles[{i}]: values must be finite numbers")
+        if not all(math.isfinite(w) and w > 0 for w in self.weights):
+            raise ConfigError(f"{path}.weights: every weight must be a finite number > 0")
+
+    @property
+    def ends(self) -> dict[str, tuple[float, float]]:
+        """The smallest and largest value of each parameter over the particles."""
+        cols = list(zip(*self.particles))
+        return {name: (min(col), max(col)) for name, col in zip(self.parameters, cols)}
+
+    def particle(self, u: float) -> dict[str, float]:
+        """The particle at cumulative weight ``u`` in [0, 1) (inverse transform sampling)."""
+        total = math.fsum(self.weights)
+        acc = 0.0
+        for particle, w in zip(self.particles, self.weights):
+            acc += w / total
+            if u < acc:
+                return dict(zip(self.parameters, particle))
+        return dict(zip(self.parameters, self.particles[-1]))
+
+
+@dataclass(frozen=True)
 class Uncertainty:
     """Parameter uncertainty carried into every comparison (uncertainty/*.yaml).
 
@@ -348,12 +391,22 @@ class Uncertainty:
     draws: int = nonneg()
     reduction_pct: float = nonneg()
     parameters: dict[str, Distribution] | None = None
+    posterior: Posterior | None = None
 
     def validate(self, path):
         """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
-        if self.draws > 0 and not self.parameters:
+        if self.draws > 0 and not self.parameters and self.posterior is None:
             raise ConfigError(f"{path}.parameters: give at least one parameter with a distribution "
-                              "(or draws: 0)")
+                              "or a posterior (or draws: 0)")
+        both = sorted(set(self.parameters or {}) & set(self.posterior.parameters if self.posterior else ()))
+        if both:
+            raise ConfigError(f"{path}.parameters.{both[0]}: already drawn from the posterior; "
+                              "give it one or the other")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every uncertain parameter: those with a distribution, then the posterior's."""
+        return tuple(self.parameters or {}) + (self.posterior.parameters if self.posterior else ())
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,9 @@ def _values(value: str) -> list[str]:
         if value.startswith(("choice(",)):
             return [v.strip().strip("'\"") for v in inner.split(",") if v.strip()]
         return []
-    return [v.strip() for v in value.split(",") if v.strip() and v.strip() != "null"]
+    if value.startswith("[") and value.endswith("]"):   # several configs of one group: targets=[a,b]
+        value = value[1:-1]
+    return [v.strip().strip("'\"") for v in value.split(",") if v.strip() and v.strip() != "null"]
 
 
 def sweep_points(overrides: list[str]) -> list[list[str]]:

@@ -31,10 +31,16 @@ DRAWS_KEY = 2**32 - 1
 
 def draw_values(scenario: Scenario, draw: int) -> dict[str, float]:
     """The parameter values of one draw, by inverse transform from one uniform each
-    (in the order the YAML lists them), from a stream of its own."""
+    (in the order the YAML lists them), from a stream of its own; with a posterior, one
+    more uniform picks a whole particle by its weight (the last, so the other
+    parameters draw the same numbers with or without a posterior)."""
     spec = scenario.uncertainty
-    u = generator(scenario.seed, DRAWS_KEY, draw).random(len(spec.parameters)).tolist()
-    return {name: dist.quantile(x) for (name, dist), x in zip(spec.parameters.items(), u)}
+    parameters = spec.parameters or {}
+    u = generator(scenario.seed, DRAWS_KEY, draw).random(len(parameters) + (spec.posterior is not None)).tolist()
+    values = {name: dist.quantile(x) for (name, dist), x in zip(parameters.items(), u)}
+    if spec.posterior is not None:
+        values.update(spec.posterior.particle(u[-1]))
+    return values
 
 
 def scenario_for(scenario: Scenario, values: dict[str, float]) -> Scenario:

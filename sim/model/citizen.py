@@ -418,7 +418,7 @@ class Citizen:
         if blocking > 0.0:
             self._enter(DISCHARGE_READY, "ready_for_discharge")
             yield self.env.timeout(blocking)
-        return self._discharge(request, admitted_at)
+        return self._discharge(request, admitted_at, blocking)
 
     def _get_bed(self):
         """Mechanism 8: the hand-over into the ward, and a wait if no bed is free."""
@@ -464,13 +464,13 @@ class Citizen:
             blocking = max(0.0, offer - los) if planned else offer
         return los, blocking
 
-    def _discharge(self, request, admitted_at: float) -> str:
+    def _discharge(self, request, admitted_at: float, blocking: float) -> str:
         """Mechanism 5: leave the bed; each community team that did not follow the citizen
         through the stay takes over with a gap and a risk of losing them."""
         rec, rng = self.m.rec, self.rng
         self.m.ward.release(request)
         if rec.in_window(admitted_at):
-            rec.stays.append((admitted_at, self.env.now - admitted_at))
+            rec.stays.append((admitted_at, self.env.now - admitted_at, blocking))
         self._log("discharge")
         delays = [rng.standard_exponential("handover") for _ in range(2)]
         losses = [rng.uniform("handover") for _ in range(2)]

@@ -20,7 +20,8 @@ class Recorder:
         self.totals: dict[str, float] = dict.fromkeys(TOTALS, 0.0)   # only known names
         self.people_admitted: set[int] = set()
         self.teams_seen: dict[int, set[str]] = defaultdict(set)
-        self.stays: list[tuple[float, float]] = []  # (admitted at, bed days) for stays starting in the window
+        # (admitted at, bed days, days waiting for a municipal offer) for stays starting in the window
+        self.stays: list[tuple[float, float, float]] = []
         # admissions per citizen in each whole year of the window: (citizen, year) -> count
         self.admissions_in_year: dict[tuple[int, int], int] = defaultdict(int)
         self.whole_years = int((end - start) // DAYS_PER_YEAR)

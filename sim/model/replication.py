@@ -235,6 +235,9 @@ class Model:
         out["mean_beds_occupied"] = float(np.mean([r[beds_col] for r in daily])) if daily else np.nan
         stays = self.rec.stays
         out["mean_length_of_stay"] = float(np.mean([s[1] for s in stays])) if stays else np.nan
+        blocked = [s[2] for s in stays if s[2] > 0.0]
+        out["stays_with_blocking_share"] = len(blocked) / len(stays) if stays else np.nan
+        out["blocking_days_per_blocked_stay"] = float(np.mean(blocked)) if blocked else np.nan
         out.update(heavy_use(self.rec.admissions_in_year.values()))
         return out
 
@@ -261,13 +264,16 @@ HEAVY_USE = 5   # admissions in a year that make a heavy user, as in the Danish 
 def heavy_use(counts) -> dict[str, float]:
     """The distribution of admissions per admitted citizen-year (whole years of the
     results period): how many citizen-years had an admission, their mean number of
-    admissions, the share with ``HEAVY_USE`` or more, and the most in one year."""
+    admissions, the share with one admission, the share with ``HEAVY_USE`` or more, and
+    the most in one year."""
     counts = list(counts)
     if not counts:
         return {"admitted_citizen_years": 0.0, "admissions_per_admitted_citizen_year": np.nan,
-                "heavy_user_share": np.nan, "most_admissions_in_a_year": 0.0}
+                "single_admission_share": np.nan, "heavy_user_share": np.nan,
+                "most_admissions_in_a_year": 0.0}
     return {"admitted_citizen_years": float(len(counts)),
             "admissions_per_admitted_citizen_year": float(np.mean(counts)),
+            "single_admission_share": float(np.mean([n == 1 for n in counts])),
             "heavy_user_share": float(np.mean([n >= HEAVY_USE for n in counts])),
             "most_admissions_in_a_year": float(max(counts))}
 

@@ -227,7 +227,7 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
     decisions = pd.read_parquet(folder / "decisions.parquet")
     u = scenario.uncertainty
     parts = [f"<h2>{t['uncertainty']}</h2>",
-             "<p>" + html.escape(t["uncertainty_intro"].format(n=len(u.parameters), draws=u.draws,
+             "<p>" + html.escape(t["uncertainty_intro"].format(n=len(u.names), draws=u.draws,
                                                               reps=scenario.replications)) + "</p>"]
     for org, g in unc[unc.metric == "bed_days_per_citizen_year"].groupby("organisation", sort=False):
         r = g.iloc[0]

@@ -115,3 +115,49 @@ def sensitivity_bars(indices: pd.DataFrame, value: str, error: str | None, path:
         ax.set_xlabel(xlabel)
     fig.suptitle(title)
     return _save(fig, path)
+
+
+def target_check(check: pd.DataFrame, path: Path, title: str) -> Path:
+    """Every target of every set on one relative scale: the published range (grey) and
+    value (line) against the simulated mean and 95 % interval, each divided by the
+    published value, so a level in days and a ratio can stand in one figure."""
+    rows = check[check.kind != "direction"].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(rows) + 1.8))
+    y = np.arange(len(rows))[::-1]
+    for yi, (_, r) in zip(y, rows.iterrows()):
+        v = r["target"] if r["target"] else 1.0
+        ax.barh(yi, (r["target_high"] - r["target_low"]) / v, left=r["target_low"] / v, height=0.6,
+                color="0.85", label="published range")
+        colour = OKABE_ITO[2] if r["met"] else OKABE_ITO[5]
+        ax.errorbar(r["mean"] / v, yi, xerr=[[max(0.0, (r["mean"] - r["ci_lower"]) / v)],
+                                             [max(0.0, (r["ci_upper"] - r["mean"]) / v)]],
+                    fmt="o", color=colour, capsize=3,
+                    label="simulated, in range" if r["met"] else "simulated, outside range")
+    ax.axvline(1.0, color="black", lw=1)
+    ax.set_yticks(y, [f"{r.target_set}: {r.metric}" for r in rows.itertuples()], fontsize=10)
+    ax.set_xlabel("relative to the published value (1 = the value)")
+    handles: dict[str, Any] = {}
+    for h, lab in zip(*ax.get_legend_handles_labels()):
+        handles.setdefault(lab, h)
+    ax.legend(handles=list(handles.values()), labels=list(handles), loc="lower right", fontsize=9)
+    ax.set_title(title)
+    return _save(fig, path)
+
+
+def target_pull(pull: pd.DataFrame, path: Path) -> Path:
+    """Which targets pull which parameters: Spearman rank correlation between each prior
+    draw's parameter and each target's simulated value (a heat map, -1 to 1)."""
+    pull = pull.assign(target=pull.target_set + ": " + pull.metric)
+    grid = pull.pivot(index="target", columns="parameter", values="spearman")
+    grid = grid.reindex(index=list(dict.fromkeys(pull.target)), columns=list(dict.fromkeys(pull.parameter)))
+    fig, ax = plt.subplots(figsize=(1.5 * grid.shape[1] + 4.5, 0.42 * grid.shape[0] + 2.2))
+    im = ax.imshow(grid.to_numpy(float), cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    for (i, j), v in np.ndenumerate(grid.to_numpy(float)):
+        if np.isfinite(v):
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9,
+                    color="white" if abs(v) > 0.6 else "black")
+    ax.set_xticks(range(grid.shape[1]), [c.split(".", 1)[-1] for c in grid.columns], rotation=35, ha="right")
+    ax.set_yticks(range(grid.shape[0]), list(grid.index))
+    fig.colorbar(im, ax=ax, label="Spearman rho over prior draws")
+    ax.set_title("Which targets pull which parameters (prior predictive draws)")
+    return _save(fig, path)

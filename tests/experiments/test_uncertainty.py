@@ -115,3 +115,54 @@ def test_the_parameter_the_change_follows_ranks_first():
     ranked = drivers(draws, changes).set_index("parameter")
     assert ranked.loc["a", "rank"] == 1 and ranked.loc["a", "spearman_rho"] == pytest.approx(1.0)
     assert abs(ranked.loc["b", "spearman_rho"]) < 0.5
+
+
+POST = "uncertainty.posterior"
+TWO = (f"{POST}={{parameters: [clinical.crisis_averted_prob, clinical.inreach_los_ratio], "
+       "particles: [[0.2, 0.6], [0.8, 1.0]], weights: [1, 3]}")
+
+
+def test_posterior_draws_take_whole_particles_by_weight():
+    sc = scenario(*SMALL, "uncertainty.draws=400", TWO)
+    drawn = [draw_values(sc, d) for d in range(400)]
+    pairs = {(v["clinical.crisis_averted_prob"], v["clinical.inreach_los_ratio"]) for v in drawn}
+    assert pairs == {(0.2, 0.6), (0.8, 1.0)}   # never a mix of two particles
+    share = np.mean([v["clinical.crisis_averted_prob"] == 0.8 for v in drawn])
+    assert 0.68 <= share <= 0.82                # weight 3 of 4, 400 draws: 0.75 +- 3.5 sd
+    post = sc.uncertainty.posterior
+    assert post.particle(0.0) == {"clinical.crisis_averted_prob": 0.2, "clinical.inreach_los_ratio": 0.6}
+    assert post.particle(0.2499)["clinical.crisis_averted_prob"] == 0.2
+    assert post.particle(0.2501)["clinical.crisis_averted_prob"] == 0.8
+    assert sc.uncertainty.names == ("clinical.crisis_averted_prob", "clinical.inreach_los_ratio")
+
+
+def test_a_posterior_of_one_particle_at_the_defaults_gives_the_plain_run():
+    one = (f"{POST}={{parameters: [clinical.crisis_averted_prob], particles: [[{0.5}]], weights: [1]}}")
+    plain_sc = scenario(*SMALL)
+    assert plain_sc.clinical.crisis_averted_prob == 0.5
+    got = run_study(scenario(*SMALL, "uncertainty.draws=2", one), progress=False, n_jobs=1)
+    for d in range(2):
+        assert_frame_equal(per_draw(got.results, d), plain_results(), check_exact=True)
+
+
+@pytest.mark.parametrize("post, words", [
+    ("{parameters: [clinical.crisis_averted_prob], particles: [[0.2, 0.3]], weights: [1]}",
+     [f"{POST}.particles[0]", "one value per parameter"]),
+    ("{parameters: [clinical.crisis_averted_prob], particles: [[0.2]], weights: [-1]}", [f"{POST}.weights", "> 0"]),
+    ("{parameters: [clinical.crisis_averted_prob], particles: [[0.2], [0.3]], weights: [1]}",
+     [f"{POST}.weights", "one weight per particle"]),
+    ("{parameters: [clinical.crisis_averted_prob], particles: [[1.3]], weights: [1]}",
+     [f"{POST}.parameters.clinical.crisis_averted_prob", "1.3"]),
+    ("{parameters: [clinical.nosuch], particles: [[1]], weights: [1]}",
+     [f"{POST}.parameters.clinical.nosuch", "no such"]),
+])
+def test_a_bad_posterior_is_one_line(tmp_path, post, words):
+    out = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-m", "sim", *SMALL, "uncertainty.draws=2", f"{POST}={post}",
+                           f"hydra.run.dir={out}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert_one_line_error(proc, words, out)
+
+
+def test_a_parameter_both_ranged_and_in_the_posterior_is_refused():
+    with pytest.raises(ConfigError, match="already drawn from the posterior"):
+        scenario(*SMALL, "uncertainty=ranges", TWO)

@@ -42,10 +42,11 @@ def saved_outputs(tmp_path_factory):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     settings, raw = calibrate.compose_settings([
-        "scenario=['study=norway_prepost','organisation=fact_crosssector','warmup_years=0.5',"
-        "'study.pre_months=12','study.post_months=12','study.enrolment.lookback_months=6']",
+        "scenario=['organisation=fact_crosssector','warmup_years=0.5']", "targets=[strategy_paper]",
+        "targets.strategy_paper.scenario=['study=norway_prepost','study.pre_months=12','study.post_months=12',"
+        "'study.enrolment.lookback_months=6']",
         "replications_per_simulation=1", "abc.sampler=single", "abc.population_size=6",
-        "abc.max_generations=1", "posterior_predictive_draws=3"])
+        "abc.max_generations=1", "posterior_predictive_draws=3", "prior_predictive_draws=3"])
     settings = dataclasses.replace(settings, priors=Priors({"clinical.admission_prob.intensive": Prior(0.2, 0.9)}))
     calibrate.calibrate(settings, raw, base / "calibration")
     settings, raw = sensitivity.compose_settings([
