@@ -283,7 +283,7 @@ def calibrated_configs(config: dict, summary: pd.DataFrame, settings: Settings, 
             continue
         data = copy.deepcopy(config[group])
         sources = data.setdefault("sources", {})
-        name = "calibrated"
+        name = "fitted"   # not "calibrated": the shipped scenarios/clinical/calibrated.yaml would win
         if group == "organisation":
             name = f"{data['name']}_calibrated"
             data["name"] = name
@@ -311,7 +311,7 @@ def calibrated_configs(config: dict, summary: pd.DataFrame, settings: Settings, 
 
 
 def posterior_config(particles: pd.DataFrame, names: list[str], settings: Settings, folder: Path) -> list[str]:
-    """``calibrated/uncertainty/posterior.yaml``: parameter draws from this posterior
+    """``calibrated/uncertainty/fitted_posterior.yaml``: parameter draws from this posterior
     (whole particles, by weight) and, for the assumptions it did not fit, the
     distributions of the shipped ``uncertainty=ranges``."""
     ranges = yaml.safe_load((SCENARIOS / "uncertainty" / "ranges.yaml").read_text())
@@ -321,7 +321,7 @@ def posterior_config(particles: pd.DataFrame, names: list[str], settings: Settin
     w = w / w.sum()
     sets = ", ".join(settings.targets)
     data = {
-        "name": "posterior",
+        "name": "fitted_posterior",
         "draws": ranges.get("draws", 20),
         "reduction_pct": ranges.get("reduction_pct", 10),
         "parameters": kept,
@@ -340,12 +340,12 @@ def posterior_config(particles: pd.DataFrame, names: list[str], settings: Settin
                           "each draw takes one whole particle by its weight ([model: calibration])"),
         },
     }
-    path = folder / "calibrated" / "uncertainty" / "posterior.yaml"
+    path = folder / "calibrated" / "uncertainty" / "fitted_posterior.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = ("# Parameter uncertainty from the calibration's posterior (uncertainty=posterior): each draw\n"
+    header = ("# Parameter uncertainty from the calibration's posterior (uncertainty=fitted_posterior): each draw\n"
               "# takes one particle of the final ABC-SMC population, so the correlations the calibration\n"
               "# found are kept; the assumptions it did not fit keep their ranges (uncertainty=ranges).\n"
-              f"#   factsim --config-dir {folder / 'calibrated'} clinical=calibrated uncertainty=posterior\n")
+              f"#   factsim --config-dir {folder / 'calibrated'} clinical=fitted uncertainty=fitted_posterior\n")
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200,
                                             default_flow_style=None))
     return [str(path.relative_to(folder))]

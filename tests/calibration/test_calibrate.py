@@ -80,8 +80,8 @@ def test_calibration_recovers_a_known_parameter(recovered, synthetic_targets):
     manifest = json.loads((folder / "manifest.json").read_text())
     for name in ("abc.db", "posterior.parquet", "posterior_summary.csv", "ppc_summary.csv",
                  "plots/posterior_pairs.png", "plots/ppc.png", "target_pull.csv", "plots/target_pull.png",
-                 "scenario_synthetic.yaml", "calibrated/clinical/calibrated.yaml",
-                 "calibrated/uncertainty/posterior.yaml"):
+                 "scenario_synthetic.yaml", "calibrated/clinical/fitted.yaml",
+                 "calibrated/uncertainty/fitted_posterior.yaml"):
         assert name in manifest["files"] and (folder / name).is_file(), name
     assert manifest["designs"] == ["prepost"]
     ppc = pd.read_csv(folder / "ppc_summary.csv").set_index("metric")
@@ -96,7 +96,7 @@ def test_the_calibrated_config_runs_as_a_scenario(tmp_path, recovered):
     folder, result = recovered
     median = result["summary"].set_index("parameter").at[PARAM, "median"]
     proc = subprocess.run([sys.executable, "-m", "sim", "--config-dir", str(folder / "calibrated"),
-                           "clinical=calibrated", "replications=1", "results_years=0.5",
+                           "clinical=fitted", "replications=1", "results_years=0.5",
                            "warmup_years=0.1", "progress=false", f"hydra.run.dir={tmp_path / 'run'}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -108,7 +108,8 @@ def test_the_calibrated_config_runs_as_a_scenario(tmp_path, recovered):
 def test_the_posterior_gives_parameter_draws_of_whole_particles(tmp_path, recovered):
     folder, _ = recovered
     proc = subprocess.run([sys.executable, "-m", "sim", "--config-dir", str(folder / "calibrated"),
-                           "clinical=calibrated", "uncertainty=posterior", "uncertainty.draws=3", "replications=1",
+                           "clinical=fitted", "uncertainty=fitted_posterior", "uncertainty.draws=3",
+                           "replications=1",
                            "results_years=0.5", "warmup_years=0.1", "progress=false", "event_log=false",
                            f"hydra.run.dir={tmp_path / 'run'}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
