@@ -8,7 +8,7 @@ frozen :class:`~sim.config.params.Scenario`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sim.config.dotted import check_values
@@ -102,32 +102,23 @@ def load(cfg, overrides: Iterable[str] = ()) -> tuple[Scenario, list[dict]]:
         if isinstance(plain.get(group), Mapping):
             plain[group] = split_sources(plain[group])[0] or None  # an empty group: not given
     scenario = build_scenario(plain)
-    if scenario.uncertainty is not None and scenario.uncertainty.draws > 0:
-        check_distributions(plain, scenario.uncertainty.parameters or {})
-        if scenario.uncertainty.posterior is not None:
-            check_posterior(plain, scenario.uncertainty.posterior.ends)
+    u = scenario.uncertainty
+    if u is not None and u.draws > 0:
+        check_uncertain(plain, {k: d.ends for k, d in (u.parameters or {}).items()}, "uncertainty.parameters",
+                        lambda v: f"the value {v:g} at an end of its distribution")
+        if u.posterior is not None:
+            check_uncertain(plain, u.posterior.ends, "uncertainty.posterior.parameters",
+                            lambda v: f"the particle value {v:g}")
     return scenario, provenance(data, overrides)
 
 
-def check_posterior(plain: dict, ends: Mapping[str, tuple[float, float]]) -> None:
-    """Each posterior parameter exists in the scenario, and its smallest and largest
-    particle value pass the scenario's own validation."""
+def check_uncertain(plain: dict, ends: Mapping[str, tuple[float, ...]], key: str,
+                    what: Callable[[float], str]) -> None:
+    """Each uncertain parameter (a distribution's, a posterior's) exists in the scenario,
+    is a number, and the values at its ends pass the scenario's own validation (a
+    probability stays in [0, 1])."""
     base = {k: v for k, v in plain.items() if k != "uncertainty"}
-    for name, (low, high) in ends.items():
-        key = "uncertainty.posterior.parameters"
+    for name, values in ends.items():
         if name.split(".")[0] in ("uncertainty", "seed", "replications"):
             raise ConfigError(f"{key}.{name}: not a model parameter")
-        check_values(base, name, (low, high), key, build_scenario,
-                     lambda v: f"the particle value {v:g}")
-
-
-def check_distributions(plain: dict, parameters: Mapping) -> None:
-    """Each uncertain parameter exists in the scenario, is a number, and the ends of its
-    distribution pass the scenario's own validation (a probability stays in [0, 1])."""
-    base = {k: v for k, v in plain.items() if k != "uncertainty"}
-    for name, dist in parameters.items():
-        key = "uncertainty.parameters"
-        if name.split(".")[0] in ("uncertainty", "seed", "replications"):
-            raise ConfigError(f"{key}.{name}: not a model parameter")
-        check_values(base, name, dist.ends, key, build_scenario,
-                     lambda v: f"the value {v:g} at an end of its distribution")
+        check_values(base, name, values, key, build_scenario, what)

@@ -22,15 +22,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from sim.config.errors import ConfigError
 from sim.config.load import load
-from sim.config.params import Scenario
 from sim.experiments.simulate import ArmResult, simulate
-from sim.research.settings import Range, check_values, number_at, scenario_config, with_values
+from sim.research.settings import Range, check_ranges, number_at, scenario_config, with_values
 from sim.research.targets import (
     BASELINE_METRICS,
     CONTROL_USE,
@@ -84,7 +84,7 @@ def check_parameters(configs: dict[str, dict], ranges: dict[str, Range], key: st
         if not where:
             number_at(next(iter(configs.values())), name, key)  # raises: no such parameter
         for config in where:
-            check_values(config, name, (r.low, r.high), key, load, f"the range {r.low:g}-{r.high:g}".format)
+            check_ranges(config, {name: r}, key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,26 +101,30 @@ class Designs:
         text = json.dumps([self.seed, salt, [repr(float(values[k])) for k in self.parameters]])
         return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
 
-    def _scenario(self, name: str, values: dict[str, float], seed: int) -> Scenario:
-        config = self.configs[name]
-        mine = {k: v for k, v in values.items() if has_parameter(config, k)}
-        sc, _ = load(with_values(config, mine, seed=seed, replications=self.replications,
-                                 progress=False, n_jobs=1, event_log=False))
-        return sc
+    @cached_property
+    def _shared(self) -> dict[str, str]:
+        """Per target set, the first set with the same scenario: their arms are the same runs."""
+        first: dict[str, str] = {}
+        out = {}
+        for name, config in self.configs.items():
+            text = json.dumps(config, sort_keys=True, default=str)
+            out[name] = first.setdefault(text, name)
+        return out
 
     def statistics(self, values: dict[str, float], salt: str = "") -> dict[str, float]:
         """Every set's statistics at ``values`` (``<set>.<metric>``)."""
         seed = self.seed_for(values, salt)
-        arms: dict[tuple, list[ArmResult]] = {}
+        arms: dict[tuple[str, str], list[ArmResult]] = {}
         out: dict[str, float] = {}
         for name, ts in self.sets.items():
-            sc = self._scenario(name, values, seed)
-            scope = (json.dumps(self.configs[name], sort_keys=True, default=str),
-                     json.dumps({k: values[k] for k in sorted(values) if has_parameter(self.configs[name], k)}))
+            config = self.configs[name]
+            mine = {k: v for k, v in values.items() if has_parameter(config, k)}
+            sc, _ = load(with_values(config, mine, seed=seed, replications=self.replications,
+                                     progress=False, n_jobs=1, event_log=False))
 
-            def arm(which: str, sc=sc, scope=scope) -> list[ArmResult]:
-                org = sc.baseline if which == "baseline" else sc.organisation
+            def arm(which: str, sc=sc, scope=self._shared[name]) -> list[ArmResult]:
                 if (scope, which) not in arms:
+                    org = sc.baseline if which == "baseline" else sc.organisation
                     arms[(scope, which)] = [simulate(sc, org, rep) for rep in range(self.replications)]
                 return arms[(scope, which)]
 
