@@ -22,9 +22,9 @@ $(DEV_STAMP): $(RUN_STAMP)
 
 install: $(DEV_STAMP)
 
-# the default comparison with parameter uncertainty (20 draws x 5 replications); ARGS add
-# to or override it, e.g. make run ARGS="uncertainty=none replications=20"
-RUN_ARGS ?= uncertainty=ranges replications=5
+# the default comparison with parameter uncertainty (20 draws of the calibration's posterior
+# x 5 replications); ARGS add to or override it, e.g. make run ARGS="uncertainty=none replications=20"
+RUN_ARGS ?= uncertainty=posterior replications=5
 run: $(RUN_STAMP)
 	$(BIN)/python -m sim $(RUN_ARGS) $(ARGS)
 	@case " $(ARGS) " in *" -m "*|*" --multirun "*) ;; *) $(BIN)/python -m sim.output.report outputs/latest ;; esac

@@ -8,6 +8,7 @@ Bad input ends with one line naming the key, exit status 2, and no run folder.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.config import paths, preflight
-from sim.config.errors import ConfigError, exit_bad_input
+from sim.config.errors import ConfigError, command
 from sim.config.load import load, to_container
 from sim.experiments.prepost import text_table as study_table
 from sim.experiments.runner import run_study
@@ -27,6 +28,7 @@ from sim.output.run_folder import (
     link_latest,
     terminal_table,
     uncertainty_text,
+    unmark,
     write_run,
 )
 
@@ -41,16 +43,20 @@ def task(cfg: DictConfig) -> None:
     sweeping = hc.mode.name == "MULTIRUN"
     try:
         scenario, provenance = load(cfg, hc.overrides.task)
-    except ConfigError as err:
-        discard_incomplete(folder)
-        exit_bad_input("factsim", err)
+    except ConfigError:
+        _discard(folder, sweeping)
+        raise
     config = to_container(cfg)
-    if sweeping and already_finished(folder, config):
+    if sweeping and already_finished(folder, config, list(hc.overrides.task)):
         print(f"[job {hc.job.num}] already finished in {folder}: kept")
         return
-    # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
-    study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
-    tables = write_run(folder, scenario, config, provenance, study, started)
+    try:
+        # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
+        study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
+        tables = write_run(folder, scenario, config, provenance, study, started, list(hc.overrides.task))
+    except BaseException:
+        _discard(folder, sweeping)
+        raise
     for warning in study.capacity.warning:   # staffing that cannot carry the contacts: say so
         if warning:
             print(f"factsim: warning: {warning}", flush=True)
@@ -81,6 +87,15 @@ def task(cfg: DictConfig) -> None:
         print(study_table(tables["prepost"]))
     print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
     _link_latest(folder)
+
+
+def _discard(folder: Path, sweeping: bool) -> None:
+    """A single run removes its unfinished folder; a sweep's job keeps Hydra's record of
+    what it was asked (.hydra) without a manifest, so the merge lists it as unfinished."""
+    if sweeping:
+        unmark(folder)
+    else:
+        discard_incomplete(folder)
 
 
 def _link_latest(folder: Path) -> None:
@@ -130,8 +145,12 @@ def help_text() -> str:
     return HELP.format(version=__version__, scenarios=folder, groups="\n".join(groups))
 
 
+@command("factsim")
 def main() -> None:
-    """The factsim command: its own --help and --version, a preflight of every job, then Hydra."""
+    """The factsim command: its own --help and --version, a preflight of every job, then Hydra.
+
+    Bad input ends in one line and exit 2, Ctrl-C in one line and exit 130 (:func:`command`).
+    """
     argv = sys.argv[1:]
     if any(a in ("-h", "--help") for a in argv):
         print(help_text())
@@ -141,11 +160,10 @@ def main() -> None:
 
         print(f"factsim {__version__}")
         return
-    try:
-        preflight.check(argv, Path(SCENARIOS))
-    except ConfigError as err:
-        exit_bad_input("factsim", err)
+    preflight.check(argv, Path(SCENARIOS))
+    os.environ["HYDRA_FULL_ERROR"] = "1"   # Hydra raises instead of printing; command() words it
     _hydra_main()
+
 
 if __name__ == "__main__":
     main()

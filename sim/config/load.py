@@ -103,7 +103,7 @@ def load(cfg, overrides: Iterable[str] = ()) -> tuple[Scenario, list[dict]]:
             plain[group] = split_sources(plain[group])[0] or None  # an empty group: not given
     scenario = build_scenario(plain)
     u = scenario.uncertainty
-    if u is not None and u.draws > 0:
+    if u is not None:   # checked even with no draws: a wrong name is wrong whatever the count
         check_uncertain(plain, {k: d.ends for k, d in (u.parameters or {}).items()}, "uncertainty.parameters",
                         lambda v: f"the value {v:g} at an end of its distribution")
         if u.posterior is not None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from sim.config.errors import ConfigError
+from sim.config.errors import ConfigError, one_line
 
 # more sweep points than this are checked value by value instead of point by point
 MAX_POINTS = 1000
+# more values than this for one swept key is refused (each is at least one job of seconds)
+MAX_VALUES = 10_000
 # command-line flags that take a value in the next argument
 _FLAGS_WITH_VALUE = {"--config-name", "-cn", "--config-path", "-cp", "--config-dir", "-cd",
                      "--cfg", "-c", "--package", "-p", "--info", "--experimental-rerun"}
@@ -38,6 +40,7 @@ class Command:
     def __init__(self, argv: list[str], scenarios: Path):
         self.name, self.primary, self.extra = "config", Path(scenarios), []
         self.overrides: list[str] = []
+        self.hydra: list[str] = []   # Hydra's own settings (hydra.run.dir=..., hydra/launcher=...)
         self.multirun = any(a in ("-m", "--multirun") for a in argv)
         skip = False
         for i, arg in enumerate(argv):
@@ -54,12 +57,17 @@ class Command:
                 elif kind == "path":  # Hydra: relative to the file declaring hydra.main
                     self.primary = (Path(__file__).parent / value).resolve()
                 else:
-                    self.extra.append(Path(value).resolve())
+                    folder = Path(value).resolve()
+                    if not value or not folder.is_dir():
+                        raise ConfigError(f"--config-dir {value}: no such folder (a folder of your own "
+                                          "YAML files laid out like scenarios/)")
+                    self.extra.append(folder)
                 continue
             if arg.startswith("-"):
                 skip = flag in _FLAGS_WITH_VALUE and not eq and flag != "--info"
                 continue
             if arg.lstrip("+~").startswith(("hydra.", "hydra/", "hydra=")):
+                self.hydra.append(arg)
                 continue
             self.overrides.append(arg)
 
@@ -104,9 +112,11 @@ def _values(value: str) -> list[str]:
     return [v.strip().strip("'\"") for v in value.split(",") if v.strip() and v.strip() != "null"]
 
 
-def sweep_points(overrides: list[str]) -> list[list[str]]:
-    """Every combination of swept values, as lists of plain overrides."""
+def sweep_points(overrides: list[str], folders: list[Path] | None = None) -> list[list[str]]:
+    """Every combination of swept values, as lists of plain overrides. A ``glob(...)``
+    over a config group is expanded against the group's files (``folders``)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import Glob
     from hydra.errors import HydraException
 
     parser = OverridesParser.create()
@@ -114,15 +124,28 @@ def sweep_points(overrides: list[str]) -> list[list[str]]:
     for arg in overrides:
         try:
             parsed += parser.parse_overrides([arg])
-        except HydraException as err:
-            raise ConfigError(f"{arg}: cannot read this override ({_one_line(err)})") from None
+        except (HydraException, ValueError) as err:
+            raise ConfigError(f"{_short(arg)}: cannot read this override ({_short(one_line(err), 200)})") from None
     options = []
     for ov in parsed:
-        if ov.is_sweep_override() and not ov.is_interval_sweep():
-            key = ov.get_key_element()
-            options.append([f"{key}={v}" for v in ov.sweep_string_iterator()])
+        key = ov.get_key_element()
+        glob = ov.value()
+        if isinstance(glob, Glob):
+            group = key.lstrip("+~").split("@")[0]
+            names = glob.filter(choices(list(folders), group)) if folders else []
+            if not names:
+                raise ConfigError(f"{ov.input_line}: glob() sweeps choose files of a config group "
+                                  f"and matched none here; list the values instead (key=a,b,c)")
+            options.append([f"{key}={v}" for v in names])
+        elif ov.is_interval_sweep():
+            raise ConfigError(f"{ov.input_line}: interval() needs an optimising sweeper, which factsim "
+                              "does not ship; list the values (key=a,b,c) or use range(start,stop,step)")
         elif ov.is_sweep_override():
-            options.append([])  # intervals are for optimisers: nothing finite to check
+            values = list(itertools.islice(ov.sweep_string_iterator(), MAX_VALUES + 1))
+            if len(values) > MAX_VALUES:
+                raise ConfigError(f"{_short(ov.input_line)}: more than {MAX_VALUES:,} values for one key; "
+                                  "sweep fewer values (every value is a job)")
+            options.append([f"{key}={v}" for v in values])
         else:
             options.append([ov.input_line])
     options = [o for o in options if o]
@@ -156,8 +179,17 @@ def check(argv: list[str], scenarios: Path) -> int:
     with initialize_config_dir(config_dir=str(cmd.primary), version_base="1.3"):
         overrides = cmd.overrides
         if cmd.multirun:
-            overrides = _with_config_sweeps(overrides, extra, cmd.name, compose)
-        points = sweep_points(overrides)
+            overrides = _with_config_sweeps(overrides, extra + cmd.hydra, cmd, compose)
+        points = sweep_points(overrides, cmd.folders)
+        if not cmd.multirun and len(points) > 1:
+            swept = [ov for ov in overrides if len(sweep_points([ov], cmd.folders)) > 1]
+            raise ConfigError(f"{' '.join(swept)}: several values make a sweep; add -m to run one "
+                              "job per value (factsim -m ...)")
+        try:   # Hydra's own settings (hydra.run.dir=..., hydra/launcher=...), once
+            compose(cmd.name, overrides=points[0] + extra + cmd.hydra, return_hydra_config=True)
+        except (HydraException, OmegaConfBaseException) as err:
+            raise ConfigError(explain(err, lambda: compose(cmd.name, overrides=extra,
+                                                           return_hydra_config=True))) from None
         for point in points:
             try:
                 cfg = compose(cmd.name, overrides=point + extra)
@@ -171,12 +203,13 @@ def check(argv: list[str], scenarios: Path) -> int:
     return len(points)
 
 
-def _with_config_sweeps(overrides: list[str], extra: list[str], name: str, compose) -> list[str]:
+def _with_config_sweeps(overrides: list[str], extra: list[str], cmd: Command, compose) -> list[str]:
     """Add the sweeps a config sets in ``hydra.sweeper.params`` (the command line wins)."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    first = sweep_points(overrides)[0]  # the first value of every command-line sweep
+    first = sweep_points(overrides, cmd.folders)[0]  # the first value of every command-line sweep
+    name = cmd.name
     try:
         cfg = compose(name, overrides=first + extra, return_hydra_config=True)
     except (HydraException, OmegaConfBaseException) as err:
@@ -188,7 +221,7 @@ def _with_config_sweeps(overrides: list[str], extra: list[str], name: str, compo
 
 def explain(err: Exception, base_config) -> str:
     """One line for a Hydra composition error; unknown keys get the allowed keys."""
-    text = _one_line(err)
+    text = one_line(err)
     cause = err.__cause__ or err.__context__
     full_key = getattr(cause, "full_key", None) or getattr(err, "full_key", None)
     if full_key and ("not in struct" in str(err) + str(cause)):
@@ -204,8 +237,6 @@ def explain(err: Exception, base_config) -> str:
     return text
 
 
-def _one_line(err: Exception) -> str:
-    lines = [ln.strip() for ln in str(err).splitlines()]
-    keep = [ln for ln in lines if ln and not ln.startswith(("Set the environment variable",
-                                                              "To append", "object_type"))]
-    return " ".join(keep) or type(err).__name__
+def _short(text: str, width: int = 60) -> str:
+    """A long value cut for a one-line message."""
+    return text if len(text) <= width else f"{text[:width - 20]}...({len(text):,} characters)"

@@ -97,8 +97,8 @@ def _convert(tp, value, path: str, check: str | None):
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{_where(path)} = {value!r}: must be a number")
-        if math.isnan(value):
-            raise ConfigError(f"{_where(path)}: must be a number, not NaN")
+        if not math.isfinite(value):
+            raise ConfigError(f"{_where(path)} = {value!r}: must be a finite number")
         return _checked(float(value), path, check)
     if tp is str:
         if not isinstance(value, str):

@@ -7,6 +7,8 @@ baseline (common random numbers), which removes the noise the two share.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -26,7 +28,12 @@ def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, flo
 
 
 def interval_text(mean: float, lower: float, upper: float) -> str:
-    """``mean (lower-upper)`` with two decimals, as tables show an estimate."""
+    """``mean (lower-upper)`` with two decimals, as tables show an estimate; an interval
+    that cannot be computed (one replication) says so instead of showing NaN."""
+    if math.isnan(mean):
+        return "n/a"
+    if math.isnan(lower) or math.isnan(upper):
+        return f"{mean:.2f} (no interval: one replication)"
     return f"{mean:.2f} ({lower:.2f}-{upper:.2f})"
 
 

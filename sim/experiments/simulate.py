@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.config.params import Organisation, Scenario
 from sim.config.units import DAYS_PER_MONTH
+from sim.experiments.parent import end_with_parent
 from sim.experiments.prepost import count_periods
 from sim.model.replication import Model
 
@@ -29,7 +30,10 @@ class ArmResult:
 
 
 def simulate(scenario: Scenario, organisation: Organisation, replication: int) -> ArmResult:
-    """Run one replication of ``organisation`` and count what the study design asks for."""
+    """Run one replication of ``organisation`` and count what the study design asks for.
+    In a worker process (a sweep's, a study's, a calibration's), the worker ends when its
+    parent is gone (:func:`~sim.experiments.parent.end_with_parent`)."""
+    end_with_parent()
     study = scenario.study
     if study is not None and organisation is not scenario.baseline:
         model = Model(scenario, scenario.baseline, replication, enrol_into=organisation)

@@ -3,9 +3,11 @@
     factsim-merge outputs/sweep_2026-11-22_10-00-00      # or: python -m sim.output.merge <folder>
 
 Runs by itself at the end of every sweep (a Hydra callback, :class:`MergeSweep`), and
-by hand on a sweep that was interrupted: only finished jobs (with a manifest) are
-merged; the unfinished ones are listed, and re-running the same sweep into the same
-folder (``hydra.sweep.dir=<folder>``) runs only those.
+by hand on a sweep that was interrupted: only finished jobs are merged (a valid
+manifest that matches the job's files, written for the overrides Hydra lists for the
+job: a job re-asked with other values and killed before it finished is not kept);
+the unfinished ones are listed, and re-running the same sweep into the same folder
+(``hydra.sweep.dir=<folder>``) runs only those.
 
 Writes into the sweep folder: ``sweep_results`` (parameters..., organisation,
 replication, metric, value), ``sweep_summary`` (mean and 95 % interval per point),
@@ -16,18 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 import yaml
 from hydra.experimental.callback import Callback
 
-from sim.config.errors import ConfigError, exit_bad_input
+from sim.config.errors import ConfigError, command, exit_bad_input
 from sim.experiments.results import compare, summarise
-from sim.output.run_folder import MANIFEST, saved_scenario, write_table
+from sim.output.files import digests, write_text
+from sim.output.run_folder import SWEEP_MANIFEST, finished_manifest, saved_scenario, write_table
 
-SWEEP_MANIFEST = "sweep.json"
 RESULT_COLUMNS = ("organisation", "replication", "metric", "value")
 
 
@@ -37,9 +39,27 @@ def job_folders(sweep: Path) -> list[Path]:
     return sorted(jobs, key=lambda p: (len(p.name), p.name))
 
 
+def job_lines(job: Path) -> list[str]:
+    """The task overrides Hydra lists for one job (its .hydra/overrides.yaml)."""
+    try:
+        lines = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise ConfigError(f"{job / '.hydra' / 'overrides.yaml'}: cannot be read ({err.__class__.__name__})") from None
+    if lines is not None and not isinstance(lines, list):
+        raise ConfigError(f"{job / '.hydra' / 'overrides.yaml'}: must be a list of overrides")
+    return [str(line) for line in lines or []]
+
+
+def is_finished(job: Path) -> bool:
+    """The job finished what Hydra now lists for it: a valid manifest that matches the
+    job's files and was written for the same overrides."""
+    manifest = finished_manifest(job)
+    return manifest is not None and manifest.get("overrides") == job_lines(job)
+
+
 def job_overrides(job: Path) -> dict[str, str]:
     """The task overrides of one job, as key -> value text (Hydra's own keys left out)."""
-    lines = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text()) or []
+    lines = job_lines(job)
     out = {}
     for line in lines:
         key, _, value = str(line).lstrip("+~").partition("=")
@@ -67,7 +87,7 @@ def merge(sweep: Path) -> dict:
     overrides = {job.name: job_overrides(job) for job in jobs}
     keys = list(dict.fromkeys(k for ov in overrides.values() for k in ov))
     swept = [k for k in keys if len({ov.get(k) for ov in overrides.values()}) > 1]
-    finished = [j for j in jobs if (j / MANIFEST).is_file()]
+    finished = [j for j in jobs if is_finished(j)]
     missing = [j.name for j in jobs if j not in finished]
     if not finished:
         raise ConfigError(f"{sweep}: no finished jobs yet ({len(missing)} unfinished)")
@@ -81,7 +101,7 @@ def merge(sweep: Path) -> dict:
     results = pd.concat(frames, ignore_index=True)
     by = ["job", *cols]
     summary = summarise(results, by=by)
-    manifests = [json.loads((j / MANIFEST).read_text()) for j in finished]
+    manifests = [finished_manifest(j) for j in finished]
     baselines = {m.get("baseline") for m in manifests} - {None}
     comparison = None
     if len(baselines) == 1:
@@ -98,8 +118,9 @@ def merge(sweep: Path) -> dict:
     files += [str(p.relative_to(sweep)) for p in plots.sweep(summary, cols, sweep / "plots",
                                                             _labels(finished))]
     info = {"swept": swept, "overrides": keys, "jobs": len(jobs), "finished": [j.name for j in finished],
-            "missing": missing, "files": files}
-    (sweep / SWEEP_MANIFEST).write_text(json.dumps(info, indent=2))
+            "missing": missing, "files": files, "merged": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "sha256": digests(sweep, files)}
+    write_text(sweep / SWEEP_MANIFEST, json.dumps(info, indent=2))  # last: the merge's manifest
     return info
 
 
@@ -129,12 +150,12 @@ class MergeSweep(Callback):
         sweep = Path(config.hydra.sweep.dir)
         try:
             info = merge(sweep)
-        except ConfigError as err:
-            print(f"factsim: sweep not merged: {err}", file=sys.stderr)
-            return
+        except ConfigError as err:   # Hydra turns a callback's exception into a warning: exit here
+            exit_bad_input("factsim", f"sweep not merged: {err}")
         print(describe(info, sweep))
 
 
+@command("factsim-merge")
 def main(argv: list[str] | None = None) -> None:
     """The factsim-merge command."""
     ap = argparse.ArgumentParser(prog="factsim-merge", description=__doc__.splitlines()[0])

@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.config.units import DAYS_PER_YEAR  # noqa: E402
+from sim.output.files import replacing  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
@@ -34,6 +35,15 @@ OUTCOMES = {
     "contacts_lost": ("Routine contacts lost", "count over results period"),
     "cost_per_citizen_year": ("Cost", "per citizen-year"),
 }
+
+
+def save(fig, path: Path) -> Path:
+    """Save ``fig`` as ``path`` (written to a temporary name, then renamed) and close it."""
+    path = Path(path)
+    with replacing(path) as tmp:
+        fig.savefig(tmp, bbox_inches="tight", format=path.suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return path
 
 
 def outcome_panels(*metrics: str) -> list[tuple[str, str, str]]:
@@ -74,8 +84,7 @@ def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
     fig.suptitle(title or "Mean with 95 % interval across replications", fontsize=18)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, path)
     return path
 
 
@@ -99,8 +108,7 @@ def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path) -> P
         ax.grid(alpha=0.3)
     axes[0].legend(loc="lower right")
     fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, path)
     return path
 
 
@@ -167,8 +175,7 @@ def _sweep_lines(summary, x, other, path, labels, outcomes) -> Path:
                bbox_to_anchor=(0.5, -0.02 - 0.05 * (len(names) // 3)))
     fig.suptitle("Mean with 95 % interval across replications", fontsize=18)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, path)
     return path
 
 
@@ -193,8 +200,7 @@ def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels) -> Path
         fig.colorbar(im, ax=ax, label=unit)
     fig.suptitle(f"{name} ({unit}), mean across replications", fontsize=18)
     fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, path)
     return path
 
 
@@ -222,8 +228,7 @@ def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
     handles, names = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=min(4, len(names)), frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, path)
     return path
 
 
@@ -283,8 +288,7 @@ def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens:
     fig.suptitle(f"The same {len(chosen)} citizens under each organisation (replication {replication})",
                  fontsize=18)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, path)
     return path
 
 
@@ -317,6 +321,5 @@ def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
     fig.suptitle(title or "What is not known about the parameters: the change over draws", fontsize=17)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save(fig, path)
     return path

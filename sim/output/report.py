@@ -13,15 +13,15 @@ from __future__ import annotations
 import argparse
 import base64
 import html
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from sim.config.errors import exit_bad_input
+from sim.config.errors import command, exit_bad_input
 from sim.config.params import Scenario
 from sim.experiments.results import interval_text
-from sim.output.run_folder import MANIFEST, saved_scenario
+from sim.output.files import read_manifest, write_text
+from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
 
 TEXT = {
     "da": {
@@ -33,6 +33,9 @@ TEXT = {
         "key": "Hovedtal",
         "fewer": "færre", "more": "flere",
         "sentence": "Med {org}: {pct} % {dir} {noun} (95 %-interval {lo}-{hi} %) end med {base}.",
+        "no_interval": ("Med {org}: {pct} % {dir} {noun} end med {base} (interval ikke tilgængeligt: "
+                        "det kræver mindst to replikationer)."),
+        "undefined": "Med {org}: ændringen i {noun} er ikke defineret ({base} har ingen).",
         "unclear": ("Med {org}: ingen sikker forskel i {noun} i forhold til {base} "
                     "({pct:+} %, 95 %-interval {lo:+} til {hi:+} %)."),
         "table": "Tal pr. organisering (gennemsnit og 95 %-interval over replikationer)",
@@ -65,6 +68,9 @@ TEXT = {
         "key": "Key figures",
         "fewer": "fewer", "more": "more",
         "sentence": "With {org}: {pct} % {dir} {noun} (95 % interval {lo}-{hi} %) than with {base}.",
+        "no_interval": ("With {org}: {pct} % {dir} {noun} than with {base} (interval not available: "
+                        "it needs at least two replications)."),
+        "undefined": "With {org}: the change in {noun} is not defined ({base} has none).",
         "unclear": ("With {org}: no clear difference in {noun} compared with {base} "
                     "({pct:+} %, 95 % interval {lo:+} to {hi:+} %)."),
         "table": "Figures per organisation (mean and 95 % interval across replications)",
@@ -139,9 +145,15 @@ def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, 
     t = TEXT[lang]
     noun = METRICS[row["metric"]][0 if lang == "da" else 1]
     org, base = labels[row["organisation"]], labels[row["baseline"]]
-    pct, lo, hi = (round(float(row[c])) for c in ("change_pct", "change_pct_ci_lower",
-                                                  "change_pct_ci_upper"))
-    if lo < 0 < hi or (lo == 0 and hi == 0) or pd.isna(row["change_pct_ci_lower"]):
+    if pd.isna(row["change_pct"]):   # nothing in the baseline: a change in % is not defined
+        return t["undefined"].format(org=org, base=base, noun=noun), {"pct": None, "lo": None, "hi": None}
+    pct = round(float(row["change_pct"]))
+    if pd.isna(row["change_pct_ci_lower"]) or pd.isna(row["change_pct_ci_upper"]):   # one replication
+        text = t["no_interval"].format(org=org, base=base, noun=noun, pct=abs(pct),
+                                       dir=t["fewer"] if pct < 0 else t["more"])
+        return text, {"pct": pct, "lo": None, "hi": None}
+    lo, hi = round(float(row["change_pct_ci_lower"])), round(float(row["change_pct_ci_upper"]))
+    if lo < 0 < hi or (lo == 0 and hi == 0):
         text = t["unclear"].format(org=org, base=base, noun=noun, pct=pct, lo=lo, hi=hi)
         return text, {"pct": pct, "lo": lo, "hi": hi}
     fewer = pct < 0
@@ -166,7 +178,7 @@ def _organisation_block(scenario: Scenario, lang: str) -> str:
 def run_report(folder: Path, lang: str) -> str:
     """The report page of one run folder."""
     t = TEXT[lang]
-    manifest = json.loads((folder / MANIFEST).read_text())
+    manifest = finished_manifest(folder)
     scenario = saved_scenario(folder)
     summary = pd.read_parquet(folder / "summary.parquet")
     labels = scenario.labels(lang)
@@ -253,7 +265,7 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
 def sweep_report(folder: Path, lang: str) -> str:
     """The report page of a merged sweep folder."""
     t = TEXT[lang]
-    info = json.loads((folder / "sweep.json").read_text())
+    info = read_manifest(folder, SWEEP_MANIFEST)
     summary = pd.read_parquet(folder / "sweep_summary.parquet")
     body = [f"<h1>{t['title']}</h1>", f"<h2>{t['sweep']}</h2>",
             "<p>" + html.escape(t["sweep_intro"].format(swept=", ".join(info["swept"]) or "-",
@@ -290,20 +302,22 @@ def make_report(folder: Path, lang: str = "da", out: Path | None = None) -> Path
     folder = Path(folder)
     if lang not in TEXT:
         raise ReportError(f"--lang {lang}: unknown language; allowed: {', '.join(TEXT)}")
-    if (folder / MANIFEST).is_file():
+    if finished_manifest(folder) is not None:
         page = run_report(folder, lang)
-    elif (folder / "sweep.json").is_file():
+    elif read_manifest(folder, SWEEP_MANIFEST) is not None:
         page = sweep_report(folder, lang)
+    elif (folder / MANIFEST).exists() or (folder / SWEEP_MANIFEST).exists():
+        raise ReportError(f"{folder}: unfinished, or changed since it was written (its {MANIFEST} or "
+                          f"{SWEEP_MANIFEST} does not match its files); run it again")
     else:
         raise ReportError(f"{folder}: no finished run or merged sweep here (no {MANIFEST} or "
-                          "sweep.json); run 'make run' or 'factsim-merge <sweep folder>' first")
+                          f"{SWEEP_MANIFEST}); run 'make run' or 'factsim-merge <sweep folder>' first")
     out = Path(out) if out else folder / f"report_{lang}.html"
-    tmp = out.with_suffix(".partial")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)  # never a half-written report under the final name
+    write_text(out, page)  # never a half-written report under the final name
     return out
 
 
+@command("factsim-report")
 def main(argv: list[str] | None = None) -> None:
     """The factsim-report command."""
     ap = argparse.ArgumentParser(prog="factsim-report", description=__doc__.splitlines()[0])

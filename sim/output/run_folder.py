@@ -1,7 +1,9 @@
 """Write a run's folder: resolved config, provenance, tidy tables, plots, manifest.
 
-The manifest (``manifest.json``) is written last: a folder without it is not a
-finished run, whatever else it holds. Tables are written as Parquet and CSV.
+The manifest (``manifest.json``) is written last, with a digest of every file: a
+folder without a valid manifest whose files all match is not a finished run, whatever
+else it holds. Every file is written to a temporary name and renamed into place
+(:mod:`sim.output.files`). Tables are written as Parquet and CSV.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import json
 import platform
 import shutil
 import time
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -22,8 +25,10 @@ from sim.experiments.runner import StudyResult
 from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
 from sim.output import plots
 from sim.output import study_plots as research_plots
+from sim.output.files import digests, read_manifest, replacing, write_text
 
 MANIFEST = "manifest.json"
+SWEEP_MANIFEST = "sweep.json"   # a merged sweep's manifest (sim.output.merge)
 
 HEADLINE = [
     ("bed_days_per_citizen_year", "Bed days / citizen-year"),
@@ -43,42 +48,45 @@ HEADLINE = [
 
 def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> list[str]:
     """Write ``df`` as Parquet (and CSV); return the file names written."""
-    df.to_parquet(folder / f"{name}.parquet", index=False)
+    with replacing(folder / f"{name}.parquet") as tmp:
+        df.to_parquet(tmp, index=False)
     files = [f"{name}.parquet"]
     if csv:
-        df.to_csv(folder / f"{name}.csv", index=False)
+        with replacing(folder / f"{name}.csv") as tmp:
+            df.to_csv(tmp, index=False)
         files.append(f"{name}.csv")
     return files
 
 
 def write_yaml(folder: Path, name: str, data: dict) -> str:
     """Write ``data`` as YAML; return the file name."""
-    with open(folder / name, "w") as fh:
-        yaml.safe_dump(data, fh, sort_keys=False, allow_unicode=True)
+    write_text(folder / name, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     return name
 
 
 def start_folder(folder: Path) -> None:
     """Create ``folder``, or mark an existing one unfinished until its manifest is rewritten."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MANIFEST).unlink(missing_ok=True)
+    unmark(folder)
 
 
 def write_manifest(folder: Path, tool: str, started: float, files: list[str], **fields) -> None:
-    """Written last: the tool, versions, run time, the run's own ``fields`` and its files."""
+    """Written last: the tool, versions, run time, the run's own ``fields``, its files and
+    the SHA-256 of each (what :func:`is_complete` checks)."""
     manifest = {
         "tool": tool, "version": _version("factsim"),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),
-        **fields, "files": files,
+        **fields, "files": files, "sha256": digests(folder, files),
         "python": platform.python_version(),
         "packages": {p: _version(p) for p in ("simpy", "numpy", "pandas", "hydra-core")},
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    write_text(folder / MANIFEST, json.dumps(manifest, indent=2))
 
 
 def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
-              study: StudyResult, started: float) -> dict:
-    """Write a run's folder: config, provenance, tidy tables, plots, and the manifest last."""
+              study: StudyResult, started: float, overrides: Sequence[str] = ()) -> dict:
+    """Write a run's folder: config, provenance, tidy tables, plots, and the manifest last
+    (with the command-line ``overrides`` the run was asked for)."""
     start_folder(folder)
     files = [write_yaml(folder, "config.yaml", config)]
     files += write_table(pd.DataFrame(provenance), folder, "provenance")
@@ -142,7 +150,8 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                    organisations=[o.name for o in scenario.organisations],
                    baseline=scenario.baseline.name if scenario.baseline else None,
                    population=scenario.population.name, replications=scenario.replications,
-                   seed=scenario.seed, study=scenario.study.name if scenario.study else None)
+                   seed=scenario.seed, study=scenario.study.name if scenario.study else None,
+                   overrides=list(overrides))
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
             "uncertainty": uncertainty, "decisions": decisions}
 
@@ -180,9 +189,15 @@ def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels:
     return "\n".join(lines)
 
 
+def finished_manifest(folder: Path) -> dict | None:
+    """The manifest of a finished run or tool folder, or None: missing, empty, corrupted,
+    or a file it lists is missing or changed since (a half-written folder never counts)."""
+    return read_manifest(folder, MANIFEST)
+
+
 def is_complete(folder: Path) -> bool:
-    """Whether ``folder`` holds a finished run (its manifest is there)."""
-    return (folder / MANIFEST).is_file()
+    """Whether ``folder`` holds a finished run (a valid manifest that matches its files)."""
+    return finished_manifest(folder) is not None
 
 
 def saved_scenario(folder: Path) -> Scenario:
@@ -191,12 +206,21 @@ def saved_scenario(folder: Path) -> Scenario:
     return load(yaml.safe_load((folder / "config.yaml").read_text()))[0]
 
 
-def already_finished(folder: Path, config: dict) -> bool:
-    """A finished run of exactly this configuration is in ``folder`` (resuming a sweep)."""
-    if not is_complete(folder) or not (folder / "config.yaml").is_file():
+def already_finished(folder: Path, config: dict, overrides: list[str]) -> bool:
+    """A finished run of exactly this configuration, asked for with the same ``overrides``,
+    is in ``folder`` (resuming a sweep)."""
+    manifest = finished_manifest(folder)
+    if manifest is None or "config.yaml" not in manifest["sha256"]:
+        return False
+    if manifest.get("overrides") != list(overrides):
         return False
     saved = yaml.safe_load((folder / "config.yaml").read_text())
     return saved == yaml.safe_load(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+
+
+def unmark(folder: Path) -> None:
+    """Remove ``folder``'s manifest: whatever else it holds, it is not finished."""
+    (folder / MANIFEST).unlink(missing_ok=True)
 
 
 def discard_incomplete(folder: Path) -> None:
@@ -221,6 +245,8 @@ def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
             for _, c in comparison[comparison.metric == metric].iterrows():
                 row[f"change vs {labels.get(c['baseline'], c['baseline'])}"] = (
                     "n/a (zero in the baseline)" if pd.isna(c["change_pct"]) else
+                    f"{c['change_pct']:+.0f} % (no interval: one replication)"
+                    if pd.isna(c["change_pct_ci_lower"]) else
                     f"{c['change_pct']:+.0f} % ({c['change_pct_ci_lower']:+.0f} to "
                     f"{c['change_pct_ci_upper']:+.0f})")
         rows.append(row)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.output.plots import OKABE_ITO, plt
+from sim.output.plots import OKABE_ITO, plt, save
 
 MEASURE_TITLES = {
     "admissions": "Admissions", "coercive_admissions": "Coercive admissions",
@@ -26,9 +26,7 @@ QUANTITY_TITLES = {
 def _save(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def ratio_panels(summary: pd.DataFrame, path: Path, title: str,

@@ -30,11 +30,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.config.errors import ConfigError, exit_bad_input
+from sim.config.errors import ConfigError, command, exit_bad_input
 from sim.config.load import to_container
 from sim.config.paths import SCENARIOS
 from sim.config.validate import build, nonneg, pos
 from sim.output import study_plots as research_plots
+from sim.output.files import write_text
 from sim.output.run_folder import (
     discard_incomplete,
     link_latest,
@@ -302,10 +303,9 @@ def calibrated_configs(config: dict, summary: pd.DataFrame, settings: Settings, 
                             f"{sets}; posterior median, 95 % interval {row.ci_lower:.3g}-{row.ci_upper:.3g}; "
                             "redo with make calibrate ([model: calibration])")
         path = folder / "calibrated" / group / f"{name}.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
         header = (f"# Calibrated by factsim-calibrate ({folder.name}) to {settings.name}. Use it with\n"
                   f"#   factsim --config-dir {folder / 'calibrated'} {group}={name}\n")
-        path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        write_text(path, header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
         written.append(str(path.relative_to(folder)))
     return written
 
@@ -341,13 +341,12 @@ def posterior_config(particles: pd.DataFrame, names: list[str], settings: Settin
         },
     }
     path = folder / "calibrated" / "uncertainty" / "fitted_posterior.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
     header = ("# Parameter uncertainty from the calibration's posterior (uncertainty=fitted_posterior): each draw\n"
               "# takes one particle of the final ABC-SMC population, so the correlations the calibration\n"
               "# found are kept; the assumptions it did not fit keep their ranges (uncertainty=ranges).\n"
               f"#   factsim --config-dir {folder / 'calibrated'} clinical=fitted uncertainty=fitted_posterior\n")
-    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200,
-                                            default_flow_style=None))
+    write_text(path, header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200,
+                                             default_flow_style=None))
     return [str(path.relative_to(folder))]
 
 
@@ -439,6 +438,7 @@ def save_settings_multi(folder: Path, raw: dict, configs: dict[str, dict]) -> li
     return files
 
 
+@command("factsim-calibrate")
 def main(argv: list[str] | None = None) -> None:
     """The factsim-calibrate command."""
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from sim.config.errors import ConfigError, exit_bad_input
+from sim.config.errors import ConfigError, command, exit_bad_input
 from sim.config.load import load
 from sim.config.validate import build, nonneg, pos
 from sim.experiments.simulate import simulate
@@ -284,6 +284,7 @@ def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = N
     return {"morris": morris, "sobol": sobol, **figures}
 
 
+@command("factsim-sensitivity")
 def main(argv: list[str] | None = None) -> None:
     """The factsim-sensitivity command."""
     argv = list(sys.argv[1:] if argv is None else argv)

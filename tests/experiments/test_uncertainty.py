@@ -29,8 +29,9 @@ def per_draw(results: pd.DataFrame, draw: int) -> pd.DataFrame:
 
 
 def test_distributions_collapsed_to_their_values_give_the_plain_run():
-    point = [f"{P}={{clinical.crisis_averted_prob: {{distribution: point, value: 0.5}}, "
-             "clinical.inreach_los_ratio: {distribution: point, value: 0.85}}"]
+    c = scenario(*SMALL).clinical   # the default values, whatever the shipped clinical group
+    point = [f"{P}={{clinical.crisis_averted_prob: {{distribution: point, value: {c.crisis_averted_prob!r}}}, "
+             f"clinical.inreach_los_ratio: {{distribution: point, value: {c.inreach_los_ratio!r}}}}}"]
     got = run_study(scenario(*SMALL, "uncertainty.draws=3", *point), progress=False, n_jobs=1)
     plain = plain_results()
     assert set(got.results.draw) == {0, 1, 2}
@@ -137,9 +138,8 @@ def test_posterior_draws_take_whole_particles_by_weight():
 
 
 def test_a_posterior_of_one_particle_at_the_defaults_gives_the_plain_run():
-    one = (f"{POST}={{parameters: [clinical.crisis_averted_prob], particles: [[{0.5}]], weights: [1]}}")
-    plain_sc = scenario(*SMALL)
-    assert plain_sc.clinical.crisis_averted_prob == 0.5
+    value = scenario(*SMALL).clinical.crisis_averted_prob   # the default, whatever the clinical group
+    one = (f"{POST}={{parameters: [clinical.crisis_averted_prob], particles: [[{value!r}]], weights: [1]}}")
     got = run_study(scenario(*SMALL, "uncertainty.draws=2", one), progress=False, n_jobs=1)
     for d in range(2):
         assert_frame_equal(per_draw(got.results, d), plain_results(), check_exact=True)

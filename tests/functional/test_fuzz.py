@@ -1,0 +1,340 @@
+"""Fuzz the five commands with malformed values, files and folders.
+
+Every case must end as a clean refusal: exit status 2, one line (two at most) that
+starts with ``<command>: error:``, no traceback, and no output folder that looks
+finished. The cases are generated from tables (keys x malformed values; broken files
+and folders), and every failure found later becomes a case here. The commands run in
+this process (``main(argv)``), so several hundred cases take about a minute.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+import pytest
+
+from sim.apps import cli
+from sim.output import merge, report
+from sim.output.run_folder import is_complete
+from sim.research import calibrate, sensitivity
+
+from ..conftest import ROOT
+
+# a finite number is meant everywhere below: each of these is refused for every key
+NOT_A_NUMBER = ["inf", "-inf", ".inf", "nan", "1e400", "abc", "'12'", "[1,2]", "{a: 1}", "null", "true",
+                "9" * 5000, "1.5.2", ""]
+NEGATIVE = ["-1", "-0.5", "-1e-9"]
+
+# keys whose allowed values are all >= 0 (float or int), and probabilities
+FACTSIM_NUMBERS = [
+    "seed", "replications", "warmup_years", "results_years",
+    "clinical.deterioration_rate_per_year", "clinical.los_mean_days.voluntary",
+    "clinical.course.unwell_mean_days", "clinical.municipal_offer_wait_mean_days",
+    "population.exit_rate_per_year", "population.severity_shape",
+    "population.municipalities.silkeborg.adults",
+    "population.municipalities.silkeborg.target_per_1000_adults",
+    "population.municipalities.silkeborg.travel_minutes_local",
+    "organisation.teams.fact.staff.psychiatrist.fte_per_100",
+]
+FACTSIM_PROBABILITIES = ["clinical.crisis_averted_prob", "clinical.admission_prob.intensive",
+                         "clinical.handover_loss_prob", "population.dual_diagnosis_share"]
+SMALL = ["replications=1", "warmup_years=0", "results_years=0.1", "n_jobs=1", "progress=false"]
+
+
+def factsim_cases() -> list[list[str]]:
+    cases = [[f"{k}={v}"] for k in FACTSIM_NUMBERS for v in NOT_A_NUMBER + NEGATIVE]
+    cases += [[f"{k}={v}"] for k in FACTSIM_PROBABILITIES for v in ["1.3", "-0.1", "2", "inf", "nan", "x"]]
+    cases += [[arg] for arg in [
+        "organisation=nosuch", "organisation@baseline=nosuch", "population=atlantis", "clinical=nosuch",
+        "uncertainty=nosuch", "study=nosuch", "nosuch=1", "clinical.nosuch=1", "+clinical.nosuch=1",
+        "population.municipalities.atlantis.adults=5", "hydra.foo=1", "hydra/launcher=nosuch",
+        "replications=1,2", "seed=range(1,3)", "n_jobs=0", "n_jobs=-2",
+        "uncertainty.draws=-1", "uncertainty.reduction_pct=inf",
+        "+uncertainty.parameters={clinical.nosuch: {distribution: uniform, low: 0, high: 1}}",
+        "clinical.course=5", "population.municipalities=[]", "=1", "seed=",
+        "organisation.teams=null", "population.age_bands.18-29=0.9",
+    ]]
+    cases += [["uncertainty=ranges", "uncertainty.parameters.clinical.crisis_averted_prob.high=1.3"],
+              ["uncertainty=ranges", "uncertainty.parameters.clinical.crisis_averted_prob.low=0.9"]]
+    cases += [["-m", arg] for arg in [
+        "seed=interval(1,2)", "organisation=glob(zzz*)", "replications=range(1,100000000)",
+        "organisation=fact_regional,nosuch", "clinical.los_shape=1,-1", "results_years=1,inf",
+        "seed=1,abc",
+    ]]
+    cases += [["--config-dir", "/nonexistent/folder"], ["--config-dir="], ["--config-name", "nosuch"]]
+    return cases
+
+
+def run(main, argv: list[str], capsys) -> tuple[int, str]:
+    """Run a command's main in this process; return its exit status and its stderr."""
+    capsys.readouterr()
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, err + ("" if code == 2 else out)
+
+
+def assert_refused(code: int, text: str, tool: str) -> None:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    assert code == 2, text[-2000:]
+    assert 1 <= len(lines) <= 2 and lines[-1].startswith(f"{tool}: error:"), text[-2000:]
+    assert "Traceback" not in text
+    assert len(lines[-1]) < 1500, lines[-1][:200]   # a long value is cut, not echoed
+
+
+def factsim_main(argv: list[str]) -> None:
+    saved = sys.argv
+    sys.argv = ["factsim", *argv]
+    try:
+        cli.main()
+    finally:
+        sys.argv = saved
+
+
+@pytest.mark.parametrize("case", factsim_cases(), ids=lambda c: " ".join(c)[:60])
+def test_factsim_refuses_malformed_values(case, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    out = tmp_path / "out"
+    given = {a.partition("=")[0] for a in case}
+    small = [a for a in SMALL if a.partition("=")[0] not in given]
+    code, text = run(factsim_main, [*case, *small, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}"],
+                     capsys)
+    assert_refused(code, text, "factsim")
+    assert not out.exists()
+
+
+@pytest.fixture
+def scenarios(tmp_path):
+    """A folder of the user's own scenarios (--config-dir), to break."""
+    mine = tmp_path / "mine"
+    (mine / "population").mkdir(parents=True)
+    return mine
+
+
+@pytest.mark.parametrize("text", [
+    "name: mytown\nmunicipalities: {a: {adults: [1,\n",        # YAML syntax error
+    "- a list, not a mapping\n",
+    "name: mytown\n",                                           # missing keys
+    "\x00\x01binary",
+    "name: mytown\nmunicipalities: {a: {adults: 1000, target_per_1000_adults: .inf, "
+    "travel_minutes_local: 10, travel_minutes_cluster: 20}}\n",
+])
+def test_factsim_refuses_a_broken_file_of_the_users_own(text, scenarios, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    base = (ROOT / "scenarios" / "population" / "silkeborg.yaml").read_text()
+    if text.startswith("name: mytown\nmunicipalities: {a: {adults: 1000"):
+        text = base.replace("name: silkeborg", "name: mytown").split("municipalities:")[0] + text.split("\n", 1)[1]
+    (scenarios / "population" / "mytown.yaml").write_bytes(text.encode("utf-8", "surrogatepass"))
+    out = tmp_path / "out"
+    code, err = run(factsim_main, ["--config-dir", str(scenarios), "population=mytown", *SMALL,
+                                   f"hydra.run.dir={out}"], capsys)
+    assert_refused(code, err, "factsim")
+    assert not out.exists()
+
+
+CALIBRATE = [
+    "targets=nosuch", "targets=[]", "abc.sampler=gpu", "abc.population_size=0", "abc.population_size=inf",
+    "abc.max_generations=-1", "abc.max_walltime_minutes=nan", "abc.n_procs=0", "abc.seed=abc",
+    "replications_per_simulation=0", "replications_per_simulation=1e400", "posterior_predictive_draws=-3",
+    "targets.burns2007.weight=-1", "targets.burns2007.weight=inf", "targets.strategy_paper.targets.bed_days.value=inf",
+    "targets.strategy_paper.targets.bed_days.low=nan", "targets.dk_baseline.design=cohort",
+    "priors.parameters.clinical.crisis_averted_prob.high=1.3",
+    "priors.parameters.clinical.crisis_averted_prob.high=inf",
+    "priors.parameters.clinical.crisis_averted_prob.low=0.95",
+    "+priors.parameters={clinical.nosuch: {low: 0, high: 1}}",
+    "scenario=['organisation=nosuch']", "scenario=[organisation=nosuch,clinical=assumed]",
+    "scenario=['replications=1,2']", "extra_targets=[/nonexistent/trial.yaml]", "resume=/nonexistent/folder",
+    "nosuch=1", "abc.nosuch=1", "hydra.foo=1", "=",
+]
+
+
+@pytest.mark.parametrize("arg", CALIBRATE)
+def test_calibrate_refuses_malformed_values(arg, tmp_path, capsys):
+    out = tmp_path / "never"
+    code, err = run(calibrate.main, [arg, f"out={out}"], capsys)
+    assert_refused(code, err, "factsim-calibrate")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text", ["design: [unclosed", "- a list", "", "design: side_by_side\n",
+                                  "design: side_by_side\nlabel: t\ntargets: {bed_days: {value: .inf, "
+                                  "low: 0, high: 1}}\n"])
+def test_calibrate_refuses_a_broken_target_file(text, tmp_path, capsys):
+    path = tmp_path / "trial.yaml"
+    path.write_text(text)
+    out = tmp_path / "never"
+    code, err = run(calibrate.main, [f"extra_targets=[{path}]", f"out={out}"], capsys)
+    assert_refused(code, err, "factsim-calibrate")
+    assert not out.exists()
+
+
+SENSITIVITY = [
+    "+parameters={clinical.nosuch: {low: 0, high: 1}}",
+    "+parameters={clinical.crisis_averted_prob: {low: 0.5, high: 1.3}}",
+    "+parameters={clinical.los_shape: {low: 1, high: .inf}}",
+    "+parameters={clinical.los_shape: {low: 3, high: 1}}",
+    "outputs.bed_days.metric=bed_nights", "outputs.bed_days.measure=ratio", "sobol.base_samples=100",
+    "morris.levels=3", "morris.levels=inf", "replications=-1", "replications=nan", "n_jobs=0",
+    "scenario=['organisation=nosuch']", "nosuch=1", "hydra.foo=1", "morris.trajectories=1e400",
+]
+
+
+@pytest.mark.parametrize("arg", SENSITIVITY)
+def test_sensitivity_refuses_malformed_values(arg, tmp_path, capsys):
+    out = tmp_path / "never"
+    code, err = run(sensitivity.main, [arg, f"out={out}"], capsys)
+    assert_refused(code, err, "factsim-sensitivity")
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """One small finished run folder, copied and broken by the cases below."""
+    out = tmp_path_factory.mktemp("fuzz") / "run"
+    saved = sys.argv
+    sys.argv = ["factsim", "replications=2", "warmup_years=0", "results_years=0.5", "n_jobs=1",
+                "progress=false", f"hydra.run.dir={out}"]
+    try:
+        cli.main()
+    finally:
+        sys.argv = saved
+    assert is_complete(out)
+    return out
+
+
+def _break(folder, how: str) -> None:
+    if how == "no manifest":
+        (folder / "manifest.json").unlink()
+    elif how == "empty manifest":
+        (folder / "manifest.json").write_text("")
+    elif how == "corrupted manifest":
+        (folder / "manifest.json").write_text("{not json")
+    elif how == "manifest is a list":
+        (folder / "manifest.json").write_text("[1, 2]")
+    elif how == "manifest without digests":
+        m = json.loads((folder / "manifest.json").read_text())
+        m.pop("sha256")
+        (folder / "manifest.json").write_text(json.dumps(m))
+    elif how.startswith("missing "):
+        (folder / how.split(" ", 1)[1]).unlink()
+    elif how.startswith("empty "):
+        (folder / how.split(" ", 1)[1]).write_bytes(b"")
+    elif how.startswith("corrupted "):
+        (folder / how.split(" ", 1)[1]).write_bytes(b"PAR1 garbage")
+    else:
+        raise AssertionError(how)
+
+
+BROKEN = ["no manifest", "empty manifest", "corrupted manifest", "manifest is a list",
+          "manifest without digests", "missing summary.parquet", "missing config.yaml",
+          "empty results.parquet", "corrupted summary.parquet", "corrupted config.yaml",
+          "missing provenance.parquet", "empty comparison.parquet"]
+
+
+@pytest.mark.parametrize("how", BROKEN)
+def test_report_refuses_a_broken_run_folder(how, finished_run, tmp_path, capsys):
+    folder = tmp_path / "run"
+    shutil.copytree(finished_run, folder)
+    _break(folder, how)
+    code, err = run(report.main, [str(folder)], capsys)
+    assert_refused(code, err, "factsim-report")
+    assert not (folder / "report_da.html").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["/nonexistent/folder"], ["{run}", "--lang", "xx"], ["{run}", "-o", "/proc/report.html"],
+    ["{file}"], ["{empty}"],
+])
+def test_report_refuses_bad_arguments(args, finished_run, tmp_path, capsys):
+    (tmp_path / "file.txt").write_text("not a folder")
+    (tmp_path / "empty").mkdir()
+    argv = [a.format(run=finished_run, file=tmp_path / "file.txt", empty=tmp_path / "empty") for a in args]
+    code, err = run(report.main, argv, capsys)
+    assert_refused(code, err, "factsim-report")
+
+
+def test_a_report_of_one_replication_says_the_interval_is_not_available(tmp_path, capsys):
+    """Legal but odd input runs sensibly: no NaN in the sentences."""
+    out = tmp_path / "one"
+    factsim_main(["replications=1", "warmup_years=0", "results_years=0.5", "n_jobs=1", "progress=false",
+                  f"hydra.run.dir={out}"])
+    printed = capsys.readouterr().out
+    assert "nan" not in printed.lower() and "no interval: one replication" in printed
+    page = report.make_report(out, "da").read_text()
+    assert "interval ikke tilgængeligt" in page and "nan-nan" not in page.lower()
+
+
+@pytest.mark.parametrize("how", ["not a sweep", "missing", "broken overrides", "overrides not a list",
+                                 "no finished job", "stale job"])
+def test_merge_refuses_a_broken_sweep_folder(how, finished_run, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    job = sweep / "0"
+    shutil.copytree(finished_run, job)
+    (job / ".hydra").mkdir(exist_ok=True)
+    overrides = json.loads((job / "manifest.json").read_text())["overrides"]
+    (job / ".hydra" / "overrides.yaml").write_text(json.dumps(overrides))
+    target = sweep
+    if how == "not a sweep":
+        shutil.rmtree(job / ".hydra")
+    elif how == "missing":
+        target = tmp_path / "nosuch"
+    elif how == "broken overrides":
+        (job / ".hydra" / "overrides.yaml").write_text("[unclosed")
+    elif how == "overrides not a list":
+        (job / ".hydra" / "overrides.yaml").write_text("a: 1")
+    elif how == "no finished job":
+        (job / "manifest.json").write_text("{}")
+    elif how == "stale job":   # Hydra rewrote what the job was asked; the results are for the old values
+        (job / ".hydra" / "overrides.yaml").write_text(json.dumps(overrides + ["seed=7"]))
+    code, err = run(merge.main, [str(target)], capsys)
+    assert_refused(code, err, "factsim-merge")
+    assert not (sweep / "sweep.json").exists()
+
+
+def test_the_fuzz_tables_are_large():
+    """The figures for the note: how many malformed inputs per command."""
+    counts = {"factsim": len(factsim_cases()) + 5, "factsim-calibrate": len(CALIBRATE) + 5,
+              "factsim-sensitivity": len(SENSITIVITY), "factsim-report": len(BROKEN) + 5,
+              "factsim-merge": 6}
+    print(counts, sum(counts.values()))
+    assert sum(counts.values()) >= 250
+
+
+@pytest.mark.parametrize("tool", ["factsim", "factsim-calibrate", "factsim-sensitivity"])
+def test_an_output_folder_that_cannot_be_written_is_one_line(tool, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("a file where the output folder should go")
+    out = blocker / "out"
+    if tool == "factsim":
+        code, err = run(factsim_main, [*SMALL, f"hydra.run.dir={out}"], capsys)
+    elif tool == "factsim-calibrate":
+        code, err = run(calibrate.main, [f"out={out}", "abc.population_size=4", "abc.max_generations=1"],
+                        capsys)
+    else:
+        code, err = run(sensitivity.main, [f"out={out}", "sobol.enabled=false", "morris.trajectories=2"],
+                        capsys)
+    assert_refused(code, err, tool)
+    assert str(blocker) in err
+
+
+def test_a_sweep_whose_merge_fails_exits_2(tmp_path, capsys):
+    """Hydra turns a callback's exception into a warning; the merge exits itself."""
+    from omegaconf import OmegaConf
+    (tmp_path / "0" / ".hydra").mkdir(parents=True)
+    (tmp_path / "0" / ".hydra" / "overrides.yaml").write_text("[]")
+    with pytest.raises(SystemExit) as stop:
+        merge.MergeSweep().on_multirun_end(OmegaConf.create({"hydra": {"sweep": {"dir": str(tmp_path)}}}))
+    assert stop.value.code == 2
+    assert "factsim: error: sweep not merged" in capsys.readouterr().err
+
+
+def test_a_calibration_scenario_list_without_inner_quotes_names_the_scenario(tmp_path, capsys):
+    code, err = run(calibrate.main, ["scenario=[organisation=fact_regional,clinical=assumed]",
+                                     f"out={tmp_path / 'never'}"], capsys)
+    assert_refused(code, err, "factsim-calibrate")
+    assert "scenario" in err
