@@ -57,6 +57,8 @@ def command(tool: str):
             try:
                 return main(*args, **kwargs)
             except KeyboardInterrupt:
+                if sys.stderr.isatty():
+                    print(file=sys.stderr)   # off the progress bar's line
                 print(f"{tool}: interrupted; nothing unfinished is kept as finished", file=sys.stderr)
                 sys.exit(130)
             except _bad_input_types() as err:

@@ -135,3 +135,25 @@ def test_a_users_own_population_folder_is_found(tmp_path):
                    f"hydra.run.dir={tmp_path / 'out'}")
     assert proc.returncode == 0, proc.stderr
     assert "Mytown" in proc.stdout
+
+
+def test_ctrl_c_ends_in_one_line_with_status_130_and_no_folder(tmp_path):
+    """Interrupted while the replications run: one line, exit 130, the folder removed."""
+    import signal
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "replications=200", "n_jobs=1",
+                             f"hydra.run.dir={out}"], cwd=ROOT, stderr=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    seen = ""
+    while "replications (" not in seen:   # the run has started simulating
+        char = proc.stderr.read(1)
+        assert char, "factsim ended before it started simulating"
+        seen += char
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    lines = [ln for ln in err.replace("\r", "\n").splitlines()
+             if ln.strip() and "replications (" not in ln]
+    assert lines == ["factsim: interrupted; nothing unfinished is kept as finished"], err[-500:]
+    assert not out.exists()
