@@ -20,6 +20,7 @@ from omegaconf import DictConfig
 from sim.config import paths, preflight
 from sim.config.errors import ConfigError, command
 from sim.config.load import load, to_container
+from sim.experiments.prepost import draws_text as prepost_draws_table
 from sim.experiments.prepost import text_table as study_table
 from sim.experiments.runner import run_study
 from sim.output.run_folder import (
@@ -85,6 +86,10 @@ def task(cfg: DictConfig) -> None:
               f"({labels[scenario.organisation.name]} vs staying in "
               f"{labels[scenario.baseline.name]}), mean (95 % interval)")
         print(study_table(tables["prepost"]))
+        if tables["prepost_draws"] is not None:
+            print(f"\nThe same across {scenario.uncertainty.draws} parameter draws (each draw's cohort "
+                  "pooled over its replications), mean (95 % of draws):")
+            print(prepost_draws_table(tables["prepost_draws"]))
     print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
     _link_latest(folder)
 

@@ -143,6 +143,44 @@ def summarise_decomposition(decomposition: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def decompose_draws(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:
+    """Per parameter draw and measure: the decomposition of the counts summed over the
+    draw's replications (a ratio of sums, as the Norwegian study pools its cohort), so a
+    draw with a quiet replication still has a ratio. ``counts`` has a ``draw`` column."""
+    sums = (counts.groupby(["draw", "organisation", "period", "measure"], sort=False)["value"].sum()
+            .reset_index().rename(columns={"draw": "replication"}))
+    return decompose(sums, counterfactual).rename(columns={"replication": "draw"})
+
+
+def summarise_draws(parts: pd.DataFrame) -> pd.DataFrame:
+    """Across parameter draws, per quantity and measure: the mean and the interval that
+    holds 95 % of the draws (parameter uncertainty and simulation noise together)."""
+    rows = []
+    ordered = parts.assign(measure=pd.Categorical(parts.measure, MEASURES),
+                           quantity=pd.Categorical(parts.quantity, QUANTITIES))
+    for (org, measure, quantity), g in ordered.groupby(
+            ["organisation", "measure", "quantity"], sort=True, observed=True):
+        v = g.value.dropna().to_numpy(float)
+        lo, hi = (np.quantile(v, [0.025, 0.975]) if len(v) else (np.nan, np.nan))
+        rows.append({"organisation": org, "measure": measure, "quantity": quantity, "draws": len(v),
+                     "mean": float(v.mean()) if len(v) else np.nan, "lower": float(lo), "upper": float(hi)})
+    return pd.DataFrame(rows)
+
+
+def draws_text(summary: pd.DataFrame) -> str:
+    """The decomposition across parameter draws as a terminal table."""
+    rows = []
+    for (_org, measure), g in summary.groupby(["organisation", "measure"], sort=False):
+        q = g.set_index("quantity")
+        rows.append({"measure": measure, **{
+            name: f"{q.at[k, 'mean']:.2f} ({q.at[k, 'lower']:.2f}-{q.at[k, 'upper']:.2f})"
+            for k, name in (("observed_ratio", "observed after/before"),
+                            ("counterfactual_ratio", "counterfactual after/before"),
+                            ("organisation_effect_ratio", "organisation effect (ratio)"))}})
+    with pd.option_context("display.max_columns", None, "display.width", 200):
+        return pd.DataFrame(rows).set_index("measure").to_string()
+
+
 def text_table(summary: pd.DataFrame) -> str:
     """The decomposition as a terminal table (ratios after/before, 95 % intervals)."""
     from sim.experiments.results import interval_text

@@ -19,7 +19,8 @@ import pandas as pd
 import yaml
 
 from sim.config.params import Scenario
-from sim.experiments.prepost import decompose, summarise_decomposition
+from sim.experiments.prepost import decompose, decompose_draws, summarise_decomposition
+from sim.experiments.prepost import summarise_draws as summarise_prepost_draws
 from sim.experiments.results import compare, interval_text, summarise
 from sim.experiments.runner import StudyResult
 from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
@@ -131,7 +132,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
     if study.events is not None and len(study.events):
         plots.pathways(study.events, labels, plot_dir / "pathways.png")
         files.append("plots/pathways.png")
-    prepost = None
+    prepost = prepost_draws = None
     if study.prepost is not None:
         files += write_table(study.prepost, folder, "prepost_counts")
         parts = decompose(pooled_over_draws(study.prepost, scenario.replications), scenario.baseline.name)
@@ -146,6 +147,11 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                   f"({scenario.replications} replications, cohort "
                   f"{study.prepost.cohort.mean():.0f} on average)")
         files.append("plots/prepost.png")
+        if "draw" in study.prepost.columns:   # the decomposition per parameter draw
+            by_draw = decompose_draws(study.prepost, scenario.baseline.name)
+            prepost_draws = summarise_prepost_draws(by_draw)
+            files += write_table(by_draw, folder, "prepost_draws")
+            files += write_table(prepost_draws, folder, "prepost_uncertainty")
     write_manifest(folder, "factsim", started, files,
                    organisations=[o.name for o in scenario.organisations],
                    baseline=scenario.baseline.name if scenario.baseline else None,
@@ -153,7 +159,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                    seed=scenario.seed, study=scenario.study.name if scenario.study else None,
                    overrides=list(overrides))
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
-            "uncertainty": uncertainty, "decisions": decisions}
+            "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}
 
 
 def pooled_over_draws(table: pd.DataFrame, replications: int) -> pd.DataFrame:

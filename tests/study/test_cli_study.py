@@ -29,6 +29,21 @@ def test_a_small_study_writes_the_decomposition(tmp_path):
     assert "organisation effect (ratio)" in proc.stdout and "bed_days" in proc.stdout
 
 
+def test_a_study_with_parameter_draws_decomposes_each_draw(tmp_path):
+    folder = tmp_path / "study"
+    proc = factsim_ok(*SMALL_STUDY, "uncertainty=posterior", "uncertainty.draws=3",
+                      f"hydra.run.dir={folder}")
+    by_draw = pd.read_csv(folder / "prepost_draws.csv")
+    assert set(by_draw.draw) == {0, 1, 2}
+    effect = by_draw[(by_draw.quantity == "organisation_effect_ratio") & (by_draw.measure == "bed_days")]
+    assert len(effect) == 3 and effect.value.nunique() == 3   # the draws differ
+    summary = pd.read_csv(folder / "prepost_uncertainty.csv").set_index(["measure", "quantity"])
+    row = summary.loc[("bed_days", "organisation_effect_ratio")]
+    assert row["draws"] == 3 and row["lower"] <= row["mean"] <= row["upper"]
+    assert row["mean"] == pytest.approx(effect.value.mean())
+    assert "across 3 parameter draws" in proc.stdout
+
+
 @pytest.mark.parametrize("args, words", [
     (["study.enrolment.recent_event=sometimes"], ["study.enrolment.recent_event", "crisis"]),
     (["study.moves=everyone"], ["study.moves", "catchment, enrolled"]),

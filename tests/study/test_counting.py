@@ -72,3 +72,28 @@ def test_decomposition_of_known_counts():
     assert d[("bed_days", "organisation_effect_ratio")] == pytest.approx(0.5)
     assert d[("bed_days", "selection_and_regression")] == pytest.approx(-0.4)
     assert np.isnan(d[("admissions", "observed_ratio")])  # nothing before: no ratio, not infinity
+
+
+def test_decomposition_per_parameter_draw_pools_each_draws_replications():
+    """Hand-worked: each draw's after/before ratio is a ratio of sums over its replications."""
+    from sim.experiments.prepost import decompose_draws, summarise_draws
+
+    counts = {  # draw: {organisation: [(pre, post) per replication]}
+        0: {"fact": [(100, 30), (100, 50)], "usual": [(100, 60), (100, 60)]},
+        1: {"fact": [(50, 50), (150, 50)], "usual": [(50, 100), (150, 80)]},
+    }
+    rows = [{"draw": d, "organisation": org, "replication": r, "period": period, "measure": "bed_days",
+             "value": float(v)}
+            for d, orgs in counts.items() for org, reps in orgs.items() for r, pair in enumerate(reps)
+            for period, v in zip(("pre", "post"), pair)]
+    parts = decompose_draws(pd.DataFrame(rows), "usual").set_index(["draw", "quantity"]).value
+    assert parts[(0, "observed_ratio")] == pytest.approx(80 / 200)
+    assert parts[(0, "counterfactual_ratio")] == pytest.approx(120 / 200)
+    assert parts[(0, "organisation_effect_ratio")] == pytest.approx(0.4 / 0.6)
+    assert parts[(1, "observed_ratio")] == pytest.approx(100 / 200)
+    assert parts[(1, "counterfactual_ratio")] == pytest.approx(180 / 200)
+    summary = summarise_draws(decompose_draws(pd.DataFrame(rows), "usual")).set_index("quantity")
+    effect = summary.loc["organisation_effect_ratio"]
+    assert effect["draws"] == 2 and effect["mean"] == pytest.approx((0.4 / 0.6 + 0.5 / 0.9) / 2)
+    assert effect["lower"] == pytest.approx(np.quantile([0.4 / 0.6, 0.5 / 0.9], 0.025))
+    assert effect["upper"] == pytest.approx(np.quantile([0.4 / 0.6, 0.5 / 0.9], 0.975))
