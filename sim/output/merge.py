@@ -12,6 +12,8 @@ the unfinished ones are listed, and re-running the same sweep into the same fold
 Writes into the sweep folder: ``sweep_results`` (parameters..., organisation,
 replication, metric, value), ``sweep_summary`` (mean and 95 % interval per point),
 ``sweep_comparison`` (paired change against the baseline per point), Parquet and CSV,
+with parameter draws also ``sweep_draw_changes`` and ``sweep_uncertainty`` (per point:
+the change across draws with the interval that holds 95 % of them),
 ``sweep.json`` (swept parameters, finished and missing jobs) and the sweep plots.
 """
 from __future__ import annotations
@@ -27,8 +29,15 @@ from hydra.experimental.callback import Callback
 
 from sim.config.errors import ConfigError, command, exit_bad_input
 from sim.experiments.results import compare, summarise
+from sim.experiments.uncertainty import draw_changes, summarise_draws
 from sim.output.files import digests, write_text
-from sim.output.run_folder import SWEEP_MANIFEST, finished_manifest, saved_scenario, write_table
+from sim.output.run_folder import (
+    SWEEP_MANIFEST,
+    finished_manifest,
+    pooled_over_draws,
+    saved_scenario,
+    write_table,
+)
 
 RESULT_COLUMNS = ("organisation", "replication", "metric", "value")
 
@@ -93,19 +102,24 @@ def merge(sweep: Path) -> dict:
         raise ConfigError(f"{sweep}: no finished jobs yet ({len(missing)} unfinished)")
     # a swept organisation is already the results' organisation column
     cols = [k for k in swept if k not in RESULT_COLUMNS]
-    frames = []
-    for job in finished:
+    frames, changes = [], []
+    manifests = [finished_manifest(j) for j in finished]
+    baselines = {m.get("baseline") for m in manifests} - {None}
+    base = next(iter(baselines)) if len(baselines) == 1 else None
+    for job, manifest in zip(finished, manifests):
         res = pd.read_parquet(job / "results.parquet")
         params = {k: _typed(overrides[job.name].get(k, "")) for k in cols}
+        if "draw" in res.columns:   # parameter draws: the change per draw, then pooled
+            if base is not None and base in set(res.organisation):
+                per_draw = draw_changes(res, base)
+                changes.append(per_draw.assign(job=job.name, **params)[["job", *cols, *per_draw.columns]])
+            res = pooled_over_draws(res, int(manifest["replications"]))
         frames.append(res.assign(job=job.name, **params)[["job", *cols, *res.columns]])
     results = pd.concat(frames, ignore_index=True)
     by = ["job", *cols]
     summary = summarise(results, by=by)
-    manifests = [finished_manifest(j) for j in finished]
-    baselines = {m.get("baseline") for m in manifests} - {None}
     comparison = None
-    if len(baselines) == 1:
-        base = baselines.pop()
+    if base is not None:
         with_base = results.groupby("job").filter(lambda g: base in set(g.organisation))
         if len(with_base):
             comparison = compare(with_base, base, by=by)
@@ -114,6 +128,16 @@ def merge(sweep: Path) -> dict:
     files += write_table(summary, sweep, "sweep_summary")
     if comparison is not None:
         files += write_table(comparison, sweep, "sweep_comparison")
+    if changes:   # per sweep point: the change across parameter draws and its total interval
+        per_draw = pd.concat(changes, ignore_index=True)
+        totals = [summarise_draws(g).assign(job=job)
+                  for job, g in per_draw.groupby("job", sort=False)]
+        point = per_draw.drop_duplicates("job").set_index("job")[cols]
+        uncertainty = pd.concat(totals, ignore_index=True).join(point, on="job")
+        files += write_table(per_draw, sweep, "sweep_draw_changes")
+        files += write_table(uncertainty[["job", *cols, *[c for c in uncertainty.columns
+                                                          if c not in ("job", *cols)]]],
+                             sweep, "sweep_uncertainty")
     from sim.output import plots
     files += [str(p.relative_to(sweep)) for p in plots.sweep(summary, cols, sweep / "plots",
                                                             _labels(finished))]

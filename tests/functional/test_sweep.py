@@ -99,3 +99,22 @@ def test_one_team_per_municipality_drives_less_than_one_team_for_the_cluster(tmp
     assert drive["municipality"] < drive["catchment"]
     teams = pd.read_parquet(folder / "sweep_results.parquet")
     assert set(teams["organisation.team_base"]) == {"catchment", "municipality"}
+
+
+def test_a_sweep_carries_parameter_draws_into_every_point(tmp_path):
+    folder = tmp_path / "s"
+    factsim_ok("-m", "organisation.teams.fact.caseload=15,35", "uncertainty=ranges", "uncertainty.draws=3",
+               *SMALL, f"hydra.sweep.dir={folder}")
+    unc = pd.read_parquet(folder / "sweep_uncertainty.parquet")
+    bed = unc[unc.metric == "bed_days_per_citizen_year"]
+    assert sorted(bed["organisation.teams.fact.caseload"]) == [15, 35]
+    assert (bed.change_pct_lower <= bed.change_pct).all() and (bed.change_pct <= bed.change_pct_upper).all()
+    assert set(pd.read_parquet(folder / "sweep_draw_changes.parquet").draw) == {0, 1, 2}
+    for job in ("0", "1"):   # each point's figures are the job's own
+        own = pd.read_parquet(folder / job / "uncertainty_summary.parquet").set_index(["organisation", "metric"])
+        merged = unc[unc.job == job].set_index(["organisation", "metric"])
+        assert_frame_equal(merged[own.columns], own, check_like=True)
+    summary = pd.read_parquet(folder / "sweep_summary.parquet")
+    assert (summary.n == 3 * 2).all()   # pooled over draws x replications
+    comparison = pd.read_parquet(folder / "sweep_comparison.parquet")
+    assert (comparison.n == 3 * 2).all()   # paired by draw and replication
