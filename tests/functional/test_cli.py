@@ -142,9 +142,12 @@ def test_ctrl_c_ends_in_one_line_with_status_130_and_no_folder(tmp_path):
     import signal
 
     out = tmp_path / "out"
+    # a shell without job control starts background jobs with Ctrl-C ignored, and Python
+    # keeps that: restore the default, as a terminal would give it
     proc = subprocess.Popen([sys.executable, "-m", "sim", "replications=200", "n_jobs=1",
                              f"hydra.run.dir={out}"], cwd=ROOT, stderr=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = ""
     while "replications (" not in seen:   # the run has started simulating
         char = proc.stderr.read(1)
