@@ -154,7 +154,10 @@ def test_ctrl_c_ends_in_one_line_with_status_130_and_no_folder(tmp_path):
         assert char, "factsim ended before it started simulating"
         seen += char
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()   # never leave a run going if the interrupt was not honoured
     assert proc.returncode == 130
     lines = [ln for ln in err.replace("\r", "\n").splitlines()
              if ln.strip() and "replications (" not in ln]
