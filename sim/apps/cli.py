@@ -20,7 +20,6 @@ from omegaconf import DictConfig
 from sim.config import paths, preflight
 from sim.config.errors import ConfigError, command
 from sim.config.load import load, to_container
-from sim.experiments.prepost import draws_text as prepost_draws_table
 from sim.experiments.prepost import text_table as study_table
 from sim.experiments.runner import run_study
 from sim.output.run_folder import (
@@ -48,13 +47,14 @@ def task(cfg: DictConfig) -> None:
         _discard(folder, sweeping)
         raise
     config = to_container(cfg)
-    if sweeping and already_finished(folder, config, list(hc.overrides.task)):
+    asked = list(hc.overrides.task)
+    if sweeping and already_finished(folder, config, asked):
         print(f"[job {hc.job.num}] already finished in {folder}: kept")
         return
     try:
         # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
         study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
-        tables = write_run(folder, scenario, config, provenance, study, started, list(hc.overrides.task))
+        tables = write_run(folder, scenario, config, provenance, study, started, asked)
     except BaseException:
         _discard(folder, sweeping)
         raise
@@ -89,7 +89,7 @@ def task(cfg: DictConfig) -> None:
         if tables["prepost_draws"] is not None:
             print(f"\nThe same across {scenario.uncertainty.draws} parameter draws (each draw's cohort "
                   "pooled over its replications), mean (95 % of draws):")
-            print(prepost_draws_table(tables["prepost_draws"]))
+            print(study_table(tables["prepost_draws"], "lower", "upper"))
     print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
     _link_latest(folder)
 

@@ -112,11 +112,10 @@ def _values(value: str) -> list[str]:
     return [v.strip().strip("'\"") for v in value.split(",") if v.strip() and v.strip() != "null"]
 
 
-def sweep_points(overrides: list[str], folders: list[Path] | None = None) -> list[list[str]]:
-    """Every combination of swept values, as lists of plain overrides. A ``glob(...)``
-    over a config group is expanded against the group's files (``folders``)."""
+def parse_overrides(overrides: list[str]) -> list:
+    """Hydra's parse of each override; one that does not parse is one line naming it (a
+    list of overrides without inner quotes gets the quoting)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.core.override_parser.types import Glob
     from hydra.errors import HydraException
 
     parser = OverridesParser.create()
@@ -125,9 +124,23 @@ def sweep_points(overrides: list[str], folders: list[Path] | None = None) -> lis
         try:
             parsed += parser.parse_overrides([arg])
         except (HydraException, ValueError) as err:
-            raise ConfigError(f"{_short(arg)}: cannot read this override ({_short(one_line(err), 200)})") from None
+            key, _, value = arg.partition("=")
+            hint = ""
+            if value.startswith("[") and "=" in value:
+                items = ",".join(f"'{v.strip()}'" for v in value.strip("[]").split(","))
+                hint = f"; quote each override in the list: \"{key}=[{items}]\""
+            raise ConfigError(f"{_short(arg)}: cannot read this override "
+                              f"({_short(one_line(err), 200)}){hint}") from None
+    return parsed
+
+
+def sweep_points(overrides: list[str], folders: list[Path] | None = None) -> list[list[str]]:
+    """Every combination of swept values, as lists of plain overrides. A ``glob(...)``
+    over a config group is expanded against the group's files (``folders``)."""
+    from hydra.core.override_parser.types import Glob
+
     options = []
-    for ov in parsed:
+    for ov in parse_overrides(overrides):
         key = ov.get_key_element()
         glob = ov.value()
         if isinstance(glob, Glob):

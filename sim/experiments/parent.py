@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 
 POLL_SECONDS = 1.0   # how soon an orphaned worker notices; a thread waking once a second costs nothing
 
@@ -22,17 +23,17 @@ def end_with_parent(poll_seconds: float = POLL_SECONDS) -> None:
     """Start the watch in this worker process (once; later calls return at once). The
     main process is never watched: a run detached with nohup must outlive its shell."""
     global _started_in
-    if _started_in == os.getpid() or os.name != "posix" or multiprocessing.parent_process() is None:
+    if _started_in == os.getpid():   # checked in this process already (the usual case)
         return
     _started_in = os.getpid()
+    if os.name != "posix" or multiprocessing.parent_process() is None:
+        return
     parent = os.getppid()
 
     def watch() -> None:
-        while not _stop.wait(poll_seconds):
+        while True:
+            time.sleep(poll_seconds)
             if os.getppid() != parent:
                 os._exit(143)   # as if terminated: the parent is gone, nothing is written after it
 
     threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
-
-
-_stop = threading.Event()

@@ -130,14 +130,20 @@ def decompose(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:
                                                "quantity", "value"]]
 
 
+def _per_quantity(parts: pd.DataFrame):
+    """(organisation, measure, quantity, values) in the order of MEASURES and QUANTITIES."""
+    ordered = parts.assign(measure=pd.Categorical(parts.measure, MEASURES),
+                           quantity=pd.Categorical(parts.quantity, QUANTITIES))
+    for (org, measure, quantity), g in ordered.groupby(
+            ["organisation", "measure", "quantity"], sort=True, observed=True):
+        yield org, measure, quantity, g.value.to_numpy(float)
+
+
 def summarise_decomposition(decomposition: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95 % t-interval across replications for every quantity and measure."""
     rows = []
-    ordered = decomposition.assign(measure=pd.Categorical(decomposition.measure, MEASURES),
-                                   quantity=pd.Categorical(decomposition.quantity, QUANTITIES))
-    for (org, measure, quantity), g in ordered.groupby(
-            ["organisation", "measure", "quantity"], sort=True, observed=True):
-        mean, lo, hi, n = interval(g.value.to_numpy(float))
+    for org, measure, quantity, v in _per_quantity(decomposition):
+        mean, lo, hi, n = interval(v)
         rows.append({"organisation": org, "measure": measure, "quantity": quantity, "n": n,
                      "mean": mean, "ci_lower": lo, "ci_upper": hi})
     return pd.DataFrame(rows)
@@ -152,42 +158,26 @@ def decompose_draws(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:
     return decompose(sums, counterfactual).rename(columns={"replication": "draw"})
 
 
-def summarise_draws(parts: pd.DataFrame) -> pd.DataFrame:
+def summarise_decomposition_draws(parts: pd.DataFrame) -> pd.DataFrame:
     """Across parameter draws, per quantity and measure: the mean and the interval that
     holds 95 % of the draws (parameter uncertainty and simulation noise together)."""
     rows = []
-    ordered = parts.assign(measure=pd.Categorical(parts.measure, MEASURES),
-                           quantity=pd.Categorical(parts.quantity, QUANTITIES))
-    for (org, measure, quantity), g in ordered.groupby(
-            ["organisation", "measure", "quantity"], sort=True, observed=True):
-        v = g.value.dropna().to_numpy(float)
+    for org, measure, quantity, v in _per_quantity(parts):
+        v = v[~np.isnan(v)]
         lo, hi = (np.quantile(v, [0.025, 0.975]) if len(v) else (np.nan, np.nan))
         rows.append({"organisation": org, "measure": measure, "quantity": quantity, "draws": len(v),
                      "mean": float(v.mean()) if len(v) else np.nan, "lower": float(lo), "upper": float(hi)})
     return pd.DataFrame(rows)
 
 
-def draws_text(summary: pd.DataFrame) -> str:
-    """The decomposition across parameter draws as a terminal table."""
-    rows = []
-    for (_org, measure), g in summary.groupby(["organisation", "measure"], sort=False):
-        q = g.set_index("quantity")
-        rows.append({"measure": measure, **{
-            name: f"{q.at[k, 'mean']:.2f} ({q.at[k, 'lower']:.2f}-{q.at[k, 'upper']:.2f})"
-            for k, name in (("observed_ratio", "observed after/before"),
-                            ("counterfactual_ratio", "counterfactual after/before"),
-                            ("organisation_effect_ratio", "organisation effect (ratio)"))}})
-    with pd.option_context("display.max_columns", None, "display.width", 200):
-        return pd.DataFrame(rows).set_index("measure").to_string()
-
-
-def text_table(summary: pd.DataFrame) -> str:
-    """The decomposition as a terminal table (ratios after/before, 95 % intervals)."""
+def text_table(summary: pd.DataFrame, lower: str = "ci_lower", upper: str = "ci_upper") -> str:
+    """The decomposition as a terminal table (ratios after/before with the interval in the
+    columns ``lower`` and ``upper``: over replications, or over draws)."""
     from sim.experiments.results import interval_text
     rows = []
     for (_org, measure), g in summary.groupby(["organisation", "measure"], sort=False):
         q = g.set_index("quantity")
-        cells = {k: interval_text(q.at[k, "mean"], q.at[k, "ci_lower"], q.at[k, "ci_upper"])
+        cells = {k: interval_text(q.at[k, "mean"], q.at[k, lower], q.at[k, upper])
                  for k in ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")}
         rows.append({"measure": measure, "observed after/before": cells["observed_ratio"],
                      "counterfactual after/before": cells["counterfactual_ratio"],

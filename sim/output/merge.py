@@ -102,19 +102,20 @@ def merge(sweep: Path) -> dict:
         raise ConfigError(f"{sweep}: no finished jobs yet ({len(missing)} unfinished)")
     # a swept organisation is already the results' organisation column
     cols = [k for k in swept if k not in RESULT_COLUMNS]
-    frames, changes = [], []
+    frames, changes, totals = [], [], []
     manifests = [finished_manifest(j) for j in finished]
     baselines = {m.get("baseline") for m in manifests} - {None}
     base = next(iter(baselines)) if len(baselines) == 1 else None
     for job, manifest in zip(finished, manifests):
         res = pd.read_parquet(job / "results.parquet")
-        params = {k: _typed(overrides[job.name].get(k, "")) for k in cols}
+        point = {"job": job.name, **{k: _typed(overrides[job.name].get(k, "")) for k in cols}}
         if "draw" in res.columns:   # parameter draws: the change per draw, then pooled
             if base is not None and base in set(res.organisation):
                 per_draw = draw_changes(res, base)
-                changes.append(per_draw.assign(job=job.name, **params)[["job", *cols, *per_draw.columns]])
+                changes.append(_leading(per_draw.assign(**point), point))
+                totals.append(_leading(summarise_draws(per_draw).assign(**point), point))
             res = pooled_over_draws(res, int(manifest["replications"]))
-        frames.append(res.assign(job=job.name, **params)[["job", *cols, *res.columns]])
+        frames.append(_leading(res.assign(**point), point))
     results = pd.concat(frames, ignore_index=True)
     by = ["job", *cols]
     summary = summarise(results, by=by)
@@ -129,15 +130,8 @@ def merge(sweep: Path) -> dict:
     if comparison is not None:
         files += write_table(comparison, sweep, "sweep_comparison")
     if changes:   # per sweep point: the change across parameter draws and its total interval
-        per_draw = pd.concat(changes, ignore_index=True)
-        totals = [summarise_draws(g).assign(job=job)
-                  for job, g in per_draw.groupby("job", sort=False)]
-        point = per_draw.drop_duplicates("job").set_index("job")[cols]
-        uncertainty = pd.concat(totals, ignore_index=True).join(point, on="job")
-        files += write_table(per_draw, sweep, "sweep_draw_changes")
-        files += write_table(uncertainty[["job", *cols, *[c for c in uncertainty.columns
-                                                          if c not in ("job", *cols)]]],
-                             sweep, "sweep_uncertainty")
+        files += write_table(pd.concat(changes, ignore_index=True), sweep, "sweep_draw_changes")
+        files += write_table(pd.concat(totals, ignore_index=True), sweep, "sweep_uncertainty")
     from sim.output import plots
     files += [str(p.relative_to(sweep)) for p in plots.sweep(summary, cols, sweep / "plots",
                                                             _labels(finished))]
@@ -146,6 +140,11 @@ def merge(sweep: Path) -> dict:
             "sha256": digests(sweep, files)}
     write_text(sweep / SWEEP_MANIFEST, json.dumps(info, indent=2))  # last: the merge's manifest
     return info
+
+
+def _leading(table: pd.DataFrame, point: dict) -> pd.DataFrame:
+    """``table`` with the sweep point's columns (job, swept parameters) first."""
+    return table[[*point, *[c for c in table.columns if c not in point]]]
 
 
 def _labels(finished: list[Path]) -> dict[str, str]:
@@ -185,11 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="factsim-merge", description=__doc__.splitlines()[0])
     ap.add_argument("sweep", type=Path, help="a sweep folder, e.g. outputs/sweep_<date>")
     args = ap.parse_args(argv)
-    try:
-        info = merge(args.sweep)
-    except ConfigError as err:
-        exit_bad_input("factsim-merge", err)
-    print(describe(info, args.sweep))
+    print(describe(merge(args.sweep), args.sweep))   # bad input: command() words it
 
 
 if __name__ == "__main__":

@@ -19,8 +19,12 @@ import pandas as pd
 import yaml
 
 from sim.config.params import Scenario
-from sim.experiments.prepost import decompose, decompose_draws, summarise_decomposition
-from sim.experiments.prepost import summarise_draws as summarise_prepost_draws
+from sim.experiments.prepost import (
+    decompose,
+    decompose_draws,
+    summarise_decomposition,
+    summarise_decomposition_draws,
+)
 from sim.experiments.results import compare, interval_text, summarise
 from sim.experiments.runner import StudyResult
 from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
@@ -149,7 +153,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
         files.append("plots/prepost.png")
         if "draw" in study.prepost.columns:   # the decomposition per parameter draw
             by_draw = decompose_draws(study.prepost, scenario.baseline.name)
-            prepost_draws = summarise_prepost_draws(by_draw)
+            prepost_draws = summarise_decomposition_draws(by_draw)
             files += write_table(by_draw, folder, "prepost_draws")
             files += write_table(prepost_draws, folder, "prepost_uncertainty")
     write_manifest(folder, "factsim", started, files,

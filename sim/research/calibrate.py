@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.config.errors import ConfigError, command, exit_bad_input
+from sim.config.errors import ConfigError, command
 from sim.config.load import to_container
 from sim.config.paths import SCENARIOS
 from sim.config.validate import build, nonneg, pos
@@ -442,19 +442,15 @@ def save_settings_multi(folder: Path, raw: dict, configs: dict[str, dict]) -> li
 def main(argv: list[str] | None = None) -> None:
     """The factsim-calibrate command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    folder = None
     created = False
-    try:
-        settings, raw = compose_settings(argv)
-        if settings.resume:
-            folder = Path(settings.resume).resolve()
-            settings, raw = resumed_settings(folder, argv)
-        else:
-            folder = Path(settings.out or OUTPUTS / time.strftime("%Y-%m-%d_%H-%M-%S"))
-            created = not folder.exists()
-        configs = base_configs(settings)  # every bad input before any work
-    except ConfigError as err:
-        exit_bad_input("factsim-calibrate", err)
+    settings, raw = compose_settings(argv)
+    if settings.resume:
+        folder = Path(settings.resume).resolve()
+        settings, raw = resumed_settings(folder, argv)
+    else:
+        folder = Path(settings.out or OUTPUTS / time.strftime("%Y-%m-%d_%H-%M-%S"))
+        created = not folder.exists()
+    configs = base_configs(settings)  # every bad input before any work (command() words it)
     for name in ("ABC", "ABC.Sampler", "ABC.History"):
         logging.getLogger(name).setLevel(logging.INFO)  # pyabc's own lines per generation: progress
     sets = "; ".join(f"{n} ({ts.design})" for n, ts in settings.targets.items())

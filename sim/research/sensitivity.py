@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from sim.config.errors import ConfigError, command, exit_bad_input
+from sim.config.errors import ConfigError, command
 from sim.config.load import load
 from sim.config.validate import build, nonneg, pos
 from sim.experiments.simulate import simulate
@@ -288,22 +288,17 @@ def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = N
 def main(argv: list[str] | None = None) -> None:
     """The factsim-sensitivity command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        settings, raw = compose_settings(argv)
-        config = base_config(settings)  # every bad input before any work
-    except ConfigError as err:
-        exit_bad_input("factsim-sensitivity", err)
+    settings, raw = compose_settings(argv)
+    config = base_config(settings)  # every bad input before any work (command() words it)
     folder = Path(settings.out or OUTPUTS / time.strftime("%Y-%m-%d_%H-%M-%S"))
     created = not folder.exists()
     print(f"Sensitivity of {', '.join(settings.outputs)} to {len(settings.parameters)} parameters "
           f"-> {folder}", flush=True)
     try:
         result = analyse(settings, raw, folder, config)
-    except BaseException as err:
+    except BaseException:   # e.g. an output undefined at some sample points (a ConfigError)
         if created:
             discard_incomplete(folder)
-        if isinstance(err, ConfigError):  # an output undefined at some sample points
-            exit_bad_input("factsim-sensitivity", err)
         raise
     fmt = {"float_format": lambda v: f"{v:.3g}", "index": False}
     with pd.option_context("display.width", 200, "display.max_columns", None):

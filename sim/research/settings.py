@@ -33,36 +33,16 @@ def compose_tool(name: str, overrides: list[str]) -> dict:
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    from sim.config.preflight import check_group_choices, explain
+    from sim.config.preflight import check_group_choices, explain, parse_overrides
 
     check_group_choices(overrides, [CALIBRATION])
-    check_readable(overrides)
+    parse_overrides(overrides)
     with initialize_config_dir(config_dir=str(CALIBRATION), version_base="1.3"):
         try:
             cfg = compose(name, overrides=overrides)
         except (HydraException, OmegaConfBaseException) as err:
             raise ConfigError(explain(err, lambda: compose(name))) from None
     return to_container(cfg)
-
-
-def check_readable(overrides: list[str]) -> None:
-    """Each override parses; a list of overrides without inner quotes gets the quoting."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.errors import HydraException
-
-    from sim.config.errors import one_line
-
-    parser = OverridesParser.create()
-    for arg in overrides:
-        try:
-            parser.parse_overrides([arg])
-        except (HydraException, ValueError) as err:
-            key, _, value = arg.partition("=")
-            hint = ""
-            if value.startswith("[") and "=" in value:
-                items = ",".join(f"'{v.strip()}'" for v in value.strip("[]").split(","))
-                hint = f"; quote each override in the list: \"{key}=[{items}]\""
-            raise ConfigError(f"{key[:60]}: cannot read this value ({one_line(err)[:120]}){hint}") from None
 
 
 def without_sources(data: dict, groups: tuple[str, ...] = ()) -> dict:

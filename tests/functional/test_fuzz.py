@@ -152,14 +152,6 @@ CALIBRATE = [
 ]
 
 
-@pytest.mark.parametrize("arg", CALIBRATE)
-def test_calibrate_refuses_malformed_values(arg, tmp_path, capsys):
-    out = tmp_path / "never"
-    code, err = run(calibrate.main, [arg, f"out={out}"], capsys)
-    assert_refused(code, err, "factsim-calibrate")
-    assert not out.exists()
-
-
 @pytest.mark.parametrize("text", ["design: [unclosed", "- a list", "", "design: side_by_side\n",
                                   "design: side_by_side\nlabel: t\ntargets: {bed_days: {value: .inf, "
                                   "low: 0, high: 1}}\n"])
@@ -183,11 +175,15 @@ SENSITIVITY = [
 ]
 
 
-@pytest.mark.parametrize("arg", SENSITIVITY)
-def test_sensitivity_refuses_malformed_values(arg, tmp_path, capsys):
+RESEARCH_TOOLS = {"factsim-calibrate": calibrate.main, "factsim-sensitivity": sensitivity.main}
+
+
+@pytest.mark.parametrize("tool, arg", [("factsim-calibrate", a) for a in CALIBRATE]
+                         + [("factsim-sensitivity", a) for a in SENSITIVITY])
+def test_the_research_tools_refuse_malformed_values(tool, arg, tmp_path, capsys):
     out = tmp_path / "never"
-    code, err = run(sensitivity.main, [arg, f"out={out}"], capsys)
-    assert_refused(code, err, "factsim-sensitivity")
+    code, err = run(RESEARCH_TOOLS[tool], [arg, f"out={out}"], capsys)
+    assert_refused(code, err, tool)
     assert not out.exists()
 
 
@@ -195,13 +191,8 @@ def test_sensitivity_refuses_malformed_values(arg, tmp_path, capsys):
 def finished_run(tmp_path_factory):
     """One small finished run folder, copied and broken by the cases below."""
     out = tmp_path_factory.mktemp("fuzz") / "run"
-    saved = sys.argv
-    sys.argv = ["factsim", "replications=2", "warmup_years=0", "results_years=0.5", "n_jobs=1",
-                "progress=false", f"hydra.run.dir={out}"]
-    try:
-        cli.main()
-    finally:
-        sys.argv = saved
+    factsim_main(["replications=2", "warmup_years=0", "results_years=0.5", "n_jobs=1", "progress=false",
+                  f"hydra.run.dir={out}"])
     assert is_complete(out)
     return out
 

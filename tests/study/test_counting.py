@@ -76,7 +76,7 @@ def test_decomposition_of_known_counts():
 
 def test_decomposition_per_parameter_draw_pools_each_draws_replications():
     """Hand-worked: each draw's after/before ratio is a ratio of sums over its replications."""
-    from sim.experiments.prepost import decompose_draws, summarise_draws
+    from sim.experiments.prepost import decompose_draws, summarise_decomposition_draws
 
     counts = {  # draw: {organisation: [(pre, post) per replication]}
         0: {"fact": [(100, 30), (100, 50)], "usual": [(100, 60), (100, 60)]},
@@ -92,7 +92,7 @@ def test_decomposition_per_parameter_draw_pools_each_draws_replications():
     assert parts[(0, "organisation_effect_ratio")] == pytest.approx(0.4 / 0.6)
     assert parts[(1, "observed_ratio")] == pytest.approx(100 / 200)
     assert parts[(1, "counterfactual_ratio")] == pytest.approx(180 / 200)
-    summary = summarise_draws(decompose_draws(pd.DataFrame(rows), "usual")).set_index("quantity")
+    summary = summarise_decomposition_draws(decompose_draws(pd.DataFrame(rows), "usual")).set_index("quantity")
     effect = summary.loc["organisation_effect_ratio"]
     assert effect["draws"] == 2 and effect["mean"] == pytest.approx((0.4 / 0.6 + 0.5 / 0.9) / 2)
     assert effect["lower"] == pytest.approx(np.quantile([0.4 / 0.6, 0.5 / 0.9], 0.025))
