@@ -39,6 +39,9 @@ class CareNetwork:
         group (a study's enrolled cohort); staff are sized per 100 of them."""
         self.org = org
         self.teams: list[Team] = []
+        # what a change of care level does to the teams' load, per (municipality, from,
+        # to): the same for every citizen of a municipality, so it is worked out once
+        self.moves: dict[tuple[str, str, str], tuple] = {}
         self._by_municipality: dict[str, CareTeams] = {}
         munis = population.municipalities
         size = covered or {m: spec.target_group for m, spec in munis.items()}

@@ -96,7 +96,6 @@ class Citizen:
         self.admissions: list[float] = []   # admission times, for enrolment rules
         self.crises: list[float] = []       # crisis times, for enrolment rules
         self._loads: dict = {}   # team -> its load from this citizen, per week
-        self._load_at: dict = {}  # care level -> that load (depends only on the teams serving)
 
     def _dropout_rate(self) -> float:
         c = self.c
@@ -116,8 +115,7 @@ class Citizen:
         self.org = network.org
         self.care = network.for_municipality(self.attrs.municipality)
         self.dropout_rate = self._dropout_rate()
-        self._load_at = {}
-        self._set_care(self.level)
+        self._apply(self.level, self._moves_to(self.level))   # from the old teams to the new ones
 
     def _time_to(self, activity: str, rate: float) -> float:
         """Days until a deterioration at ``rate`` per day (on average over the illness
@@ -147,7 +145,8 @@ class Citizen:
         self.m.state_counts[state] += 1
         self.state = state
         self.since = now
-        self._log(event)
+        if self.m.events is not None:
+            self._log(event)
 
     def _leave(self, now: float) -> None:
         """Close the time spent in the current state."""
@@ -174,23 +173,41 @@ class Citizen:
         """Move the citizen's load on teams to a new care level (mechanism 7).
 
         The load is (routine contacts, hours, driving hours, intensive contacts, hours,
-        driving hours) per week on each team; each team that changes is told once.
+        driving hours) per week on each team; each team that changes is told once. What
+        a change of level does depends only on the municipality and the two levels, so
+        the care network keeps it for every citizen of the municipality.
         """
-        now = self.env.now
-        new = self._load_at.get(level)
-        if new is None:
-            new = self._load_at[level] = self._load(level)
+        key = (self.attrs.municipality, self.level, level)
+        moves = self.net.moves.get(key)
+        if moves is None:
+            moves = self.net.moves[key] = self._moves_to(level)
+        self._apply(level, moves)
+
+    def _moves_to(self, level: str) -> tuple[list, dict, tuple]:
+        """From the load now to the load at ``level``: the (team, change) pairs in a fixed
+        order (old teams first, then new ones), the new load and the names of the teams
+        serving at that level."""
+        new = self._load(level)
         old = self._loads
-        for team, load in old.items():  # old teams first, then new ones: a fixed order
+        changes = []
+        for team, load in old.items():
             after = new.get(team, ZERO_LOAD)
             if after != load:
-                team.change(now, (after[0] - load[0], after[1] - load[1], after[2] - load[2],
-                                  after[3] - load[3], after[4] - load[4], after[5] - load[5]))
+                changes.append((team, (after[0] - load[0], after[1] - load[1], after[2] - load[2],
+                                       after[3] - load[3], after[4] - load[4], after[5] - load[5])))
+        changes.extend((team, load) for team, load in new.items() if team not in old)
+        return changes, new, tuple(team.base_name for team in new)
+
+    def _apply(self, level: str, moves: tuple[list, dict, tuple]) -> None:
+        changes, new, names = moves
+        now = self.env.now
+        for team, delta in changes:
+            team.change(now, delta)
         rec = self.m.rec
-        for team, load in new.items():
-            if team not in old:
-                team.change(now, load)
-            rec.seen_by(self.id, team.base_name, now)
+        if names and rec.start <= now < rec.end:   # the teams that served the citizen
+            seen = rec.teams_seen[self.id]
+            for name in names:
+                seen.add(name)
         self._loads = new
         if (level == INTENSIVE) != (self.level == INTENSIVE):
             self.m.on_intensive += 1 if level == INTENSIVE else -1
@@ -411,28 +428,26 @@ class Citizen:
     def _admission(self):
         """Into the ward (mechanism 8), the stay and any wait for a municipal offer
         (mechanism 4), then the hand-overs at discharge (mechanism 5)."""
-        request = yield from self._get_bed()
+        yield from self._get_bed()
         admitted_at = self._admit()
         los, blocking = self._stay_and_blocking()
         yield self.env.timeout(los)
         if blocking > 0.0:
             self._enter(DISCHARGE_READY, "ready_for_discharge")
             yield self.env.timeout(blocking)
-        return self._discharge(request, admitted_at, blocking)
+        return self._discharge(admitted_at, blocking)
 
     def _get_bed(self):
         """Mechanism 8: the hand-over into the ward, and a wait if no bed is free."""
-        rec, ward, now = self.m.rec, self.m.ward, self.env.now
+        rec, now = self.m.rec, self.env.now
         self.engaged = True
         self._count_handover()  # community -> ward, in every organisation
         self._set_care(INPATIENT)
-        request = ward.request()
-        if request is not None and not request.triggered:
+        wait = self.m.ward.request()
+        if wait is not None:
             self._enter(WAITING_FOR_BED, "bed_wait")
             rec.count("admissions_waited", now)
-        if request is not None:
-            yield request
-        return request
+            yield wait
 
     def _admit(self) -> float:
         """Count the admission (voluntary or coercive); return its time."""
@@ -464,11 +479,11 @@ class Citizen:
             blocking = max(0.0, offer - los) if planned else offer
         return los, blocking
 
-    def _discharge(self, request, admitted_at: float, blocking: float) -> str:
+    def _discharge(self, admitted_at: float, blocking: float) -> str:
         """Mechanism 5: leave the bed; each community team that did not follow the citizen
         through the stay takes over with a gap and a risk of losing them."""
         rec, rng = self.m.rec, self.rng
-        self.m.ward.release(request)
+        self.m.ward.release()
         if rec.in_window(admitted_at):
             rec.stays.append((admitted_at, self.env.now - admitted_at, blocking))
         self._log("discharge")

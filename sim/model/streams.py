@@ -20,6 +20,8 @@ check that a decision draws the same count whatever branch it takes.
 from __future__ import annotations
 
 import math
+from itertools import islice
+from operator import length_hint
 
 import numpy as np
 
@@ -48,6 +50,7 @@ for _name, _i in ACTIVITIES.items():
 _START = [sum(_SIZE[:i]) for i in range(ROWS)]
 _TOTAL = sum(_SIZE)
 REFILL = 64   # uniforms drawn at a time from an activity's own Generator
+_log1p = math.log1p
 
 
 def generator(seed: int, *spawn_key: int) -> np.random.Generator:
@@ -63,59 +66,54 @@ def population_stream(seed: int, replication: int) -> np.random.Generator:
 class CitizenStreams:
     """One stream of numbers per activity for one citizen."""
 
-    __slots__ = ("_seed", "_key", "_block", "_rows", "_pos", "_count", "_gens")
+    __slots__ = ("_seed", "_key", "_its", "_given", "_gens")
 
     def __init__(self, seed: int, replication: int, citizen_id: int):
         self._seed = seed
         self._key = (replication, CITIZEN, citizen_id)
-        self._block = generator(seed, *self._key).random(_TOTAL)  # every activity's first numbers
-        self._rows: list = [None] * ROWS   # the numbers of each activity in use, as a list
-        self._pos = [0] * ROWS
-        self._count = [0] * ROWS
+        block = generator(seed, *self._key).random(_TOTAL).tolist()  # every activity's first numbers
+        # each activity hands out its numbers from an iterator over its part of the block;
+        # ``_given`` counts the numbers put into its iterators so far
+        self._its = [iter(block[a:a + n]) for a, n in zip(_START, _SIZE)]
+        self._given = list(_SIZE)
         self._gens: dict[int, np.random.Generator] = {}
 
-    def _next_row(self, i: int) -> list:
-        """The activity's next numbers: first its part of the block, then from its own
-        Generator (spawned at the citizen's key plus the activity's index)."""
-        if self._rows[i] is None:
-            row = self._block[_START[i]:_START[i] + _SIZE[i]].tolist()
-        else:
-            gen = self._gens.get(i)
-            if gen is None:
-                gen = self._gens[i] = generator(self._seed, *self._key, i)
-            row = gen.random(REFILL).tolist()
-        self._rows[i] = row
-        self._pos[i] = 0
-        return row
+    def _refill(self, i: int) -> float:
+        """The first of the activity's next numbers, from its own Generator (spawned at
+        the citizen's key plus the activity's index) once its part of the block is used."""
+        gen = self._gens.get(i)
+        if gen is None:
+            gen = self._gens[i] = generator(self._seed, *self._key, i)
+        it = self._its[i] = iter(gen.random(REFILL).tolist())
+        self._given[i] += REFILL
+        return next(it)
 
     def uniform(self, activity: str) -> float:
         """The activity's next number, uniform on [0, 1)."""
         i = ACTIVITIES[activity]
-        row = self._rows[i]
-        pos = self._pos[i]
-        if row is None or pos == len(row):
-            row = self._next_row(i)
-            pos = 0
-        self._pos[i] = pos + 1
-        self._count[i] += 1
-        return row[pos]
+        try:
+            return next(self._its[i])
+        except StopIteration:
+            return self._refill(i)
 
     def standard_exponential(self, activity: str) -> float:
         """An exponential waiting time with mean 1 (inversion: -log(1 - u))."""
-        return -math.log1p(-self.uniform(activity))
+        i = ACTIVITIES[activity]
+        try:
+            u = next(self._its[i])
+        except StopIteration:
+            u = self._refill(i)
+        return -_log1p(-u)
 
     def standard_exponentials(self, activity: str, n: int) -> list[float]:
         """``n`` exponential waiting times with mean 1: the same numbers as ``n`` calls of
-        :meth:`standard_exponential`, taken in one slice where the row allows."""
+        :meth:`standard_exponential`."""
         i = ACTIVITIES[activity]
-        row = self._rows[i]
-        pos = self._pos[i]
-        if row is None or pos + n > len(row):
-            return [self.standard_exponential(activity) for _ in range(n)]
-        self._pos[i] = pos + n
-        self._count[i] += n
-        log1p = math.log1p
-        return [-log1p(-u) for u in row[pos:pos + n]]
+        us = list(islice(self._its[i], n))
+        if len(us) < n:   # the rest from the activity's next numbers
+            us.append(self._refill(i))
+            us.extend(islice(self._its[i], n - len(us)))
+        return [-_log1p(-u) for u in us]
 
     def exponential(self, activity: str, rate: float) -> float:
         """A waiting time at ``rate`` per day; infinite when the rate is zero.
@@ -153,4 +151,5 @@ class CitizenStreams:
 
     def drawn(self, activity: str) -> int:
         """How many numbers the activity has handed out (for tests of stream discipline)."""
-        return self._count[ACTIVITIES[activity]]
+        i = ACTIVITIES[activity]
+        return self._given[i] - length_hint(self._its[i])

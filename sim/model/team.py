@@ -15,6 +15,8 @@ from sim.config.params import SECTORS, TeamSpec
 from sim.config.units import DAYS_PER_WEEK
 from sim.model.recorder import Recorder
 
+SNAP = 1e-9   # a load within this of zero is zero (float drift; an implementation constant)
+
 
 class Team:
     """A team's staff as capacity in hours per week, and the load its citizens put on it."""
@@ -78,13 +80,19 @@ class Team:
         self._integrate(now)
         rc, rh, rd, ic, ih, idr = delta
         # a load that returns to zero is set to zero, so float drift cannot leave a load
-        # behind when the last citizen leaves
-        self.routine_contacts = _snap(self.routine_contacts + rc)
-        self.routine_hours = _snap(self.routine_hours + rh)
-        self.routine_drive = _snap(self.routine_drive + rd)
-        self.intensive_contacts = _snap(self.intensive_contacts + ic)
-        self.intensive_hours = _snap(self.intensive_hours + ih)
-        self.intensive_drive = _snap(self.intensive_drive + idr)
+        # behind when the last citizen leaves (within SNAP of zero is zero)
+        v = self.routine_contacts + rc
+        self.routine_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
+        v = self.routine_hours + rh
+        self.routine_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
+        v = self.routine_drive + rd
+        self.routine_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
+        v = self.intensive_contacts + ic
+        self.intensive_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
+        v = self.intensive_hours + ih
+        self.intensive_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
+        v = self.intensive_drive + idr
+        self.intensive_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
 
     def _integrate(self, now: float) -> None:
         """Add the load since the last change, over its overlap with the results period."""
@@ -95,7 +103,12 @@ class Team:
         if t1 <= t0:
             return
         weeks = (t1 - t0) / DAYS_PER_WEEK
-        f = self.routine_fulfilment()
+        rh = self.routine_hours   # routine_fulfilment(), written out: a hot path
+        if rh <= 0.0:
+            f = 1.0 if self.capacity > 0 else 0.0
+        else:
+            free = self.capacity - self.intensive_hours
+            f = min(1.0, free / rh) if free > 0.0 else 0.0
         # intensive load never exceeds capacity (scale-ups are checked), routine gets the rest
         ih = self.intensive_hours
         int_share = (self.capacity / ih if ih > self.capacity else 1.0) if ih > 0 else 1.0
@@ -117,8 +130,3 @@ class Team:
         t["contacts_lost"] += self._lost
         t["staff_hours_available"] += self._available
         self._used = self._drive = self._delivered = self._lost = self._available = 0.0
-
-
-def _snap(value: float) -> float:
-    """``value``, or exactly 0 when float drift left it within 1e-9 of zero."""
-    return value if abs(value) >= 1e-9 else 0.0

@@ -30,22 +30,38 @@ def test_a_ward_makes_the_second_citizen_wait_for_the_only_bed():
 
     def patient(name, arrive, stay):
         yield env.timeout(arrive)
-        req = ward.request()
-        yield req
+        wait = ward.request()
+        if wait is not None:
+            yield wait
         log.append((name, env.now))
         yield env.timeout(stay)
-        ward.release(req)
+        ward.release()
 
     env.process(patient("a", 0.0, 5.0))
     env.process(patient("b", 1.0, 5.0))
+    env.process(patient("c", 2.0, 1.0))
     env.run()
-    assert log == [("a", 0.0), ("b", 5.0)]
+    assert log == [("a", 0.0), ("b", 5.0), ("c", 10.0)]   # first come, first served
+    assert ward.free == 1 and ward.queue_length == 0
+
+
+def test_a_ward_hands_a_bed_to_the_queue_before_freeing_it():
+    ward = Ward(simpy.Environment(), 2)
+    assert ward.request() is None and ward.request() is None and ward.free == 0
+    waiting = ward.request()
+    assert waiting is not None and not waiting.triggered and ward.queue_length == 1
+    ward.release()
+    assert waiting.triggered and ward.free == 0 and ward.queue_length == 0
+    ward.release()
+    ward.release()
+    assert ward.free == 2
 
 
 def test_unlimited_beds_never_make_anyone_wait():
     ward = Ward(simpy.Environment(), None)
-    assert ward.request() is None
-    ward.release(None)
+    assert all(ward.request() is None for _ in range(1000))
+    ward.release()
+    assert ward.queue_length == 0
 
 
 def _network(org_name, *overrides):
