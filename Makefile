@@ -34,8 +34,11 @@ check: $(DEV_STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 
+# the suite on every core (pytest-xdist), each test file in one worker so its fixtures run
+# once; TEST_WORKERS=0 runs it in one process (e.g. make test TEST_WORKERS=0 PYTEST_ARGS=tests/unit)
+TEST_WORKERS ?= auto
 test: check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 report: $(RUN_STAMP)
 	$(BIN)/python -m sim.output.report $(or $(RUN),outputs/latest) $(ARGS)

@@ -13,6 +13,23 @@ from sim.config.params import Organisation, Scenario
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 
+# The slowest test files run first. `make test` spreads the files over the cores with
+# pytest-xdist, one worker per file (so a file's fixtures run once), taking files in
+# collection order (--no-loadscope-reorder; xdist would otherwise start with the files
+# that hold the most tests): the longest first leaves no worker alone with a long file at
+# the end.
+SLOW_FILES = ("calibration/test_designs.py", "calibration/test_calibrate.py", "functional/test_sweep.py",
+              "packaging/test_wheel.py", "functional/test_fuzz.py", "functional/test_cli.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Put the slow files first; the order inside a file stays (the sort is stable)."""
+    def rank(item) -> int:
+        return next((i for i, f in enumerate(SLOW_FILES) if item.nodeid.startswith(f"tests/{f}")),
+                    len(SLOW_FILES))
+    items.sort(key=rank)
+
+
 # small, quick studies unless a test asks for more
 QUICK = ["replications=3", "warmup_years=0.5", "results_years=2", "progress=false", "n_jobs=1"]
 

@@ -178,6 +178,11 @@ class TeamSpec:
     # FTE) and/or split them between sectors with this municipal share; null keeps ``staff``
     caseload: float | None = pos(default=None)
     municipal_share: float | None = prob(default=None)
+    label_da: str | None = None   # the team's name in Danish (a user's file may leave it out)
+
+    def name(self, lang: str = "en") -> str:
+        """The team's name in ``lang`` (the English label when no Danish one is given)."""
+        return self.label_da if lang == "da" and self.label_da else self.label
 
     def validate(self, path):
         """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""

@@ -11,7 +11,13 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+
+def t_quantile(p: float, df: int) -> float:
+    """Student's t quantile (scipy.special.stdtrit, loaded on first use: scipy.stats takes
+    about a second to import, which every refused command would pay)."""
+    from scipy.special import stdtrit
+    return float(stdtrit(df, p))
 
 
 def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
@@ -23,7 +29,7 @@ def interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, flo
     mean = float(values.mean())
     if n < 2:
         return mean, np.nan, np.nan, n
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    half = t_quantile(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
     return mean, mean - half, mean + half, n
 
 
@@ -47,11 +53,36 @@ def summarise(results: pd.DataFrame, by: list[str] | None = None) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def ratio_change(base: np.ndarray, other: np.ndarray,
+                 level: float = 0.95) -> tuple[float, float, float, float]:
+    """The change of ``other`` against ``base`` in %, as a ratio of means over paired
+    replications: 100 x (mean(other) / mean(base) - 1), with its Student-t interval at
+    ``level`` and its variance by the delta method (the variance of the residuals
+    ``other - ratio x base`` over ``mean(base)``, divided by n; Cochran, *Sampling
+    Techniques*, ch. 6). A ratio of means stays finite when some replications have none
+    in the baseline, where a mean of per-replication ratios does not. Returns (change,
+    lower, upper, variance); NaN where undefined (no pairs, a baseline mean of zero) and
+    NaN bounds and variance for one pair."""
+    keep = ~(np.isnan(base) | np.isnan(other))
+    b, o = base[keep], other[keep]
+    n = len(b)
+    if n == 0 or b.mean() == 0:
+        return np.nan, np.nan, np.nan, np.nan
+    mb, mo = b.mean(), o.mean()
+    change = 100.0 * (mo / mb - 1.0)
+    if n < 2:
+        return change, np.nan, np.nan, np.nan
+    var = 100.0 ** 2 * ((o - (mo / mb) * b) / mb).var(ddof=1) / n
+    half = t_quantile(0.5 + level / 2, n - 1) * math.sqrt(var)
+    return change, change - half, change + half, var
+
+
 def compare(results: pd.DataFrame, baseline: str, by: list[str] | None = None) -> pd.DataFrame:
     """Paired differences of every organisation against ``baseline``, per metric.
 
     Columns: difference (organisation - baseline) with its interval, and the relative
-    change in %: the mean of the per-replication relative changes, with its interval.
+    change in % as a ratio of means over the paired replications
+    (:func:`ratio_change`), with its interval.
     """
     keys = (by or []) + ["metric", "replication"]
     wide = results.pivot_table(index=keys, columns="organisation", values="value", aggfunc="first")
@@ -63,13 +94,11 @@ def compare(results: pd.DataFrame, baseline: str, by: list[str] | None = None) -
             if np.isnan(other).all() or np.isnan(base).all():
                 continue  # this organisation is not in this sweep point
             diff = interval(other - base)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                rel = np.where(base != 0, (other - base) / base * 100.0, np.nan)
-            rel_i = interval(rel)
+            change, lower, upper, _ = ratio_change(base, other)
             base_mean = np.nanmean(base) if len(base) else np.nan
             rows.append({**dict(zip(keys[:-1], key)), "organisation": org, "baseline": baseline,
                          "n": diff[3], "baseline_mean": base_mean, "organisation_mean": np.nanmean(other),
                          "difference": diff[0], "difference_ci_lower": diff[1],
-                         "difference_ci_upper": diff[2], "change_pct": rel_i[0],
-                         "change_pct_ci_lower": rel_i[1], "change_pct_ci_upper": rel_i[2]})
+                         "difference_ci_upper": diff[2], "change_pct": change,
+                         "change_pct_ci_lower": lower, "change_pct_ci_upper": upper})
     return pd.DataFrame(rows)

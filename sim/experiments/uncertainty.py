@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.config.dotted import replaced
 from sim.config.params import Scenario
+from sim.experiments.results import ratio_change
 from sim.model.streams import generator
 
 # the spawn key of parameter draws: no replication ever has this index
@@ -67,16 +68,8 @@ def draw_changes(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
         for (draw, metric), g in wide.groupby(level=[0, 1], sort=False):
             b, o = g[baseline].to_numpy(float), g[org].to_numpy(float)
             keep = ~(np.isnan(b) | np.isnan(o))
-            b, o = b[keep], o[keep]
-            n = len(b)
-            mb, mo = (b.mean(), o.mean()) if n else (np.nan, np.nan)
-            if n == 0 or mb == 0:
-                change, var = np.nan, np.nan
-            else:
-                change = 100.0 * (mo / mb - 1.0)
-                # delta method for a ratio of means of paired replications
-                resid = (o - (mo / mb) * b) / mb
-                var = (100.0 ** 2) * resid.var(ddof=1) / n if n > 1 else np.nan
+            mb, mo = (b[keep].mean(), o[keep].mean()) if keep.any() else (np.nan, np.nan)
+            change, _, _, var = ratio_change(b, o)
             rows.append({"draw": draw, "organisation": org, "metric": metric, "baseline_mean": mb,
                          "organisation_mean": mo, "change_pct": change, "mc_variance": var})
     return pd.DataFrame(rows)

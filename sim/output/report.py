@@ -19,107 +19,18 @@ import pandas as pd
 
 from sim.config.errors import command, exit_bad_input
 from sim.config.params import Scenario
-from sim.experiments.results import interval_text
+from sim.output import numbers
 from sim.output.files import read_manifest, write_text
 from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
-
-TEXT = {
-    "da": {
-        "title": "Hvad betyder organiseringen for borgernes forløb?",
-        "question": ("Spørgsmålet: Hvis de samme borgere med svær psykisk sygdom blev hjulpet af "
-                     "{org} i stedet for {base}, hvad ville der så ske med sengedage, indlæggelser, "
-                     "tvang, frafald og personaletid? Svaret er en simulation, ikke en måling."),
-        "compared": "Organiseringer der sammenlignes",
-        "key": "Hovedtal",
-        "fewer": "færre", "more": "flere",
-        "sentence": "Med {org}: {pct} % {dir} {noun} (95 %-interval {lo}-{hi} %) end med {base}.",
-        "no_interval": ("Med {org}: {pct} % {dir} {noun} end med {base} (interval ikke tilgængeligt: "
-                        "det kræver mindst to replikationer)."),
-        "undefined": "Med {org}: ændringen i {noun} er ikke defineret ({base} har ingen).",
-        "unclear": ("Med {org}: ingen sikker forskel i {noun} i forhold til {base} "
-                    "({pct:+} %, 95 %-interval {lo:+} til {hi:+} %)."),
-        "table": "Tal pr. organisering (gennemsnit og 95 %-interval over replikationer)",
-        "outcome": "Udfald", "plots": "Figurer", "assumptions": "Antagelser og kilder",
-        "parameter": "Parameter", "value": "Værdi", "source": "Kilde", "override": "Ændret ved kørslen",
-        "method": ("{pop}: {reps} replikationer à {years:g} år (efter {warm:g} års indsvingning), "
-                   "frø {seed}. Alle organiseringer møder de samme borgere med de samme "
-                   "tilfældigheder (common random numbers), så forskellene skyldes organiseringen."),
-        "teams": "Teams", "staff": "årsværk pr. 100 borgere",
-        "sweep": "Parameterstudie", "points": "punkter",
-        "sweep_intro": "Et parameterstudie over {swept}: {n} punkter, hvert med sine replikationer.",
-        "uncertainty": "Usikkerhed om antagelserne",
-        "uncertainty_intro": ("Tallene ovenfor dækker kun simulationens egen tilfældighed. Her er også "
-                              "usikkerheden om {n} antagelser regnet med: {draws} sæt af værdier trukket "
-                              "fra deres intervaller, hvert med {reps} replikationer."),
-        "uncertainty_sentence": ("Med {org}: {pct:+d} % sengedage i gennemsnit; i 95 % af trækkene "
-                                 "mellem {lo:+d} og {hi:+d} %."),
-        "drivers": ("Hvilke antagelser flytter ændringen i sengedage mest (rangkorrelation mellem "
-                    "den trukne værdi og ændringen; fortegn: samme eller modsat retning)"),
-        "probabilities": ("Sandsynligheden for færre sengedage er {fall} %; for mindst {thr:g} % færre "
-                          "sengedage {fall_thr} %; for flere personaletimer {staff} %; for færre "
-                          "tvangsindlæggelser {coercion} %."),
-    },
-    "en": {
-        "title": "What does the organisation of care do to citizens' pathways?",
-        "question": ("The question: if the same citizens with severe mental illness were served by "
-                     "{org} instead of {base}, what would happen to bed days, admissions, coercion, "
-                     "drop-out and staff time? The answer is a simulation, not a measurement."),
-        "compared": "Organisations compared",
-        "key": "Key figures",
-        "fewer": "fewer", "more": "more",
-        "sentence": "With {org}: {pct} % {dir} {noun} (95 % interval {lo}-{hi} %) than with {base}.",
-        "no_interval": ("With {org}: {pct} % {dir} {noun} than with {base} (interval not available: "
-                        "it needs at least two replications)."),
-        "undefined": "With {org}: the change in {noun} is not defined ({base} has none).",
-        "unclear": ("With {org}: no clear difference in {noun} compared with {base} "
-                    "({pct:+} %, 95 % interval {lo:+} to {hi:+} %)."),
-        "table": "Figures per organisation (mean and 95 % interval across replications)",
-        "outcome": "Outcome", "plots": "Plots", "assumptions": "Assumptions and sources",
-        "parameter": "Parameter", "value": "Value", "source": "Source", "override": "Changed for this run",
-        "method": ("{pop}: {reps} replications of {years:g} years (after {warm:g} years of warm-up), "
-                   "seed {seed}. Every organisation meets the same citizens with the same luck "
-                   "(common random numbers), so differences come from the organisation."),
-        "teams": "Teams", "staff": "FTE per 100 citizens",
-        "sweep": "Parameter sweep", "points": "points",
-        "sweep_intro": "A sweep over {swept}: {n} points, each with its replications.",
-        "uncertainty": "Uncertainty about the assumptions",
-        "uncertainty_intro": ("The figures above cover only the simulation's own noise. Here the "
-                              "uncertainty about {n} assumptions is included too: {draws} sets of values "
-                              "drawn from their ranges, each with {reps} replications."),
-        "uncertainty_sentence": ("With {org}: {pct:+d} % bed days on average; in 95 % of the draws "
-                                 "between {lo:+d} and {hi:+d} %."),
-        "drivers": ("Which assumptions move the change in bed days most (rank correlation between "
-                    "the value drawn and the change; sign: same or opposite direction)"),
-        "probabilities": ("The probability of fewer bed days is {fall} %; of at least {thr:g} % fewer "
-                          "bed days {fall_thr} %; of more staff hours {staff} %; of fewer coercive "
-                          "admissions {coercion} %."),
-    },
-}
-
-# metric -> (Danish noun, English noun, unit da, unit en)
-METRICS = {
-    "bed_days_per_citizen_year": ("sengedage", "bed days", "pr. borger-år", "per citizen-year"),
-    "admissions_per_citizen_year": ("indlæggelser", "admissions", "pr. borger-år", "per citizen-year"),
-    "coercive_admissions_per_citizen_year": ("tvangsindlæggelser", "coercive admissions",
-                                             "pr. borger-år", "per citizen-year"),
-    "coercive_bed_days_per_citizen_year": ("sengedage under tvang", "coercive bed days",
-                                           "pr. borger-år", "per citizen-year"),
-    "bed_blocking_days_per_citizen_year": ("færdigbehandlingsdage", "bed-blocking days",
-                                           "pr. borger-år", "per citizen-year"),
-    "days_disengaged_per_citizen_year": ("dage uden kontakt", "days out of contact",
-                                         "pr. borger-år", "per citizen-year"),
-    "handovers": ("overgange mellem teams", "hand-overs", "i alt", "in total"),
-    "scaleups_refused": ("afviste opskaleringer", "refused scale-ups", "i alt", "in total"),
-    "staff_hours_per_citizen_year": ("personaletimer", "staff hours", "pr. borger-år",
-                                     "per citizen-year"),
-    "cost_per_citizen_year": ("udgifter", "cost", "pr. borger-år", "per citizen-year"),
-}
+from sim.output.words import LANGUAGES, METRICS, TEXT, UTILISATION, noun, unit
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;font-size:19px;line-height:1.45;color:#111}
 h1{font-size:2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2}
 .key-figure{font-size:1.15em;margin:.4em 0}
+.columns{display:flex;gap:2em;flex-wrap:wrap}.columns>div{flex:1 1 420px}
+h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}
 td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left;vertical-align:top}
 th{background:#eef4fa}img{max-width:100%;margin:1em 0;border:1px solid #ddd}
@@ -141,26 +52,79 @@ def _table(df: pd.DataFrame) -> str:
 
 
 def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, dict]:
-    """One sentence for one metric's paired change, and the numbers it states."""
+    """One sentence for one metric's paired change, and the numbers it states (``group``:
+    gains, costs or unclear; every metric is one where less is better)."""
     t = TEXT[lang]
-    noun = METRICS[row["metric"]][0 if lang == "da" else 1]
+    word = noun(row["metric"], lang)
     org, base = labels[row["organisation"]], labels[row["baseline"]]
     if pd.isna(row["change_pct"]):   # nothing in the baseline: a change in % is not defined
-        return t["undefined"].format(org=org, base=base, noun=noun), {"pct": None, "lo": None, "hi": None}
+        return (t["undefined"].format(org=org, base=base, noun=word),
+                {"pct": None, "lo": None, "hi": None, "group": "unclear"})
     pct = round(float(row["change_pct"]))
+    fmt = lambda v: numbers.number(abs(v), lang, 0)  # noqa: E731  (whole %, in the language)
     if pd.isna(row["change_pct_ci_lower"]) or pd.isna(row["change_pct_ci_upper"]):   # one replication
-        text = t["no_interval"].format(org=org, base=base, noun=noun, pct=abs(pct),
+        text = t["no_interval"].format(org=org, base=base, noun=word, pct=fmt(pct),
                                        dir=t["fewer"] if pct < 0 else t["more"])
-        return text, {"pct": pct, "lo": None, "hi": None}
+        return text, {"pct": pct, "lo": None, "hi": None, "group": "unclear"}
     lo, hi = round(float(row["change_pct_ci_lower"])), round(float(row["change_pct_ci_upper"]))
-    if lo < 0 < hi or (lo == 0 and hi == 0):
-        text = t["unclear"].format(org=org, base=base, noun=noun, pct=pct, lo=lo, hi=hi)
-        return text, {"pct": pct, "lo": lo, "hi": hi}
+    if lo < 0 < hi or (lo == 0 and hi == 0) or (lo <= 0 <= hi):
+        sig = lambda v: numbers.number(v, lang, 0, signed=True)  # noqa: E731
+        text = t["unclear"].format(org=org, base=base, noun=word, pct=sig(pct), lo=sig(lo), hi=sig(hi))
+        return text, {"pct": pct, "lo": lo, "hi": hi, "group": "unclear"}
     fewer = pct < 0
+    levels = ""
+    if {"baseline_mean", "organisation_mean"} <= set(row.index) and not (
+            pd.isna(row["baseline_mean"]) or pd.isna(row["organisation_mean"])):
+        d = numbers.decimals_for(row["baseline_mean"], row["organisation_mean"])
+        levels = t["levels"].format(base=numbers.number(row["baseline_mean"], lang, d),
+                                    org=numbers.number(row["organisation_mean"], lang, d),
+                                    unit=unit(row["metric"], lang))
     shown = (abs(pct), min(abs(lo), abs(hi)), max(abs(lo), abs(hi)))
-    text = t["sentence"].format(org=org, base=base, noun=noun, pct=shown[0],
-                                dir=t["fewer"] if fewer else t["more"], lo=shown[1], hi=shown[2])
-    return text, {"pct": pct, "lo": lo, "hi": hi}
+    text = t["sentence"].format(org=org, base=base, noun=word, pct=fmt(shown[0]),
+                                dir=t["fewer"] if fewer else t["more"], lo=fmt(shown[1]),
+                                hi=fmt(shown[2]), levels=levels)
+    return text, {"pct": pct, "lo": lo, "hi": hi, "group": "gains" if fewer else "costs"}
+
+
+def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[str, str],
+                lang: str, covers: str) -> str:
+    """The key figures as gains and costs side by side, then what shows no clear difference."""
+    t = TEXT[lang]
+    parts = []
+    for org, rows in comparison.groupby("organisation", sort=False):
+        base = rows["baseline"].iloc[0]
+        groups: dict[str, list[str]] = {"gains": [], "costs": [], "unclear": []}
+        for metric in METRICS:
+            for _, row in rows[rows.metric == metric].iterrows():
+                text, nums = key_figure(row, labels, lang)
+                groups[nums["group"]].append(
+                    f"<p class='key-figure' data-metric='{metric}' data-organisation='{org}' "
+                    f"data-pct='{nums['pct']}' data-lo='{nums['lo']}' data-hi='{nums['hi']}'>"
+                    f"{html.escape(text)}</p>")
+        level = _utilisation(summary, org, base, labels, lang)
+        if level:
+            groups["costs"].append(level)
+        intro = t["key_intro"].format(org=labels[org], base=labels[base], covers=t[covers])
+        parts.append(f"<p>{html.escape(intro)}</p><div class='columns'>"
+                     + "".join(f"<div><h3 class='{g}'>{t['unclear_head' if g == 'unclear' else g]}</h3>"
+                               + "".join(groups[g]) + "</div>" for g in ("gains", "costs"))
+                     + "</div>")
+        if groups["unclear"]:
+            parts.append(f"<h3 class='unclear'>{t['unclear_head']}</h3>" + "".join(groups["unclear"]))
+    return "\n".join(parts)
+
+
+def _utilisation(summary: pd.DataFrame, org: str, base: str, labels: dict[str, str], lang: str) -> str:
+    """Staff utilisation as levels in % for the organisation and the baseline (a share is
+    compared by its levels, not by a change in %)."""
+    s = summary[summary.metric == UTILISATION].set_index("organisation")
+    if org not in s.index or base not in s.index or pd.isna(s.at[org, "mean"]):
+        return ""
+    pc = lambda v: numbers.number(100 * float(v), lang, 1)  # noqa: E731
+    text = TEXT[lang]["utilisation"].format(org=labels[org], base=labels[base], o=pc(s.at[org, "mean"]),
+                                            lo=pc(s.at[org, "ci_lower"]), hi=pc(s.at[org, "ci_upper"]),
+                                            b=pc(s.at[base, "mean"]))
+    return f"<p class='key-level' data-metric='{UTILISATION}' data-organisation='{org}'>{html.escape(text)}</p>"
 
 
 def _organisation_block(scenario: Scenario, lang: str) -> str:
@@ -168,8 +132,8 @@ def _organisation_block(scenario: Scenario, lang: str) -> str:
     labels = scenario.labels(lang)
     parts = []
     for org in scenario.organisations:
-        teams = [f"{html.escape(team.label)} "
-                 f"({sum(m.fte_per_100 for m in team.staffing.values()):.1f} {t['staff']})"
+        teams = [f"{html.escape(team.name(lang))} "
+                 f"({numbers.number(sum(m.fte_per_100 for m in team.staffing.values()), lang, 1)} {t['staff']})"
                  for team in org.teams.values()]
         parts.append(f"<li><b>{html.escape(labels[org.name])}</b>: {t['teams']}: {'; '.join(teams)}</li>")
     return "<ul>" + "".join(parts) + "</ul>"
@@ -194,26 +158,25 @@ def run_report(folder: Path, lang: str) -> str:
     body.append(f"<p class='small'>{html.escape(method)}</p>")
     comparison_file = folder / "comparison.parquet"
     if base and comparison_file.is_file():
-        comparison = _changes_for_sentences(folder, pd.read_parquet(comparison_file), base)
+        comparison = pd.read_parquet(comparison_file)
+        shown, covers = _changes_for_sentences(folder, comparison, base)
         body.append(f"<h2>{t['key']}</h2>")
-        for metric in METRICS:
-            for _, row in comparison[comparison.metric == metric].iterrows():
-                text, nums = key_figure(row, labels, lang)
-                body.append(
-                    f"<p class='key-figure' data-metric='{metric}' data-organisation='{row['organisation']}' "
-                    f"data-pct='{nums['pct']}' data-lo='{nums['lo']}' data-hi='{nums['hi']}'>"
-                    f"{html.escape(text)}</p>")
+        body.append(key_figures(shown, summary, labels, lang, covers))
     rows = []
-    for metric, words in METRICS.items():
-        row = {t["outcome"]: f"{words[0 if lang == 'da' else 1]} ({words[2 if lang == 'da' else 3]})"}
+    for metric in [*METRICS, UTILISATION]:
+        share = metric == UTILISATION   # a share, shown in %
+        row = {t["outcome"]: t["utilisation_noun"] if share else f"{noun(metric, lang)} ({unit(metric, lang)})"}
         for org in orgs:
             s = summary[(summary.organisation == org) & (summary.metric == metric)]
             if len(s):
+                k = 100.0 if share else 1.0
                 r = s.iloc[0]
-                row[labels.get(org, org)] = interval_text(r["mean"], r["ci_lower"], r["ci_upper"])
-        rows.append(row)
+                row[labels.get(org, org)] = numbers.interval(k * r["mean"], k * r["ci_lower"],
+                                                             k * r["ci_upper"], lang)
+        if len(row) > 1:
+            rows.append(row)
     if (folder / "uncertainty_summary.parquet").is_file() and (folder / "decisions.parquet").is_file():
-        body.append(_uncertainty_block(folder, scenario, labels, t))
+        body.append(_uncertainty_block(folder, scenario, labels, lang))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
     body.append(f"<h2>{t['plots']}</h2>")
     body += [_img(p) for p in sorted((folder / "plots").glob("*.png"))]
@@ -221,20 +184,24 @@ def run_report(folder: Path, lang: str) -> str:
     return _page(t["title"], body, lang)
 
 
-def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> pd.DataFrame:
-    """The changes the key sentences state: with parameter draws, the interval over the
-    draws (what is not known about the parameters and the simulation's noise), never the
-    narrower interval of the noise alone; otherwise the paired comparison."""
+def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> tuple[pd.DataFrame, str]:
+    """The changes the key sentences state, and what their intervals cover: with parameter
+    draws, the interval over the draws (what is not known about the parameters and the
+    simulation's noise), never the narrower interval of the noise alone; otherwise the
+    paired comparison. The levels (baseline and organisation means) come from the
+    comparison either way."""
     unc_file = folder / "uncertainty_summary.parquet"
     if not unc_file.is_file():
-        return comparison
+        return comparison, "covers_noise"
     unc = pd.read_parquet(unc_file).rename(columns={"change_pct_lower": "change_pct_ci_lower",
                                                     "change_pct_upper": "change_pct_ci_upper"})
-    return unc.assign(baseline=base)
+    means = comparison[["organisation", "metric", "baseline_mean", "organisation_mean"]]
+    return unc.assign(baseline=base).merge(means, on=["organisation", "metric"], how="left"), "covers_draws"
 
 
-def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], t: dict) -> str:
+def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> str:
     """The change in bed days across parameter draws, and the decision probabilities."""
+    t = TEXT[lang]
     unc = pd.read_parquet(folder / "uncertainty_summary.parquet")
     decisions = pd.read_parquet(folder / "decisions.parquet")
     u = scenario.uncertainty
@@ -247,7 +214,8 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
         p = decisions[decisions.organisation == org].set_index("decision").probability
         probs = {k: round(100 * float(p.get(k, float("nan")))) for k in
                  ("bed_days_fall", "bed_days_fall_by_threshold", "staff_hours_rise", "coercive_admissions_fall")}
-        text = t["uncertainty_sentence"].format(org=labels.get(org, org), **nums)
+        text = t["uncertainty_sentence"].format(org=labels.get(org, org), **{
+            k: numbers.number(v, lang, 0, signed=True) for k, v in nums.items()})
         prob = t["probabilities"].format(fall=probs["bed_days_fall"], thr=u.reduction_pct,
                                          fall_thr=probs["bed_days_fall_by_threshold"],
                                          staff=probs["staff_hours_rise"], coercion=probs["coercive_admissions_fall"])
@@ -257,7 +225,7 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
         d = pd.read_parquet(folder / "uncertainty_drivers.parquet")
         d = d[d["rank"] <= 5][["organisation", "parameter", "spearman_rho"]].copy()
         d["organisation"] = [labels.get(o, o) for o in d.organisation]
-        d["spearman_rho"] = d.spearman_rho.round(2)
+        d["spearman_rho"] = [numbers.number(v, lang, 2, signed=True) for v in d.spearman_rho]
         parts.append(f"<p class='small'>{html.escape(t['drivers'])}</p><div class='small'>{_table(d)}</div>")
     return "\n".join(parts)
 
@@ -271,7 +239,7 @@ def sweep_report(folder: Path, lang: str) -> str:
             "<p>" + html.escape(t["sweep_intro"].format(swept=", ".join(info["swept"]) or "-",
                                                         n=len(info["finished"]))) + "</p>"]
     keep = summary[summary.metric.isin(list(METRICS))].copy()
-    keep["mean (95 %)"] = [interval_text(m, lo, hi) for m, lo, hi in
+    keep["mean (95 %)"] = [numbers.interval(m, lo, hi, lang) for m, lo, hi in
                            zip(keep["mean"], keep["ci_lower"], keep["ci_upper"])]
     cols = [c for c in keep.columns if c not in ("n", "mean", "ci_lower", "ci_upper")]
     body.append(_table(keep[cols]))
@@ -300,8 +268,8 @@ def _page(title: str, body: list[str], lang: str) -> str:
 def make_report(folder: Path, lang: str = "da", out: Path | None = None) -> Path:
     """Write the report of ``folder`` (a run or a sweep) and return its path; never half-written."""
     folder = Path(folder)
-    if lang not in TEXT:
-        raise ReportError(f"--lang {lang}: unknown language; allowed: {', '.join(TEXT)}")
+    if lang not in LANGUAGES:
+        raise ReportError(f"--lang {lang}: unknown language; allowed: {', '.join(LANGUAGES)}")
     if finished_manifest(folder) is not None:
         page = run_report(folder, lang)
     elif read_manifest(folder, SWEEP_MANIFEST) is not None:

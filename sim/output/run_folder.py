@@ -28,8 +28,6 @@ from sim.experiments.prepost import (
 from sim.experiments.results import compare, interval_text, summarise
 from sim.experiments.runner import StudyResult
 from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
-from sim.output import plots
-from sim.output import study_plots as research_plots
 from sim.output.files import digests, read_manifest, replacing, write_text
 
 MANIFEST = "manifest.json"
@@ -92,6 +90,10 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
               study: StudyResult, started: float, overrides: Sequence[str] = ()) -> dict:
     """Write a run's folder: config, provenance, tidy tables, plots, and the manifest last
     (with the command-line ``overrides`` the run was asked for)."""
+    # matplotlib loads only when a run draws its plots, so a refusal of bad input is quick
+    from sim.output import plots
+    from sim.output import study_plots as research_plots
+
     start_folder(folder)
     files = [write_yaml(folder, "config.yaml", config)]
     files += write_table(pd.DataFrame(provenance), folder, "provenance")

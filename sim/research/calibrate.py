@@ -34,7 +34,6 @@ from sim.config.errors import ConfigError, command
 from sim.config.load import to_container
 from sim.config.paths import SCENARIOS
 from sim.config.validate import build, nonneg, pos
-from sim.output import study_plots as research_plots
 from sim.output.files import write_text
 from sim.output.run_folder import (
     discard_incomplete,
@@ -404,6 +403,8 @@ def calibrate(settings: Settings, raw: dict, folder: Path, configs: dict[str, di
     files += write_table(ppc, folder, "ppc")
     files += write_table(check, folder, "ppc_summary")
     bounds = {n: (p.low, p.high) for n, p in settings.priors.parameters.items()}
+    from sim.output import study_plots as research_plots  # matplotlib only when plotting
+
     research_plots.posterior_pairs(particles, names, folder / "plots" / "posterior_pairs.png", bounds)
     research_plots.target_check(check, folder / "plots" / "ppc.png",
                                 title=f"Posterior predictive check: {settings.name}")

@@ -30,7 +30,6 @@ from sim.config.errors import ConfigError, command
 from sim.config.load import load
 from sim.config.validate import build, nonneg, pos
 from sim.experiments.simulate import simulate
-from sim.output import study_plots as research_plots
 from sim.output.run_folder import discard_incomplete, link_latest, start_folder, write_manifest, write_table
 from sim.research.settings import (
     Range,
@@ -246,6 +245,8 @@ def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = N
     y = evaluate(model, x, settings.n_jobs, settings.progress, "Morris screening")
     morris_seconds = time.time() - t0
     morris = morris_indices(settings, x, y)
+    from sim.output import study_plots as research_plots  # matplotlib only when plotting
+
     files += write_table(sample_table(x, y, names, outputs), folder, "morris_samples")
     files += write_table(morris, folder, "morris")
     research_plots.sensitivity_bars(morris.assign(output=morris.output.map(titles)), "mu_star",

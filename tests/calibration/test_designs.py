@@ -32,7 +32,7 @@ A, B = "clinical.inreach_los_ratio", "study.post_months"
 TRUTH = {A: 0.7, B: 12.0}
 PRIORS = Priors({A: Prior(0.4, 1.2), B: Prior(6.0, 18.0)})
 SETTINGS = ["scenario=['warmup_years=0.5']", "targets=[strategy_paper]", "replications_per_simulation=2",
-            "abc.sampler=single", "abc.n_procs=1", "abc.population_size=24", "abc.max_generations=4",
+            "abc.sampler=single", "abc.n_procs=1", "abc.population_size=24", "abc.max_generations=3",
             "posterior_predictive_draws=2", "prior_predictive_draws=0"]
 
 

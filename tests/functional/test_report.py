@@ -55,6 +55,32 @@ def test_the_figures_in_the_text_match_the_table(run_with_reports, lang, word):
         assert abs(pct) in numbers and abs(lo) in numbers and abs(hi) in numbers, f["text"]
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_gains_and_costs_stand_side_by_side_by_the_sign_of_their_interval(run_with_reports, lang):
+    page = (run_with_reports / f"report_{lang}.html").read_text(encoding="utf-8")
+    parts = re.split(r"<h3 class='(gains|costs|unclear)'>", page)
+    groups = {"gains": [], "costs": [], "unclear": []}
+    for name, chunk in zip(parts[1::2], parts[2::2]):
+        groups[name] += _key_figures(chunk.split("<h3")[0])
+    assert sum(map(len, groups.values())) == len(_key_figures(page))
+    assert groups["gains"] and groups["costs"], "a reorganisation with no cost shown"
+    assert all(int(f["hi"]) < 0 for f in groups["gains"])
+    assert all(int(f["lo"]) > 0 for f in groups["costs"])
+    assert all(int(f["lo"]) <= 0 <= int(f["hi"]) for f in groups["unclear"])
+    shown = set(re.findall(r"class='key-figure' data-metric='([^']+)'", page))   # undefined ones too
+    assert {"contacts_lost", "staff_hours_regional", "dropouts", "crises_per_citizen_year"} <= shown
+    assert "data-metric='staff_utilisation'" in page   # utilisation as levels, with the costs
+
+
+def test_the_danish_report_writes_numbers_with_a_decimal_comma(run_with_reports):
+    page = (run_with_reports / "report_da.html").read_text(encoding="utf-8")
+    summary = pd.read_csv(run_with_reports / "summary.csv").set_index(["organisation", "metric"])
+    r = summary.loc[("fragmented", "bed_days_per_citizen_year")]
+    assert f"{r['mean']:.2f}".replace(".", ",") in page or f"{r['mean']:.1f}".replace(".", ",") in page
+    assert not re.search(r"\(\d+\.\d+-\d+\.\d+\)", page), "an English interval in the Danish report"
+    assert " til " in page
+
+
 def test_the_report_is_self_contained(run_with_reports):
     page = (run_with_reports / "report_da.html").read_text(encoding="utf-8")
     assert "<html lang='da'>" in page
@@ -95,6 +121,9 @@ def test_the_report_renders_in_chromium_without_errors(run_with_reports, lang, t
             "p => [p.dataset.metric, p.innerText])")
         assert len(shown) >= 9
         for metric, text in shown:
+            if pd.isna(comparison.loc[metric, "change_pct"]):   # none in the baseline: said in words
+                assert "defineret" in text or "defined" in text, text
+                continue
             pct = round(comparison.loc[metric, "change_pct"])
             assert f"{abs(pct)} %" in text or f"{pct:+} %" in text, text
         shot = tmp_path / "report.png"

@@ -1,0 +1,52 @@
+"""Numbers as a reader of the report's language writes them (Babel's CLDR locale data).
+
+Danish: decimal comma and a point between thousands ("2.688,55"); English: the reverse
+("2,688.55"). An interval is written with a word between its ends ("17,20 til 19,90"),
+never a dash that a minus sign could be mistaken for, and a figure that cannot be
+computed says so in words instead of printing NaN.
+"""
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+LOCALES = {"da": "da_DK", "en": "en_GB"}
+WORDS = {
+    "da": {"to": "til", "none": "ikke tilgængelig", "one": "intet interval: én replikation"},
+    "en": {"to": "to", "none": "not available", "one": "no interval: one replication"},
+}
+
+
+def _pattern(decimals: int, signed: bool) -> str:
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return f"+{body};-{body}" if signed else body
+
+
+def number(value: float, lang: str, decimals: int = 2, signed: bool = False) -> str:
+    """``value`` with ``decimals`` decimals in ``lang``'s format (``signed``: a + before
+    positive numbers); words, not NaN, when it is missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return WORDS[lang]["none"]
+    return format_decimal(value, format=_pattern(decimals, signed), locale=LOCALES[lang])
+
+
+def decimals_for(*values: float) -> int:
+    """Enough decimals to tell the values apart at a glance: none from 100 up, one from
+    10, two below (about three significant figures for the largest)."""
+    finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
+    top = max(finite, default=0.0)
+    return 0 if top >= 100 else 1 if top >= 10 else 2
+
+
+def interval(mean: float, lower: float, upper: float, lang: str, decimals: int | None = None,
+             signed: bool = False) -> str:
+    """``mean (lower to upper)`` in ``lang``; the interval says why when it cannot be computed."""
+    w = WORDS[lang]
+    if mean is None or math.isnan(mean):
+        return w["none"]
+    d = decimals_for(mean, lower, upper) if decimals is None else decimals
+    if lower is None or upper is None or math.isnan(lower) or math.isnan(upper):
+        return f"{number(mean, lang, d, signed)} ({w['one']})"
+    return (f"{number(mean, lang, d, signed)} ({number(lower, lang, d, signed)} {w['to']} "
+            f"{number(upper, lang, d, signed)})")
