@@ -1,7 +1,9 @@
 """Comparison plots made from the tidy tables only (never from model internals).
 
 Readable on a projector: large type, units in every title, the Okabe-Ito
-colour-blind-safe palette, one panel per outcome.
+colour-blind-safe palette, one panel per outcome. Every word and number is in the
+language asked for (``lang``: English for a run's own plots, the report's language for
+the report's figures), from the translation table in :mod:`sim.output.words`.
 """
 from __future__ import annotations
 
@@ -13,28 +15,27 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sim.config.units import DAYS_PER_YEAR  # noqa: E402
+from sim.output import (
+    numbers,  # noqa: E402
+    words,  # noqa: E402
+)
 from sim.output.files import replacing  # noqa: E402
+from sim.output.words import FIGURE, LANGUAGES, STATES, title  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-# metric -> (panel title, unit): every outcome a plot may show
-OUTCOMES = {
-    "bed_days_per_citizen_year": ("Bed days", "days per citizen-year"),
-    "admissions_per_citizen_year": ("Admissions", "per citizen-year"),
-    "coercive_admissions_per_citizen_year": ("Coercive admissions", "per citizen-year"),
-    "coercive_bed_days_per_citizen_year": ("Coercive bed days", "days per citizen-year"),
-    "bed_blocking_days_per_citizen_year": ("Bed-blocking days", "days per citizen-year"),
-    "days_disengaged_per_citizen_year": ("Days out of contact", "days per citizen-year"),
-    "handovers": ("Hand-overs", "count over results period"),
-    "staff_hours_per_citizen_year": ("Staff hours used", "hours per citizen-year"),
-    "staff_hours_regional": ("Staff hours, regional", "hours over results period"),
-    "staff_hours_municipal": ("Staff hours, municipal", "hours over results period"),
-    "scaleups_refused": ("Scale-ups refused", "count over results period"),
-    "contacts_lost": ("Routine contacts lost", "count over results period"),
-    "cost_per_citizen_year": ("Cost", "per citizen-year"),
-}
+# every outcome a plot may show, in the order of the panels
+OUTCOMES = ("bed_days_per_citizen_year", "admissions_per_citizen_year", "coercive_admissions_per_citizen_year",
+            "coercive_bed_days_per_citizen_year", "bed_blocking_days_per_citizen_year",
+            "days_disengaged_per_citizen_year", "handovers", "staff_hours_per_citizen_year",
+            "staff_hours_regional", "staff_hours_municipal", "scaleups_refused", "contacts_lost",
+            "cost_per_citizen_year")
+# the outcomes per citizen-year, which one figure can show side by side
+RATES = tuple(m for m in OUTCOMES if m.endswith("_per_citizen_year") and not m.startswith("cost"))
+GAIN, COST, UNCLEAR = OKABE_ITO[2], OKABE_ITO[5], "#777777"
 
 
 def save(fig, path: Path) -> Path:
@@ -46,9 +47,9 @@ def save(fig, path: Path) -> Path:
     return path
 
 
-def outcome_panels(*metrics: str) -> list[tuple[str, str, str]]:
-    """(metric, title, unit) for each metric, in the order given."""
-    return [(m, *OUTCOMES[m]) for m in metrics]
+def outcome_panels(*metrics: str, lang: str = "en") -> list[tuple[str, str, str]]:
+    """(metric, title, unit) for each metric, in the order given, in ``lang``."""
+    return [(m, title(m, lang), words.unit(m, lang)) for m in metrics]
 
 
 PANELS = outcome_panels("bed_days_per_citizen_year", "admissions_per_citizen_year",
@@ -58,13 +59,25 @@ SWEEP_OUTCOMES = outcome_panels("bed_days_per_citizen_year", "coercive_admission
                                 "scaleups_refused", "staff_hours_per_citizen_year")
 ALL_OUTCOMES = outcome_panels(*(m for m in OUTCOMES if m != "staff_hours_per_citizen_year"))
 
+
+def number_axis(axis, lang: str, decimals: int | None = None, signed: bool = False) -> None:
+    """Tick labels written as ``lang`` writes numbers (Danish: decimal comma)."""
+    def fmt(value, _pos):
+        d = decimals if decimals is not None else (0 if float(value).is_integer() else
+                                                   numbers.decimals_for(value))
+        return numbers.number(value, lang, d, signed=signed and value != 0)
+    axis.set_major_formatter(FuncFormatter(fmt))
+
+
 plt.rcParams.update({"font.size": 15, "axes.titlesize": 17, "axes.labelsize": 14,
                      "xtick.labelsize": 13, "ytick.labelsize": 13, "figure.dpi": 100})
 
 
 def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
-               panels=PANELS, title: str | None = None) -> Path:
-    """Bars with 95 % intervals, one panel per outcome, organisations side by side."""
+               panels=PANELS, title: str | None = None, lang: str = "en") -> Path:
+    """Bars with 95 % intervals, one panel per outcome, organisations side by side
+    (``panels`` as (metric, title, unit); in ``lang`` when given as metric names)."""
+    panels = [p if isinstance(p, tuple) else outcome_panels(p, lang=lang)[0] for p in panels]
     orgs = list(dict.fromkeys(summary["organisation"]))
     cols = 3
     rows = -(-len(panels) // cols)
@@ -78,6 +91,7 @@ def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
         ax.set_title(f"{name}\n({unit})")
         ax.set_xticks(list(x), [_wrap(labels.get(o, o)) for o in orgs])
         ax.set_ylim(bottom=0)
+        number_axis(ax.yaxis, lang)
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
@@ -88,8 +102,9 @@ def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
     return path
 
 
-def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path) -> Path:
+def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path, lang: str = "en") -> Path:
     """Mean daily beds occupied and citizens in crisis, per organisation, with the warm-up shaded."""
+    w = FIGURE[lang]
     fig, axes = plt.subplots(1, 2, figsize=(16, 5.5))
     for i, (org, group) in enumerate(timeseries.groupby("organisation", sort=False)):
         daily = group.groupby("day")[["beds_occupied", "crisis"]].mean()
@@ -98,16 +113,55 @@ def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path) -> P
             ax.plot(years, daily[col].rolling(30, min_periods=1).mean(), color=OKABE_ITO[i],
                     lw=2.5, label=labels.get(org, org))
     warm = timeseries.loc[timeseries["period"] == "warmup", "day"]
-    for ax, title in zip(axes, ["Beds occupied (30-day mean)", "Citizens in crisis (30-day mean)"]):
+    for ax, key in zip(axes, ["beds", "crisis"]):
         if len(warm):
-            ax.axvspan(0, (warm.max() + 1) / DAYS_PER_YEAR, color="grey", alpha=0.15, label="warm-up")
-        ax.set_title(title)
-        ax.set_xlabel("years")
-        ax.set_ylabel("citizens (mean over replications)")
+            ax.axvspan(0, (warm.max() + 1) / DAYS_PER_YEAR, color="grey", alpha=0.15, label=w["warmup"])
+        ax.set_title(w[key])
+        ax.set_xlabel(w["years"])
+        ax.set_ylabel(w[f"{key}_axis"])
         ax.set_ylim(bottom=0)
+        number_axis(ax.xaxis, lang)
+        number_axis(ax.yaxis, lang)
         ax.grid(alpha=0.3)
     axes[0].legend(loc="lower right")
     fig.tight_layout()
+    save(fig, path)
+    return path
+
+
+def changes(shown: pd.DataFrame, labels: dict[str, str], path: Path, metrics, lang: str = "en") -> Path:
+    """A forest plot of the paired changes the report states: per organisation, each
+    metric's change in % against the baseline with its interval; green where the whole
+    interval is a fall (every metric is one where less is better), orange where it is a
+    rise, grey otherwise. ``shown`` has organisation, baseline, metric, change_pct,
+    change_pct_ci_lower and change_pct_ci_upper."""
+    w = FIGURE[lang]
+    orgs = list(dict.fromkeys(shown["organisation"]))
+    rows = [m for m in metrics if m in set(shown.metric)]
+    fig, axes = plt.subplots(1, len(orgs), figsize=(11 * len(orgs), 1.2 + 0.62 * len(rows)),
+                             squeeze=False, sharey=True)
+    for ax, org in zip(axes.flat, orgs):
+        sub = shown[shown.organisation == org].set_index("metric")
+        for y, metric in enumerate(rows):
+            if metric not in sub.index or pd.isna(sub.at[metric, "change_pct"]):
+                continue
+            c, lo, hi = (float(sub.at[metric, k]) for k in ("change_pct", "change_pct_ci_lower",
+                                                            "change_pct_ci_upper"))
+            colour = GAIN if hi < 0 else COST if lo > 0 else UNCLEAR
+            if not (np.isnan(lo) or np.isnan(hi)):
+                ax.plot([lo, hi], [y, y], color=colour, lw=4, solid_capstyle="butt")
+            ax.plot([c], [y], "o", color=colour, ms=11, mec="black")
+        ax.axvline(0, color="black", lw=1)
+        ax.set_yticks(range(len(rows)), [title(m, lang) for m in rows])
+        ax.invert_yaxis()
+        base = sub["baseline"].iloc[0] if "baseline" in sub.columns and len(sub) else ""
+        ax.set_title(w["changes_title"].format(org=labels.get(org, org), base=labels.get(base, base)))
+        ax.set_xlabel(w["changes_axis"])
+        number_axis(ax.xaxis, lang, 0, signed=True)
+        ax.grid(axis="x", alpha=0.3)
+    fig.text(0.5, 0.0, w["changes_note"], ha="center", va="top", fontsize=13)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
     save(fig, path)
     return path
 
@@ -233,30 +287,30 @@ def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
 
 
 def outcomes(summary: pd.DataFrame, labels: dict[str, str], path: Path, title: str,
-             currency: str | None = None) -> Path:
+             currency: str | None = None, lang: str = "en") -> Path:
     """Every outcome leaders asked for, organisations side by side with 95 % intervals."""
     present = set(summary["metric"])
     shown = [(m, n, f"{currency} {u}" if m.startswith("cost") and currency else u)
-             for m, n, u in ALL_OUTCOMES if m in present]
-    return comparison(summary, labels, path, panels=shown, title=title)
+             for m, n, u in outcome_panels(*(m for m, _, _ in ALL_OUTCOMES), lang=lang) if m in present]
+    return comparison(summary, labels, path, panels=shown, title=title, lang=lang)
 
 
 STATE_COLOURS = {"stable": "#E8E8E8", "deteriorating": "#F0E442", "crisis": "#D55E00",
                  "waiting_for_bed": "#CC79A7", "admitted": "#0072B2",
                  "discharge_ready": "#56B4E9", "post_discharge": "#009E73", "disengaged": "#000000"}
-STATE_NAMES = {"stable": "stable", "deteriorating": "deteriorating", "crisis": "crisis",
-               "waiting_for_bed": "waiting for a bed", "admitted": "admitted",
-               "discharge_ready": "ready, waiting for municipal offer",
-               "post_discharge": "after discharge", "disengaged": "out of contact"}
 
 
 def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens: int = 15,
-             replication: int = 0, start_day: float = 0.0, end_day: float | None = None) -> Path:
-    """The same citizens' states over time under each organisation (one strip per citizen).
+             replication: int = 0, start_day: float = 0.0, end_day: float | None = None,
+             lang: str = "en") -> Path:
+    """The same citizens' states over time under each organisation (one strip per citizen):
+    the citizens present from the start with the most events under the first organisation,
+    as the title says.
 
     Under common random numbers the citizens are the same in every panel, so a leader
     can follow one person through two organisations of care.
     """
+    w = FIGURE[lang]
     ev = events[events.replication == replication]
     orgs = list(dict.fromkeys(ev.organisation))
     end_day = end_day if end_day is not None else float(ev.time.max())
@@ -279,14 +333,15 @@ def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens:
                     ax.barh(row, (t1 - t0) / DAYS_PER_YEAR, left=t0 / DAYS_PER_YEAR, height=0.8,
                             color=STATE_COLOURS[state], edgecolor="none")
         ax.set_title(labels.get(org, org))
-        ax.set_xlabel("years")
-        ax.set_yticks(range(len(chosen)), [f"citizen {c}" for c in chosen])
+        ax.set_xlabel(w["years"])
+        number_axis(ax.xaxis, lang)
+        ax.set_yticks(range(len(chosen)), [w["citizen"].format(id=c) for c in chosen])
         ax.invert_yaxis()
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="grey") for c in STATE_COLOURS.values()]
-    fig.legend(handles, list(STATE_NAMES.values()), loc="lower center", ncol=4, frameon=False,
+    i = LANGUAGES.index(lang)
+    fig.legend(handles, [STATES[s][i] for s in STATE_COLOURS], loc="lower center", ncol=4, frameon=False,
                fontsize=13)
-    fig.suptitle(f"The same {len(chosen)} citizens under each organisation (replication {replication})",
-                 fontsize=18)
+    fig.suptitle(w["pathways_title"].format(n=len(chosen), rep=replication), fontsize=17)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     save(fig, path)
     return path
@@ -297,10 +352,11 @@ UNCERTAIN = outcome_panels("bed_days_per_citizen_year", "admissions_per_citizen_
 
 
 def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
-                panels=UNCERTAIN, title: str | None = None) -> Path:
+                panels=UNCERTAIN, title: str | None = None, lang: str = "en") -> Path:
     """Each parameter draw's change against the baseline (dots), the mean (bar) and the
     interval holding 95 % of the draws (line), per outcome and organisation."""
     orgs = list(dict.fromkeys(changes["organisation"]))
+    panels = [(m, *outcome_panels(m, lang=lang)[0][1:]) for m, _, _ in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(12, 2.2 + 1.1 * len(orgs) * len(panels)),
                              squeeze=False)
     for ax, (metric, name, _unit) in zip(axes[:, 0], panels):
@@ -316,9 +372,11 @@ def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
             ax.plot([c.mean()] * 2, [i - 0.3, i + 0.3], color="black", lw=3)
         ax.axvline(0, color="grey", lw=1, ls="--")
         ax.set_yticks(range(len(orgs)), [_wrap(labels.get(o, o), 22) for o in orgs])
-        ax.set_title(f"{name}: change against the baseline, % (one dot per parameter draw)")
+        ax.set_title(name)
+        ax.set_xlabel(FIGURE[lang]["draws_axis"])
+        number_axis(ax.xaxis, lang, 0, signed=True)
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(title or "What is not known about the parameters: the change over draws", fontsize=17)
+    fig.suptitle(title or FIGURE[lang]["draws_title"], fontsize=17)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     save(fig, path)

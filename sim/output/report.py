@@ -3,16 +3,18 @@
     factsim-report outputs/latest                 # Danish (default)
     factsim-report outputs/latest --lang en -o report_en.html
 
-Everything comes from the folder's tables (summary, comparison, provenance) and
-plots; images are embedded, so the file opens offline and can be mailed. Key
-figures are written in plain words with their 95 % intervals, and the assumptions
-are listed with their sources from the run's provenance.
+Everything comes from the folder's tables (summary, comparison, timeseries, events,
+provenance). A run's figures are drawn from those tables in the report's language and
+embedded, so the file opens offline and can be mailed. Key figures are written in plain
+words with their 95 % intervals, and the assumptions are listed with their sources from
+the run's provenance.
 """
 from __future__ import annotations
 
 import argparse
 import base64
 import html
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +24,7 @@ from sim.config.params import Scenario
 from sim.output import numbers
 from sim.output.files import read_manifest, write_text
 from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
-from sim.output.words import LANGUAGES, METRICS, TEXT, UTILISATION, noun, unit
+from sim.output.words import FIGURE, LANGUAGES, METRICS, TEXT, UTILISATION, noun, unit
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;
@@ -42,9 +44,9 @@ class ReportError(Exception):
     """A folder the report cannot be made from."""
 
 
-def _img(path: Path) -> str:
+def _img(path: Path, alt: str | None = None) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+    return f'<img alt="{html.escape(alt or path.stem)}" src="data:image/png;base64,{data}">'
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -157,6 +159,7 @@ def run_report(folder: Path, lang: str) -> str:
                                 years=scenario.results_years, warm=scenario.warmup_years, seed=manifest["seed"])
     body.append(f"<p class='small'>{html.escape(method)}</p>")
     comparison_file = folder / "comparison.parquet"
+    shown = None
     if base and comparison_file.is_file():
         comparison = pd.read_parquet(comparison_file)
         shown, covers = _changes_for_sentences(folder, comparison, base)
@@ -179,9 +182,42 @@ def run_report(folder: Path, lang: str) -> str:
         body.append(_uncertainty_block(folder, scenario, labels, lang))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
     body.append(f"<h2>{t['plots']}</h2>")
-    body += [_img(p) for p in sorted((folder / "plots").glob("*.png"))]
+    body += _figures(folder, scenario, summary, shown, labels, lang)
     body.append(_assumptions(folder, t))
     return _page(t["title"], body, lang)
+
+
+def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.DataFrame | None,
+             labels: dict[str, str], lang: str) -> list[str]:
+    """The run's figures, drawn from its tables in the report's language: the paired
+    changes the text states, the levels per citizen-year, beds and crises over time, a
+    few citizens' pathways and, with parameter draws, the change over the draws."""
+    from sim.output import plots  # matplotlib only when a report is drawn
+
+    w = FIGURE[lang]
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        here = Path(tmp)
+        if shown is not None and len(shown):
+            out.append(_img(plots.changes(shown, labels, here / "changes.png", list(METRICS), lang), "changes"))
+        years = numbers.number(scenario.results_years, lang, 0 if float(scenario.results_years).is_integer() else 1)
+        levels = w["levels_title"].format(reps=scenario.replications, years=years)
+        out.append(_img(plots.comparison(summary, labels, here / "levels.png", panels=list(plots.RATES),
+                                         title=levels, lang=lang), "levels"))
+        timeseries = folder / "timeseries.parquet"
+        if timeseries.is_file():
+            out.append(_img(plots.occupancy(pd.read_parquet(timeseries), labels, here / "occupancy.png",
+                                            lang), "occupancy"))
+        events = folder / "events.parquet"
+        if events.is_file():
+            ev = pd.read_parquet(events)
+            if len(ev):
+                out.append(_img(plots.pathways(ev, labels, here / "pathways.png", lang=lang), "pathways"))
+        draws = folder / "draw_changes.parquet"
+        if draws.is_file():
+            out.append(_img(plots.uncertainty(pd.read_parquet(draws), labels, here / "uncertainty.png",
+                                              lang=lang), "uncertainty"))
+    return out
 
 
 def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> tuple[pd.DataFrame, str]:
@@ -226,6 +262,8 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
         d = d[d["rank"] <= 5][["organisation", "parameter", "spearman_rho"]].copy()
         d["organisation"] = [labels.get(o, o) for o in d.organisation]
         d["spearman_rho"] = [numbers.number(v, lang, 2, signed=True) for v in d.spearman_rho]
+        d = d.rename(columns={"organisation": t["org_col"], "parameter": t["assumption_col"],
+                              "spearman_rho": t["rho_col"]})
         parts.append(f"<p class='small'>{html.escape(t['drivers'])}</p><div class='small'>{_table(d)}</div>")
     return "\n".join(parts)
 

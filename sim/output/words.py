@@ -17,6 +17,7 @@ TEXT = {
         "compared": "Organiseringer der sammenlignes",
         "key": "Hovedtal",
         "utilisation_noun": "personalets udnyttelse af tiden (%)",
+        "org_col": "Organisering", "assumption_col": "Antagelse", "rho_col": "Rangkorrelation",
         "gains": "Gevinster", "costs": "Omkostninger og risici", "unclear_head": "Ingen sikker forskel",
         "key_intro": ("De samme borgere med {org} i stedet for {base}. Intervallerne dækker {covers}; "
                       "en ændring står under gevinster eller omkostninger, når hele intervallet ligger "
@@ -62,6 +63,7 @@ TEXT = {
         "compared": "Organisations compared",
         "key": "Key figures",
         "utilisation_noun": "staff utilisation (%)",
+        "org_col": "Organisation", "assumption_col": "Assumption", "rho_col": "Rank correlation",
         "gains": "Gains", "costs": "Costs and risks", "unclear_head": "No clear difference",
         "key_intro": ("The same citizens with {org} instead of {base}. The intervals cover {covers}; "
                       "a change is listed as a gain or a cost when its whole interval lies on one side "
@@ -130,13 +132,64 @@ METRICS = {
 }
 # a share of 0-1 stated as levels in %, not as a change in %
 UTILISATION = "staff_utilisation"
+# outcomes that figures show but the key figures do not state
+FIGURE_METRICS = {
+    "staff_hours_per_citizen_year": ("personaletimer i alt", "staff hours used", "pr. borger-år",
+                                     "per citizen-year"),
+}
 
 
 def noun(metric: str, lang: str) -> str:
     """The metric's noun in ``lang``."""
-    return METRICS[metric][LANGUAGES.index(lang)]
+    return {**METRICS, **FIGURE_METRICS}[metric][LANGUAGES.index(lang)]
 
 
 def unit(metric: str, lang: str) -> str:
     """The metric's unit in ``lang``."""
-    return METRICS[metric][2 + LANGUAGES.index(lang)]
+    return {**METRICS, **FIGURE_METRICS}[metric][2 + LANGUAGES.index(lang)]
+
+
+def title(metric: str, lang: str) -> str:
+    """The metric's noun as a title (first letter capital)."""
+    word = noun(metric, lang)
+    return word[:1].upper() + word[1:]
+
+# The words of the figures, in the order of ``LANGUAGES``
+FIGURE = {
+    "da": {
+        "levels_title": "Gennemsnit pr. replikation med 95 %-interval ({reps} replikationer à {years} år)",
+        "changes_title": "Ændring med {org} i forhold til {base}",
+        "changes_axis": "ændring i % (95 %-interval)",
+        "changes_note": "Grøn: færre (en gevinst). Orange: flere (en omkostning). Grå: ingen sikker forskel.",
+        "beds": "Senge i brug (30-dages gennemsnit)", "beds_axis": "senge",
+        "crisis": "Borgere i krise (30-dages gennemsnit)", "crisis_axis": "borgere",
+        "years": "år", "warmup": "indsvingning (tælles ikke med)",
+        "pathways_title": ("De samme {n} borgere under hver organisering (replikation {rep}): de borgere "
+                           "med flest hændelser, der var med fra start"),
+        "citizen": "borger {id}",
+        "draws_title": "Ændring over parametertrækkene: ét punkt pr. træk; linjen dækker 95 % af trækkene",
+        "draws_axis": "ændring i %",
+    },
+    "en": {
+        "levels_title": "Mean per replication with 95 % interval ({reps} replications of {years} years)",
+        "changes_title": "Change with {org} against {base}",
+        "changes_axis": "change in % (95 % interval)",
+        "changes_note": "Green: fewer (a gain). Orange: more (a cost). Grey: no clear difference.",
+        "beds": "Beds occupied (30-day mean)", "beds_axis": "beds",
+        "crisis": "Citizens in crisis (30-day mean)", "crisis_axis": "citizens",
+        "years": "years", "warmup": "warm-up (not counted)",
+        "pathways_title": ("The same {n} citizens under each organisation (replication {rep}): those "
+                           "present from the start with the most events"),
+        "citizen": "citizen {id}",
+        "draws_title": "Change over the parameter draws: one dot per draw; the line covers 95 % of the draws",
+        "draws_axis": "change in %",
+    },
+}
+# the states of a pathway, in both languages
+STATES = {
+    "stable": ("stabil", "stable"), "deteriorating": ("forværring", "deteriorating"),
+    "crisis": ("krise", "crisis"), "waiting_for_bed": ("venter på en seng", "waiting for a bed"),
+    "admitted": ("indlagt", "admitted"),
+    "discharge_ready": ("færdigbehandlet, venter på kommunalt tilbud", "ready, waiting for municipal offer"),
+    "post_discharge": ("efter udskrivelse", "after discharge"), "disengaged": ("uden kontakt", "out of contact"),
+}

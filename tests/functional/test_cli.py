@@ -37,7 +37,7 @@ def test_a_small_run_writes_every_table_plot_and_the_manifest_last(small_run):
     for name in ("config.yaml", "provenance.parquet", "provenance.csv", "results.parquet",
                  "results.csv", "summary.parquet", "summary.csv", "comparison.csv",
                  "timeseries.parquet", "events.parquet", "citizens.parquet",
-                 "plots/comparison.png", "plots/occupancy.png"):
+                 "plots/comparison.png", "plots/occupancy.png", "plots/changes.png"):
         assert (folder / name).is_file(), name
         assert name in manifest["files"], name
     assert (folder / "manifest.json").stat().st_mtime >= (folder / "summary.csv").stat().st_mtime

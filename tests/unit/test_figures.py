@@ -1,0 +1,77 @@
+"""The figures speak the language asked for: every word drawn in a Danish figure is
+Danish, every number has a decimal comma, and the forest plot colours each change by the
+sign of its interval."""
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pytest
+
+from sim.experiments.results import compare, summarise
+from sim.experiments.runner import run_study
+from sim.output import plots
+from sim.output.words import METRICS
+
+from ..conftest import scenario
+
+ENGLISH = ("Bed", "bed days", "years", "citizens", "warm-up", "change", "Mean", "replication",
+           "stable", "crisis", "admitted", "Admissions", "per citizen-year", "Green")
+
+
+@pytest.fixture(scope="module")
+def tables():
+    sc = scenario("event_log=true")
+    study = run_study(sc, progress=False, n_jobs=1)
+    return sc, study, summarise(study.results), compare(study.results, sc.baseline.name)
+
+
+@pytest.fixture
+def drawn(monkeypatch, tmp_path):
+    """Every figure the plot functions make, kept open instead of saved."""
+    figures = []
+    monkeypatch.setattr(plots, "save", lambda fig, path: figures.append(fig) or path)
+    return figures
+
+
+def texts(fig) -> list[str]:
+    found = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+    for ax in (a for a in fig.axes if a.axison):   # tick labels are drawn by their formatter
+        for axis in (ax.xaxis, ax.yaxis):
+            found += [t.get_text() for t in axis.get_ticklabels()]
+    return [t for t in found if t.strip()]
+
+
+def test_every_word_of_a_danish_figure_is_danish(tables, drawn, tmp_path):
+    sc, study, summary, comparison = tables
+    labels = sc.labels("da")
+    plots.changes(comparison, labels, tmp_path / "c.png", list(METRICS), "da")
+    plots.comparison(summary, labels, tmp_path / "l.png", panels=list(plots.RATES), title="Gennemsnit", lang="da")
+    plots.occupancy(study.timeseries, labels, tmp_path / "o.png", "da")
+    plots.pathways(study.events, labels, tmp_path / "p.png", lang="da")
+    assert len(drawn) == 4
+    for fig in drawn:
+        fig.canvas.draw()   # the tick labels exist once drawn
+        words = " ".join(texts(fig))
+        assert words, "an empty figure"
+        leftovers = [w for w in ENGLISH if w in words]
+        assert not leftovers, (leftovers, words[:300])
+    occupancy = " ".join(texts(drawn[2]))
+    assert "Senge i brug" in occupancy and "indsvingning" in occupancy and "år" in occupancy
+    assert "Sengedage" in " ".join(texts(drawn[0]))
+    ticks = [t for fig in drawn for t in texts(fig)]
+    assert any(re.fullmatch(r"[-+]?\d+,\d+", t) for t in ticks), "no decimal comma on any axis"
+    assert not [t for t in ticks if re.fullmatch(r"[-+]?\d+\.\d{1,2}", t)], "an English decimal"
+
+
+def test_the_forest_plot_colours_a_change_by_the_sign_of_its_interval(drawn, tmp_path):
+    import pandas as pd
+    shown = pd.DataFrame({"organisation": "b", "baseline": "a",
+                          "metric": ["bed_days_per_citizen_year", "admissions_per_citizen_year", "driving_hours"],
+                          "change_pct": [-20.0, 1.0, 30.0], "change_pct_ci_lower": [-30.0, -5.0, 10.0],
+                          "change_pct_ci_upper": [-10.0, 6.0, 50.0]})
+    plots.changes(shown, {"a": "A", "b": "B"}, tmp_path / "c.png", list(METRICS), "en")
+    ax = drawn[0].axes[0]
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    colours = [matplotlib.colors.to_hex(d.get_color()) for d in dots]
+    assert colours == [plots.GAIN.lower(), plots.UNCLEAR, plots.COST.lower()]
