@@ -133,8 +133,12 @@ def merge(sweep: Path) -> dict:
         files += write_table(pd.concat(changes, ignore_index=True), sweep, "sweep_draw_changes")
         files += write_table(pd.concat(totals, ignore_index=True), sweep, "sweep_uncertainty")
     from sim.output import plots
-    files += [str(p.relative_to(sweep)) for p in plots.sweep(summary, cols, sweep / "plots",
-                                                            _labels(finished))]
+    labels = _labels(finished)
+    files += [str(p.relative_to(sweep)) for p in plots.sweep(summary, cols, sweep / "plots", labels)]
+    if comparison is not None:   # the paired change per point: over the draws when there are draws
+        shown, covers = (pd.concat(totals, ignore_index=True), "draws") if totals else (comparison, "noise")
+        path = plots.sweep_changes(shown, cols, sweep / "plots" / "sweep_changes.png", labels, covers)
+        files.append(str(path.relative_to(sweep)))
     info = {"swept": swept, "overrides": keys, "jobs": len(jobs), "finished": [j.name for j in finished],
             "missing": missing, "files": files, "merged": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "sha256": digests(sweep, files)}

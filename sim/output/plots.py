@@ -381,3 +381,58 @@ def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
     path.parent.mkdir(parents=True, exist_ok=True)
     save(fig, path)
     return path
+
+
+def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: dict[str, str] | None = None,
+                  covers: str = "noise", outcomes=SWEEP_OUTCOMES, lang: str = "en") -> Path:
+    """The paired change against the baseline at every sweep point, per outcome: a line
+    with its band over the first numeric swept parameter, or one point per sweep point
+    labelled with its swept values. ``changes`` has job, the swept columns, organisation,
+    metric, change_pct and its bounds (``change_pct_ci_lower``/``upper`` or
+    ``change_pct_lower``/``upper``); ``covers``: ``noise`` (the replications' interval) or
+    ``draws`` (the interval holding 95 % of the parameter draws), said in the title."""
+    labels = labels or {}
+    w = FIGURE[lang]
+    c = changes.rename(columns={"change_pct_lower": "change_pct_ci_lower",
+                                "change_pct_upper": "change_pct_ci_upper"})
+    numeric = [k for k in swept if _numeric(c[k])][:1]
+    other = [k for k in swept if k not in numeric]
+    points = list(dict.fromkeys(c["job"]))
+    outcomes = outcome_panels(*(m for m, _, _ in outcomes), lang=lang)
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.4 * len(outcomes), 6.2), squeeze=False)
+    for ax, (metric, name, _unit) in zip(axes.flat, outcomes):
+        sub = c[c.metric == metric]
+        for i, (label, group) in enumerate(_series(sub, other, labels)):
+            colour = OKABE_ITO[(i + 1) % len(OKABE_ITO)]
+            if numeric:
+                g = group.sort_values(numeric[0])
+                xs = g[numeric[0]].to_numpy(float)
+            else:
+                g = group.set_index("job").reindex(points).reset_index()
+                xs = np.arange(len(points)) + 0.1 * i
+            ax.plot(xs, g["change_pct"], marker="o", lw=2.5, ms=8, color=colour, label=label)
+            if numeric:
+                ax.fill_between(xs, g["change_pct_ci_lower"], g["change_pct_ci_upper"], color=colour, alpha=0.2)
+            else:
+                ax.errorbar(xs, g["change_pct"], yerr=[g["change_pct"] - g["change_pct_ci_lower"],
+                                                       g["change_pct_ci_upper"] - g["change_pct"]],
+                            fmt="none", ecolor=colour, capsize=6, lw=2)
+        ax.axhline(0, color="black", lw=1)
+        ax.set_title(name)
+        ax.set_ylabel(w["sweep_axis"])
+        number_axis(ax.yaxis, lang, 0, signed=True)
+        if numeric:
+            ax.set_xlabel(numeric[0].split(".")[-1].replace("_", " "))
+            number_axis(ax.xaxis, lang)
+        else:
+            first = c.drop_duplicates("job").set_index("job")
+            ax.set_xticks(range(len(points)), [_wrap(", ".join(f"{k.split('.')[-1]}={first.at[p, k]}"
+                                                               for k in swept) or p, 18) for p in points])
+        ax.grid(alpha=0.3)
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=min(3, max(1, len(names))), frameon=False)
+    fig.suptitle(w["sweep_title_" + covers], fontsize=17)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save(fig, path)
+    return path

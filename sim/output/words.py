@@ -169,6 +169,11 @@ FIGURE = {
         "citizen": "borger {id}",
         "draws_title": "Ændring over parametertrækkene: ét punkt pr. træk; linjen dækker 95 % af trækkene",
         "draws_axis": "ændring i %",
+        "sweep_axis": "ændring i forhold til sammenligningen, %",
+        "sweep_title_noise": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker "
+                              "simulationens egen tilfældighed (95 %)"),
+        "sweep_title_draws": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker 95 % af "
+                              "parametertrækkene (usikkerheden om antagelserne og tilfældigheden)"),
     },
     "en": {
         "levels_title": "Mean per replication with 95 % interval ({reps} replications of {years} years)",
@@ -183,6 +188,11 @@ FIGURE = {
         "citizen": "citizen {id}",
         "draws_title": "Change over the parameter draws: one dot per draw; the line covers 95 % of the draws",
         "draws_axis": "change in %",
+        "sweep_axis": "change against the baseline, %",
+        "sweep_title_noise": ("Change against the baseline at each point; the band covers the "
+                              "simulation's own noise (95 %)"),
+        "sweep_title_draws": ("Change against the baseline at each point; the band holds 95 % of the "
+                              "parameter draws (what is not known about the parameters and the noise)"),
     },
 }
 # the states of a pathway, in both languages

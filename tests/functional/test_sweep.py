@@ -36,6 +36,7 @@ def test_a_sweep_is_merged_into_one_tidy_table(joblib_sweep):
     info = json.loads((folder / "sweep.json").read_text())
     assert info["swept"] == ["organisation.teams.fact.caseload"] and info["missing"] == []
     assert (folder / "plots" / "sweep_lines.png").is_file()
+    assert "plots/sweep_changes.png" in info["files"]   # the paired change per point
     assert "Merged 2 of 2 jobs" in proc.stdout
     assert "Done" in proc.stderr + proc.stdout  # joblib's progress lines
 
@@ -77,18 +78,6 @@ def test_a_bad_value_in_a_configured_sweep_fails_before_any_job(tmp_path):
     assert not out.exists()
 
 
-def test_the_same_sweep_on_ray_gives_the_same_tables(joblib_sweep, tmp_path):
-    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
-    done, _ = joblib_sweep
-    folder = tmp_path / "ray"
-    proc = factsim(*SWEEP, "hydra/launcher=ray", "+hydra.launcher.ray.init.num_cpus=2",
-                   "+hydra.launcher.ray.init.include_dashboard=false", f"hydra.sweep.dir={folder}")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "Ray Launcher is launching 2 jobs" in proc.stdout + proc.stderr
-    assert_frame_equal(pd.read_parquet(done / "sweep_results.parquet"),
-                       pd.read_parquet(folder / "sweep_results.parquet"))
-
-
 def test_one_team_per_municipality_drives_less_than_one_team_for_the_cluster(tmp_path):
     """The Horsens experiment: four local teams have shorter drives than one shared team."""
     folder = tmp_path / "h"
@@ -101,10 +90,35 @@ def test_one_team_per_municipality_drives_less_than_one_team_for_the_cluster(tmp
     assert set(teams["organisation.team_base"]) == {"catchment", "municipality"}
 
 
-def test_a_sweep_carries_parameter_draws_into_every_point(tmp_path):
-    folder = tmp_path / "s"
-    factsim_ok("-m", "organisation.teams.fact.caseload=15,35", "uncertainty=ranges", "uncertainty.draws=3",
-               *SMALL, f"hydra.sweep.dir={folder}")
+DRAWS_SWEEP = ["-m", "organisation.teams.fact.caseload=15,35", "uncertainty=ranges", "uncertainty.draws=3", *SMALL]
+
+
+@pytest.fixture(scope="module")
+def draws_sweep(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("draws") / "s"
+    factsim_ok(*DRAWS_SWEEP, f"hydra.sweep.dir={folder}")
+    return folder
+
+
+def test_the_same_sweep_with_parameter_draws_on_ray_gives_the_same_tables(draws_sweep, tmp_path):
+    """The cluster path: the Ray launcher (on a local Ray instance here) runs the jobs, each
+    with its parameter draws, and gives exactly the tables of the local launcher."""
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    folder = tmp_path / "ray"
+    proc = factsim(*DRAWS_SWEEP, "hydra/launcher=ray", "+hydra.launcher.ray.init.num_cpus=2",
+                   "+hydra.launcher.ray.init.include_dashboard=false", f"hydra.sweep.dir={folder}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Ray Launcher is launching 2 jobs" in proc.stdout + proc.stderr
+    for table in ("sweep_results", "sweep_draw_changes", "sweep_uncertainty", "sweep_comparison"):
+        assert_frame_equal(pd.read_parquet(draws_sweep / f"{table}.parquet"),
+                           pd.read_parquet(folder / f"{table}.parquet"))
+    for job in ("0", "1"):
+        assert_frame_equal(pd.read_parquet(draws_sweep / job / "draws.parquet"),
+                           pd.read_parquet(folder / job / "draws.parquet"))
+
+
+def test_a_sweep_carries_parameter_draws_into_every_point(draws_sweep):
+    folder = draws_sweep
     unc = pd.read_parquet(folder / "sweep_uncertainty.parquet")
     bed = unc[unc.metric == "bed_days_per_citizen_year"]
     assert sorted(bed["organisation.teams.fact.caseload"]) == [15, 35]
@@ -118,3 +132,5 @@ def test_a_sweep_carries_parameter_draws_into_every_point(tmp_path):
     assert (summary.n == 3 * 2).all()   # pooled over draws x replications
     comparison = pd.read_parquet(folder / "sweep_comparison.parquet")
     assert (comparison.n == 3 * 2).all()   # paired by draw and replication
+    assert (folder / "plots" / "sweep_changes.png").is_file()   # the change per point over the draws
+    assert "plots/sweep_changes.png" in json.loads((folder / "sweep.json").read_text())["files"]

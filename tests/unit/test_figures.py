@@ -75,3 +75,18 @@ def test_the_forest_plot_colours_a_change_by_the_sign_of_its_interval(drawn, tmp
     dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
     colours = [matplotlib.colors.to_hex(d.get_color()) for d in dots]
     assert colours == [plots.GAIN.lower(), plots.UNCLEAR, plots.COST.lower()]
+
+
+def test_a_danish_sweep_plot_of_the_changes_is_danish(drawn, tmp_path):
+    import pandas as pd
+    rows = [{"job": str(j), "organisation.teams.fact.caseload": v, "organisation": "b", "metric": m,
+             "change_pct": -10.5 - j, "change_pct_lower": -20.25, "change_pct_upper": -1.5}
+            for j, v in enumerate((15, 25, 35)) for m, _, _ in plots.SWEEP_OUTCOMES]
+    plots.sweep_changes(pd.DataFrame(rows), ["organisation.teams.fact.caseload"], tmp_path / "s.png",
+                        {"b": "B"}, "draws", lang="da")
+    fig = drawn[0]
+    fig.canvas.draw()
+    words = " ".join(texts(fig))
+    assert "parametertrækkene" in words and "Sengedage" in words
+    assert not [w for w in ENGLISH if w in words], words[:300]
+    assert not [t for t in texts(fig) if re.fullmatch(r"[-+]?\d+\.\d{1,2}", t)]
