@@ -28,6 +28,7 @@ import numpy as np
 # Stream kinds at replication level.
 POPULATION = 0   # arrival times and citizen attributes: independent of organisation
 CITIZEN = 1
+FIGURES = 2      # samples a figure draws (which citizens a pathway plot shows); never the model's
 
 # activity -> spawn index; indices are fixed so that adding or removing an activity
 # never moves another activity's numbers (7 was a coercion stream no decision used)

@@ -18,10 +18,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sim.config.units import DAYS_PER_YEAR  # noqa: E402
-from sim.output import (
-    numbers,  # noqa: E402
-    words,  # noqa: E402
-)
+from sim.model.streams import FIGURES, generator  # noqa: E402
+from sim.output import numbers, words  # noqa: E402
 from sim.output.files import replacing  # noqa: E402
 from sim.output.words import FIGURE, LANGUAGES, STATES, title  # noqa: E402
 
@@ -302,23 +300,30 @@ STATE_COLOURS = {"stable": "#E8E8E8", "deteriorating": "#F0E442", "crisis": "#D5
 
 def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens: int = 15,
              replication: int = 0, start_day: float = 0.0, end_day: float | None = None,
-             lang: str = "en") -> Path:
-    """The same citizens' states over time under each organisation (one strip per citizen):
-    the citizens present from the start with the most events under the first organisation,
-    as the title says.
+             lang: str = "en", pick: str = "random", seed: int = 0) -> Path:
+    """The same citizens' states over time under each organisation (one strip per citizen).
 
-    Under common random numbers the citizens are the same in every panel, so a leader
-    can follow one person through two organisations of care.
+    ``pick``: ``random``, a random sample of the citizens present from the start (drawn
+    from its own stream below ``SeedSequence(seed)``, so the same seed shows the same
+    citizens), or ``busiest``, those with the most events under the first organisation;
+    the title says which. A state shorter than 1/250 of the time shown (a few days of
+    waiting for a bed) is drawn that wide so that every state can be seen; the title
+    says so. Under common random numbers the citizens are the same in every panel, so a
+    leader can follow one person through two organisations of care.
     """
     w = FIGURE[lang]
     ev = events[events.replication == replication]
     orgs = list(dict.fromkeys(ev.organisation))
     end_day = end_day if end_day is not None else float(ev.time.max())
-    # the citizens present from the start with the most events under the first organisation
     first = ev[ev.organisation == orgs[0]]
-    busy = first[first.citizen.isin(first[first.event == "enter"].query("time <= @start_day").citizen)]
-    chosen = busy.groupby("citizen").size().sort_values(ascending=False).index[:citizens]
+    present = first[first.citizen.isin(first[first.event == "enter"].query("time <= @start_day").citizen)]
+    if pick == "busiest":
+        chosen = list(present.groupby("citizen").size().sort_values(ascending=False).index[:citizens])
+    else:
+        ids = np.sort(present.citizen.unique())
+        chosen = list(generator(seed, replication, FIGURES).choice(ids, min(citizens, len(ids)), replace=False))
     chosen = sorted(chosen)
+    shortest = (end_day - start_day) / 250.0   # days: the narrowest state drawn
     fig, axes = plt.subplots(1, len(orgs), figsize=(9 * len(orgs), 0.45 * len(chosen) + 2.5),
                              sharey=True, squeeze=False)
     for ax, org in zip(axes.flat, orgs):
@@ -330,6 +335,8 @@ def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens:
             for (t0, state), t1 in zip(zip(c.time, c.state), times[1:]):
                 t0, t1 = max(t0, start_day), min(t1, end_day)
                 if t1 > t0 and state in STATE_COLOURS:
+                    if state != "stable":
+                        t1 = max(t1, t0 + shortest)
                     ax.barh(row, (t1 - t0) / DAYS_PER_YEAR, left=t0 / DAYS_PER_YEAR, height=0.8,
                             color=STATE_COLOURS[state], edgecolor="none")
         ax.set_title(labels.get(org, org))
@@ -341,7 +348,8 @@ def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens:
     i = LANGUAGES.index(lang)
     fig.legend(handles, [STATES[s][i] for s in STATE_COLOURS], loc="lower center", ncol=4, frameon=False,
                fontsize=13)
-    fig.suptitle(w["pathways_title"].format(n=len(chosen), rep=replication), fontsize=17)
+    fig.suptitle(w["pathways_title"].format(n=len(chosen), rep=replication, how=w[f"pathways_{pick}"],
+                                            days=numbers.number(shortest, lang, 0)), fontsize=16)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     save(fig, path)
     return path

@@ -24,7 +24,17 @@ from sim.config.params import Scenario
 from sim.output import numbers
 from sim.output.files import read_manifest, write_text
 from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
-from sim.output.words import FIGURE, LANGUAGES, METRICS, TEXT, UTILISATION, noun, unit
+from sim.output.words import (
+    ASSUMPTIONS,
+    FIGURE,
+    LANGUAGES,
+    METRICS,
+    STUDY_WORDS,
+    TEXT,
+    UTILISATION,
+    noun,
+    unit,
+)
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;
@@ -154,17 +164,25 @@ def run_report(folder: Path, lang: str) -> str:
     study = [o for o in orgs if o != base]
     if base and study:
         body.append(f"<p>{html.escape(t['question'].format(org=labels[study[0]], base=labels[base]))}</p>")
-    body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
-    method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
-                                years=scenario.results_years, warm=scenario.warmup_years, seed=manifest["seed"])
-    body.append(f"<p class='small'>{html.escape(method)}</p>")
     comparison_file = folder / "comparison.parquet"
     shown = None
-    if base and comparison_file.is_file():
+    if base and comparison_file.is_file():   # the first screen answers the question
         comparison = pd.read_parquet(comparison_file)
         shown, covers = _changes_for_sentences(folder, comparison, base)
         body.append(f"<h2>{t['key']}</h2>")
         body.append(key_figures(shown, summary, labels, lang, covers))
+    body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
+    method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
+                                years=numbers.number(scenario.results_years, lang, 0 if float(
+                                    scenario.results_years).is_integer() else 1),
+                                warm=numbers.number(scenario.warmup_years, lang, 0 if float(
+                                    scenario.warmup_years).is_integer() else 1),
+                                seed=manifest["seed"])
+    if scenario.study is not None:
+        months = lambda v: numbers.number(v, lang, 0 if float(v).is_integer() else 1)  # noqa: E731
+        method += " " + t["study_frame"].format(pre=months(scenario.study.pre_months),
+                                                post=months(scenario.study.post_months))
+    body.append(f"<p class='small'>{html.escape(method)}</p>")
     rows = []
     for metric in [*METRICS, UTILISATION]:
         share = metric == UTILISATION   # a share, shown in %
@@ -178,12 +196,14 @@ def run_report(folder: Path, lang: str) -> str:
                                                              k * r["ci_upper"], lang)
         if len(row) > 1:
             rows.append(row)
+    if (folder / "prepost_summary.parquet").is_file():
+        body.append(_study_block(folder, lang))
     if (folder / "uncertainty_summary.parquet").is_file() and (folder / "decisions.parquet").is_file():
         body.append(_uncertainty_block(folder, scenario, labels, lang))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
     body.append(f"<h2>{t['plots']}</h2>")
     body += _figures(folder, scenario, summary, shown, labels, lang)
-    body.append(_assumptions(folder, t))
+    body.append(_assumptions(folder, lang))
     return _page(t["title"], body, lang)
 
 
@@ -212,7 +232,8 @@ def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.
         if events.is_file():
             ev = pd.read_parquet(events)
             if len(ev):
-                out.append(_img(plots.pathways(ev, labels, here / "pathways.png", lang=lang), "pathways"))
+                out.append(_img(plots.pathways(ev, labels, here / "pathways.png", lang=lang,
+                                               seed=scenario.seed), "pathways"))
         draws = folder / "draw_changes.parquet"
         if draws.is_file():
             out.append(_img(plots.uncertainty(pd.read_parquet(draws), labels, here / "uncertainty.png",
@@ -233,6 +254,41 @@ def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) ->
                                                     "change_pct_upper": "change_pct_ci_upper"})
     means = comparison[["organisation", "metric", "baseline_mean", "organisation_mean"]]
     return unc.assign(baseline=base).merge(means, on=["organisation", "metric"], how="left"), "covers_draws"
+
+
+STUDY_PARTS = ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")
+
+
+def _study_block(folder: Path, lang: str) -> str:
+    """The pre/post study's decomposition: one plain sentence on bed days, a table of
+    every measure's observed and counterfactual after/before ratios and the
+    organisation's own effect, and its plot, all in the report's language."""
+    from sim.output import study_plots  # matplotlib only when a report is drawn
+
+    w = STUDY_WORDS[lang]
+    summary = pd.read_parquet(folder / "prepost_summary.parquet")
+    shown = summary[summary.quantity.isin(STUDY_PARTS)]
+    fmt = lambda v: numbers.number(v, lang, 2)  # noqa: E731
+    parts = [f"<h2>{html.escape(w['title'])}</h2>"]
+    bed = shown[shown.measure == "bed_days"].set_index("quantity")
+    if set(STUDY_PARTS) <= set(bed.index):
+        o, c, e = (bed.loc[q] for q in STUDY_PARTS)
+        text = w["sentence"].format(obs=fmt(o["mean"]), obs_lo=fmt(o.ci_lower), obs_hi=fmt(o.ci_upper),
+                                    cf=fmt(c["mean"]), eff=fmt(e["mean"]), eff_lo=fmt(e.ci_lower),
+                                    eff_hi=fmt(e.ci_upper))
+        parts.append(f"<p class='key-figure study'>{html.escape(text)}</p>")
+    rows = []
+    for measure in study_plots.MEASURES:
+        part = shown[shown.measure == measure].set_index("quantity")
+        if len(part):
+            rows.append({w["measure"]: w[measure], **{
+                w[q]: numbers.interval(part.at[q, "mean"], part.at[q, "ci_lower"], part.at[q, "ci_upper"], lang, 2)
+                for q in STUDY_PARTS if q in part.index}})
+    parts.append(_table(pd.DataFrame(rows)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = study_plots.ratio_panels(shown, Path(tmp) / "prepost.png", w["title"], lang=lang)
+        parts.append(_img(path, "prepost"))
+    return "\n".join(parts)
 
 
 def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> str:
@@ -285,15 +341,47 @@ def sweep_report(folder: Path, lang: str) -> str:
     body += [_img(p) for p in sorted((folder / "plots").glob("*.png"))]
     first = folder / info["finished"][0]
     if (first / "provenance.parquet").is_file():
-        body.append(_assumptions(first, t))
+        body.append(_assumptions(first, lang))
     return _page(t["title"], body, lang)
 
 
-def _assumptions(folder: Path, t: dict) -> str:
-    prov = pd.read_parquet(folder / "provenance.parquet").rename(columns={
-        "parameter": t["parameter"], "value": t["value"], "source": t["source"],
-        "override": t["override"]})
-    return f"<h2>{t['assumptions']}</h2><div class='small'>{_table(prov)}</div>"
+RUN_SETTINGS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log", "progress")
+
+
+def _value(value, lang: str) -> str:
+    """A parameter's value as the report's language writes it."""
+    t = TEXT[lang]
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return t["none_changed"]
+    if isinstance(value, bool):
+        return t["yes"] if value else t["no"]
+    if isinstance(value, int | float):
+        v = float(value)
+        return numbers.number(v, lang, 0 if v.is_integer() else 3 if abs(v) < 1 else numbers.decimals_for(v))
+    return str(value)
+
+
+def _assumptions(folder: Path, lang: str) -> str:
+    """A short appendix: the assumptions that carry the result, by readable name, with
+    value, unit and source, and every parameter changed for the run; the full provenance
+    stays in the run folder."""
+    t = TEXT[lang]
+    i = LANGUAGES.index(lang)
+    prov = pd.read_parquet(folder / "provenance.parquet")
+    changed = prov[prov.override.notna() & (prov.override.astype(str) != "")]
+    shown = [p for p in ASSUMPTIONS if p in set(prov.parameter)]
+    shown += [p for p in changed.parameter if p not in shown and p not in RUN_SETTINGS]
+    rows = []
+    by_name = prov.set_index("parameter")
+    for p in shown:
+        words = ASSUMPTIONS.get(p)
+        rows.append({t["assumption_col"]: words[i] if words else p, t["value"]: _value(by_name.at[p, "value"], lang),
+                     t["unit_col"]: words[2 + i] if words else "", t["source"]: by_name.at[p, "source"]})
+    typed = ", ".join(f"<code>{html.escape(o)}</code>" for o in changed.override.astype(str))  # as typed
+    intro = html.escape(t["appendix_intro"]).format(changed=typed or html.escape(t["none_changed"]),
+                                                    n=numbers.number(len(prov), lang, 0))
+    return (f"<h2>{t['appendix']}</h2><p class='small'>{intro}</p>"
+            f"<div class='small appendix'>{_table(pd.DataFrame(rows))}</div>")
 
 
 def _page(title: str, body: list[str], lang: str) -> str:

@@ -143,7 +143,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
         plots.changes(shown, labels, plot_dir / "changes.png", list(KEY_METRICS))
         files.append("plots/changes.png")
     if study.events is not None and len(study.events):
-        plots.pathways(study.events, labels, plot_dir / "pathways.png")
+        plots.pathways(study.events, labels, plot_dir / "pathways.png", seed=scenario.seed)
         files.append("plots/pathways.png")
     prepost = prepost_draws = None
     if study.prepost is not None:

@@ -8,19 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.output.plots import OKABE_ITO, plt, save
+from sim.output.plots import OKABE_ITO, number_axis, plt, save
+from sim.output.words import STUDY_WORDS
 
-MEASURE_TITLES = {
-    "admissions": "Admissions", "coercive_admissions": "Coercive admissions",
-    "bed_days": "Bed days", "coercive_bed_days": "Coercive bed days",
-    "people_admitted": "People admitted", "crises": "Crises",
-}
-QUANTITY_TITLES = {
-    "observed_ratio": "observed after/before",
-    "counterfactual_ratio": "counterfactual after/before",
-    "organisation_effect_ratio": "organisation effect (ratio)",
-    "simulated": "simulated after/before",
-}
+MEASURES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days", "people_admitted", "crises")
 
 
 def _save(fig, path: Path) -> Path:
@@ -30,12 +21,14 @@ def _save(fig, path: Path) -> Path:
 
 
 def ratio_panels(summary: pd.DataFrame, path: Path, title: str,
-                 targets: dict[str, float] | None = None, target_label: str = "target") -> Path:
+                 targets: dict[str, float] | None = None, target_label: str | None = None,
+                 lang: str = "en") -> Path:
     """One panel per measure; bars per quantity (mean, 95 % interval); 1 = no change.
 
-    ``summary`` has columns measure, quantity, mean, ci_lower, ci_upper.
+    ``summary`` has columns measure, quantity, mean, ci_lower, ci_upper; words in ``lang``.
     """
-    measures = [m for m in MEASURE_TITLES if m in set(summary.measure)]
+    w = STUDY_WORDS[lang]
+    measures = [m for m in MEASURES if m in set(summary.measure)]
     quantities = list(dict.fromkeys(summary.quantity))
     cols = 3
     rows = -(-len(measures) // cols)
@@ -48,13 +41,14 @@ def ratio_panels(summary: pd.DataFrame, path: Path, title: str,
             r = part.loc[q]
             err = np.array([[r["mean"] - r["ci_lower"]], [r["ci_upper"] - r["mean"]]])
             ax.bar(i, r["mean"], color=OKABE_ITO[i % len(OKABE_ITO)], yerr=np.nan_to_num(err),
-                   capsize=6, label=QUANTITY_TITLES.get(q, q))
+                   capsize=6, label=w.get(q, q))
         ax.axhline(1.0, color="black", lw=1)
         if targets and targets.get(measure) is not None:
-            ax.axhline(targets[measure], color=OKABE_ITO[5], lw=2.5, ls="--", label=target_label)
-        ax.set_title(MEASURE_TITLES[measure])
+            ax.axhline(targets[measure], color=OKABE_ITO[5], lw=2.5, ls="--", label=target_label or w["target"])
+        ax.set_title(w[measure])
         ax.set_xticks([])
-        ax.set_ylabel("ratio after / before")
+        ax.set_ylabel(w["axis"])
+        number_axis(ax.yaxis, lang)
     for ax in list(axes.flat)[len(measures):]:
         ax.axis("off")
     handles: dict[str, Any] = {}

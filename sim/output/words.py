@@ -18,6 +18,13 @@ TEXT = {
         "key": "Hovedtal",
         "utilisation_noun": "personalets udnyttelse af tiden (%)",
         "org_col": "Organisering", "assumption_col": "Antagelse", "rho_col": "Rangkorrelation",
+        "unit_col": "Enhed",
+        "appendix": "Bilag: de vigtigste antagelser",
+        "appendix_intro": ("De antagelser der bærer resultatet, med deres kilder; ændret ved kørslen: {changed}. "
+                           "Alle {n} parametre med kilder står i provenance.csv i kørslens mappe."),
+        "none_changed": "ingen", "yes": "ja", "no": "nej",
+        "study_frame": ("Studiet følger de inkluderede borgere {pre} måneder før og {post} måneder efter "
+                        "inklusionen."),
         "gains": "Gevinster", "costs": "Omkostninger og risici", "unclear_head": "Ingen sikker forskel",
         "key_intro": ("De samme borgere med {org} i stedet for {base}. Intervallerne dækker {covers}; "
                       "en ændring står under gevinster eller omkostninger, når hele intervallet ligger "
@@ -35,10 +42,9 @@ TEXT = {
         "unclear": ("Ingen sikker forskel i {noun} "
                     "({pct} %, 95 %-interval {lo} til {hi} %)."),
         "table": "Tal pr. organisering (gennemsnit og 95 %-interval over replikationer)",
-        "outcome": "Udfald", "plots": "Figurer", "assumptions": "Antagelser og kilder",
-        "parameter": "Parameter", "value": "Værdi", "source": "Kilde", "override": "Ændret ved kørslen",
-        "method": ("{pop}: {reps} replikationer à {years:g} år (efter {warm:g} års indsvingning), "
-                   "frø {seed}. Alle organiseringer møder de samme borgere med de samme "
+        "outcome": "Udfald", "plots": "Figurer", "value": "Værdi", "source": "Kilde",
+        "method": ("{pop}: {reps} replikationer à {years} år (efter {warm} års indsvingning), "
+                   "startværdi for tilfældighederne {seed}. Alle organiseringer møder de samme borgere med de samme "
                    "tilfældigheder (common random numbers), så forskellene skyldes organiseringen."),
         "teams": "Teams", "staff": "årsværk pr. 100 borgere",
         "sweep": "Parameterstudie", "points": "punkter",
@@ -64,6 +70,12 @@ TEXT = {
         "key": "Key figures",
         "utilisation_noun": "staff utilisation (%)",
         "org_col": "Organisation", "assumption_col": "Assumption", "rho_col": "Rank correlation",
+        "unit_col": "Unit",
+        "appendix": "Appendix: the main assumptions",
+        "appendix_intro": ("The assumptions that carry the result, with their sources; changed for this run: "
+                           "{changed}. All {n} parameters with sources are in provenance.csv in the run folder."),
+        "none_changed": "none", "yes": "yes", "no": "no",
+        "study_frame": "The study follows the enrolled citizens {pre} months before and {post} months after enrolment.",
         "gains": "Gains", "costs": "Costs and risks", "unclear_head": "No clear difference",
         "key_intro": ("The same citizens with {org} instead of {base}. The intervals cover {covers}; "
                       "a change is listed as a gain or a cost when its whole interval lies on one side "
@@ -81,9 +93,8 @@ TEXT = {
         "unclear": ("No clear difference in {noun} "
                     "({pct} %, 95 % interval {lo} to {hi} %)."),
         "table": "Figures per organisation (mean and 95 % interval across replications)",
-        "outcome": "Outcome", "plots": "Plots", "assumptions": "Assumptions and sources",
-        "parameter": "Parameter", "value": "Value", "source": "Source", "override": "Changed for this run",
-        "method": ("{pop}: {reps} replications of {years:g} years (after {warm:g} years of warm-up), "
+        "outcome": "Outcome", "plots": "Plots", "value": "Value", "source": "Source",
+        "method": ("{pop}: {reps} replications of {years} years (after {warm} years of warm-up), "
                    "seed {seed}. Every organisation meets the same citizens with the same luck "
                    "(common random numbers), so differences come from the organisation."),
         "teams": "Teams", "staff": "FTE per 100 citizens",
@@ -115,6 +126,7 @@ METRICS = {
                                            "pr. borger-år", "per citizen-year"),
     "people_admitted": ("indlagte borgere", "people admitted", "i perioden", "over the period"),
     "crises_per_citizen_year": ("kriser", "crises", "pr. borger-år", "per citizen-year"),
+    "days_in_crisis": ("dage i krise", "days in crisis", "i perioden", "over the period"),
     "dropouts": ("frafald", "drop-outs", "i perioden", "over the period"),
     "days_disengaged_per_citizen_year": ("dage uden kontakt", "days out of contact",
                                          "pr. borger-år", "per citizen-year"),
@@ -164,8 +176,10 @@ FIGURE = {
         "beds": "Senge i brug (30-dages gennemsnit)", "beds_axis": "senge",
         "crisis": "Borgere i krise (30-dages gennemsnit)", "crisis_axis": "borgere",
         "years": "år", "warmup": "indsvingning (tælles ikke med)",
-        "pathways_title": ("De samme {n} borgere under hver organisering (replikation {rep}): de borgere "
-                           "med flest hændelser, der var med fra start"),
+        "pathways_title": ("De samme {n} borgere under hver organisering (replikation {rep}): {how}; "
+                           "korte perioder vises mindst {days} dage brede"),
+        "pathways_random": "et tilfældigt udvalg af dem, der var med fra start",
+        "pathways_busiest": "dem med flest hændelser blandt dem, der var med fra start",
         "citizen": "borger {id}",
         "draws_title": "Ændring over parametertrækkene: ét punkt pr. træk; linjen dækker 95 % af trækkene",
         "draws_axis": "ændring i %",
@@ -183,8 +197,10 @@ FIGURE = {
         "beds": "Beds occupied (30-day mean)", "beds_axis": "beds",
         "crisis": "Citizens in crisis (30-day mean)", "crisis_axis": "citizens",
         "years": "years", "warmup": "warm-up (not counted)",
-        "pathways_title": ("The same {n} citizens under each organisation (replication {rep}): those "
-                           "present from the start with the most events"),
+        "pathways_title": ("The same {n} citizens under each organisation (replication {rep}): {how}; "
+                           "short periods are drawn at least {days} days wide"),
+        "pathways_random": "a random sample of those present from the start",
+        "pathways_busiest": "those present from the start with the most events",
         "citizen": "citizen {id}",
         "draws_title": "Change over the parameter draws: one dot per draw; the line covers 95 % of the draws",
         "draws_axis": "change in %",
@@ -202,4 +218,85 @@ STATES = {
     "admitted": ("indlagt", "admitted"),
     "discharge_ready": ("færdigbehandlet, venter på kommunalt tilbud", "ready, waiting for municipal offer"),
     "post_discharge": ("efter udskrivelse", "after discharge"), "disengaged": ("uden kontakt", "out of contact"),
+}
+
+# The assumptions the report's appendix shows, with a readable name and unit in both
+# languages: (Danish name, English name, Danish unit, English unit). Every other
+# parameter stays in the run folder's provenance table; a parameter changed for the run
+# is shown too, by its dotted name if it has none here.
+ASSUMPTIONS = {
+    "population.beds": ("psykiatriske senge", "psychiatric beds", "senge", "beds"),
+    "population.exit_rate_per_year": ("borgere der forlader målgruppen", "citizens leaving the target group",
+                                      "andel pr. år", "share per year"),
+    "clinical.deterioration_rate_per_year": ("forværringer", "deteriorations", "pr. borger-år",
+                                             "per citizen-year"),
+    "clinical.course.unwell_hazard_ratio": ("risiko i dårlige perioder", "risk in unwell phases",
+                                            "gange risikoen i gode perioder", "times the risk when well"),
+    "clinical.course.unwell_mean_days": ("dårlige perioders længde", "length of unwell phases",
+                                         "dage i gennemsnit", "days on average"),
+    "clinical.warning_window_mean_days": ("tid fra varselstegn til krise", "time from warning sign to crisis",
+                                          "dage i gennemsnit", "days on average"),
+    "clinical.detection_prob_per_contact": ("chance for at se et varselstegn ved en kontakt",
+                                            "chance of seeing a warning sign at a contact", "sandsynlighed",
+                                            "probability"),
+    "clinical.crisis_averted_prob": ("chance for at afværge en krise ved tidlig opskalering",
+                                     "chance that an early scale-up averts a crisis", "sandsynlighed",
+                                     "probability"),
+    "clinical.admission_prob.intensive": ("indlæggelse ved krise under intensiv indsats",
+                                          "admission in a crisis under intensive care", "sandsynlighed",
+                                          "probability"),
+    "clinical.admission_prob.standard": ("indlæggelse ved krise under almindelig indsats",
+                                         "admission in a crisis under standard care", "sandsynlighed",
+                                         "probability"),
+    "clinical.coercion_prob.intensive": ("tvang ved indlæggelse under intensiv indsats",
+                                         "coercion at admission under intensive care", "sandsynlighed",
+                                         "probability"),
+    "clinical.coercion_prob.standard": ("tvang ved indlæggelse under almindelig indsats",
+                                        "coercion at admission under standard care", "sandsynlighed",
+                                        "probability"),
+    "clinical.los_mean_days.voluntary": ("frivillig indlæggelses længde", "length of a voluntary stay",
+                                         "dage i gennemsnit", "days on average"),
+    "clinical.los_mean_days.coercive": ("tvangsindlæggelses længde", "length of a coercive stay",
+                                        "dage i gennemsnit", "days on average"),
+    "clinical.inreach_los_ratio": ("kortere indlæggelse når teamet følger borgeren", "shorter stay with in-reach",
+                                   "gange den almindelige længde", "times the usual length"),
+    "clinical.needs_municipal_offer_prob": ("indlæggelser der venter på et kommunalt tilbud",
+                                            "stays that wait for a municipal offer", "sandsynlighed",
+                                            "probability"),
+    "clinical.municipal_offer_wait_mean_days": ("ventetid på kommunalt tilbud", "wait for a municipal offer",
+                                                "dage i gennemsnit", "days on average"),
+    "clinical.handover_loss_prob": ("borgere der mistes ved en overgang", "citizens lost at a hand-over",
+                                    "sandsynlighed", "probability"),
+    "clinical.dropout_rate_per_year": ("frafald", "drop-out", "pr. borger-år", "per citizen-year"),
+    "clinical.intensive_contacts_per_week": ("kontakter under intensiv indsats", "contacts under intensive care",
+                                             "pr. uge", "per week"),
+    "clinical.contact_minutes": ("en kontakts længde", "length of a contact", "minutter", "minutes"),
+}
+
+# The pre/post study's measures and the parts of its decomposition, in both languages
+STUDY_WORDS = {
+    "da": {"admissions": "Indlæggelser", "coercive_admissions": "Tvangsindlæggelser", "bed_days": "Sengedage",
+           "coercive_bed_days": "Sengedage under tvang", "people_admitted": "Indlagte borgere", "crises": "Kriser",
+           "observed_ratio": "observeret efter/før", "counterfactual_ratio": "uden organiseringen efter/før",
+           "organisation_effect_ratio": "organiseringens egen effekt (forhold)",
+           "simulated": "simuleret efter/før", "target": "mål", "axis": "forhold efter / før",
+           "title": "Før/efter-studiet: hvad organiseringen selv gjorde",
+           "measure": "Mål",
+           "sentence": ("Sengedage hos de inkluderede borgere efter/før: {obs} (95 %-interval {obs_lo} til "
+                        "{obs_hi}). Uden organiseringen ville forholdet have været {cf}, fordi borgere "
+                        "inkluderes lige efter en krise og ofte får det bedre af sig selv (regression mod "
+                        "middelværdien). Organiseringens egen effekt er derfor et forhold på {eff} "
+                        "({eff_lo} til {eff_hi}); 1 betyder ingen effekt.")},
+    "en": {"admissions": "Admissions", "coercive_admissions": "Coercive admissions", "bed_days": "Bed days",
+           "coercive_bed_days": "Coercive bed days", "people_admitted": "People admitted", "crises": "Crises",
+           "observed_ratio": "observed after/before", "counterfactual_ratio": "counterfactual after/before",
+           "organisation_effect_ratio": "organisation effect (ratio)",
+           "simulated": "simulated after/before", "target": "target", "axis": "ratio after / before",
+           "title": "The pre/post study: what the organisation itself did",
+           "measure": "Measure",
+           "sentence": ("Bed days of the enrolled citizens after/before: {obs} (95 % interval {obs_lo} to "
+                        "{obs_hi}). Without the organisation the ratio would have been {cf}, because citizens "
+                        "are enrolled just after a crisis and often improve by themselves (regression to the "
+                        "mean). The organisation's own effect is therefore a ratio of {eff} ({eff_lo} to "
+                        "{eff_hi}); 1 means no effect.")},
 }

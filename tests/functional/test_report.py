@@ -2,6 +2,7 @@
 checked in a real browser (headless Chromium)."""
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -9,12 +10,17 @@ import sys
 
 import pandas as pd
 import pytest
+import yaml
 
 from sim.output import browser
 
 from .test_cli import SMALL, factsim_ok
 
 NEED_BROWSER = os.environ.get("FACTSIM_REQUIRE_BROWSER") == "1"
+# English labels the code uses, which a Danish report must never show
+ENGLISH_LABELS = ["Fragmented sectors", "Cross-sectoral FACT", "Psychosis outpatient clinic",
+                  "Acute outreach team", "Municipal social psychiatry", "Bed days", "bed days", "Admissions",
+                  "warm-up", "years", "Key figures", "citizen-year", "True", "None", "Gains", "Costs"]
 
 
 def report(*args):
@@ -86,7 +92,12 @@ def test_the_report_is_self_contained(run_with_reports):
     assert "<html lang='da'>" in page
     assert not re.search(r"(src|href)=['\"](?!data:)", page), "an external resource"
     assert page.count("data:image/png;base64,") == 4
-    assert "Antagelser og kilder" in page and "[kl2022]" in page
+    assert "Bilag: de vigtigste antagelser" in page and "psykiatriske senge" in page
+    prov = pd.read_parquet(run_with_reports / "provenance.parquet").set_index("parameter")
+    assert html.escape(prov.at["population.beds", "source"], quote=False) in page   # its source, as given
+    appendix = page.split("Bilag: de vigtigste antagelser")[1]
+    assert ">True<" not in appendix and ">None<" not in appendix
+    assert appendix.count("<tr>") < 40   # short: the full provenance stays in the folder
 
 
 def test_a_folder_without_results_is_one_line(tmp_path):
@@ -126,6 +137,15 @@ def test_the_report_renders_in_chromium_without_errors(run_with_reports, lang, t
                 continue
             pct = round(comparison.loc[metric, "change_pct"])
             assert f"{abs(pct)} %" in text or f"{pct:+} %" in text, text
+        if lang == "da":   # what a Danish leader reads (the sources of the appendix are quoted as given)
+            visible = driver.execute_script(
+                "const c = document.body.cloneNode(true);"
+                "c.querySelectorAll('.appendix, code').forEach(e => e.remove());"
+                "document.body.appendChild(c); const t = c.innerText; c.remove(); return t;")
+            english = [w for w in ENGLISH_LABELS if re.search(rf"\b{re.escape(w)}\b", visible)]
+            assert not english, english
+            assert not re.search(r"\b\d+\.\d{1,2}\b", visible), "an English decimal"
+            assert re.search(r"\b\d+,\d+\b", visible), "no decimal comma"
         shot = tmp_path / "report.png"
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
@@ -151,3 +171,19 @@ def test_the_report_states_the_decision_probabilities_of_a_run_with_uncertainty(
         r = unc.loc[(fig["organisation"], fig["metric"])]
         assert int(fig["lo"]) == round(r.change_pct_lower) and int(fig["hi"]) == round(r.change_pct_upper)
     assert (folder / "plots" / "uncertainty.png").is_file()
+
+
+def test_a_study_report_states_its_time_frame_and_the_decomposition_in_danish(tmp_path):
+    folder = tmp_path / "study"
+    factsim_ok(*SMALL, "study=norway_prepost", "replications=2", f"hydra.run.dir={folder}")
+    assert report(folder, "--lang", "da").returncode == 0
+    page = (folder / "report_da.html").read_text(encoding="utf-8")
+    summary = pd.read_parquet(folder / "prepost_summary.parquet")
+    study = yaml.safe_load((folder / "config.yaml").read_text())["study"]
+    assert (f"Studiet følger de inkluderede borgere {study['pre_months']:g} måneder før og "
+            f"{study['post_months']:g} måneder efter") in page
+    assert "Før/efter-studiet: hvad organiseringen selv gjorde" in page
+    effect = summary[(summary.measure == "bed_days") & (summary.quantity == "organisation_effect_ratio")]
+    shown = f"{effect['mean'].iloc[0]:.2f}".replace(".", ",")
+    assert f"Organiseringens egen effekt er derfor et forhold på {shown}" in page
+    assert "uden organiseringen efter/før" in page and "regression mod middelværdien" in page

@@ -90,3 +90,29 @@ def test_a_danish_sweep_plot_of_the_changes_is_danish(drawn, tmp_path):
     assert "parametertrækkene" in words and "Sengedage" in words
     assert not [w for w in ENGLISH if w in words], words[:300]
     assert not [t for t in texts(fig) if re.fullmatch(r"[-+]?\d+\.\d{1,2}", t)]
+
+
+def _log(n: int = 30):
+    import pandas as pd
+    rows = [{"organisation": "a", "replication": 0, "citizen": c, "time": 0.0, "event": "enter",
+             "state": "stable"} for c in range(n)]
+    rows += [{"organisation": "a", "replication": 0, "citizen": 0, "time": t, "event": e, "state": s}
+             for t, e, s in ((100.0, "bed_wait", "waiting_for_bed"), (101.0, "admission", "admitted"),
+                             (120.0, "discharge", "stable"), (1000.0, "exit", "exit"))]
+    return pd.DataFrame(rows)
+
+
+def test_a_pathway_plot_shows_even_a_one_day_wait_for_a_bed(drawn, tmp_path):
+    plots.pathways(_log(), {"a": "A"}, tmp_path / "p.png", citizens=1, pick="busiest")
+    bars = [p for p in drawn[0].axes[0].patches
+            if matplotlib.colors.to_hex(p.get_facecolor()) == plots.STATE_COLOURS["waiting_for_bed"].lower()]
+    assert len(bars) == 1 and bars[0].get_width() >= (1000.0 / 250) / 365.25 - 1e-9   # 4 days, not 1
+    assert "the most events" in drawn[0]._suptitle.get_text()
+
+
+def test_a_pathway_plot_samples_its_citizens_from_the_seed(drawn, tmp_path):
+    def shown(seed):
+        plots.pathways(_log(), {"a": "A"}, tmp_path / "p.png", citizens=5, seed=seed)
+        return [t.get_text() for t in drawn[-1].axes[0].get_yticklabels()]
+    assert shown(1) == shown(1) and shown(1) != shown(2)
+    assert "random sample" in drawn[-1]._suptitle.get_text()
