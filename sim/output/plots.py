@@ -180,24 +180,32 @@ def _numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+def _grid(n: int, cols: int = 2) -> tuple[int, int]:
+    """Rows and columns for ``n`` panels, at most ``cols`` side by side, so that a figure
+    embedded at page width stays legible."""
+    cols = max(1, min(n, cols))
+    return -(-n // cols), cols
+
+
 def sweep(summary: pd.DataFrame, swept: list[str], folder: Path,
-          labels: dict[str, str] | None = None, outcomes=SWEEP_OUTCOMES) -> list[Path]:
+          labels: dict[str, str] | None = None, outcomes=SWEEP_OUTCOMES, lang: str = "en") -> list[Path]:
     """Sweep plots from a sweep summary: lines with 95 % bands over one numeric parameter,
     a heat map over two, bars per point otherwise. One series per organisation and value
-    of any other (categorical) swept parameter."""
+    of any other (categorical) swept parameter. Words in ``lang``."""
     labels = labels or {}
+    outcomes = outcome_panels(*(m for m, _, _ in outcomes), lang=lang)
     folder.mkdir(parents=True, exist_ok=True)
     numeric = [k for k in swept if _numeric(summary[k])][:2]
     other = [k for k in swept if k not in numeric]
     paths = []
     if len(numeric) == 1:
-        paths.append(_sweep_lines(summary, numeric[0], other, folder / "sweep_lines.png", labels, outcomes))
+        paths.append(_sweep_lines(summary, numeric[0], other, folder / "sweep_lines.png", labels, outcomes, lang))
     elif len(numeric) == 2:
         for metric, name, unit in outcomes:
             paths.append(_sweep_heatmap(summary, numeric, other, metric, name, unit,
-                                        folder / f"sweep_heatmap_{metric}.png", labels))
+                                        folder / f"sweep_heatmap_{metric}.png", labels, lang))
     else:
-        paths.append(_sweep_bars(summary, swept, folder / "sweep_points.png", labels, outcomes))
+        paths.append(_sweep_bars(summary, swept, folder / "sweep_points.png", labels, outcomes, lang))
     return paths
 
 
@@ -209,8 +217,9 @@ def _series(summary: pd.DataFrame, other: list[str], labels: dict[str, str]):
         yield (f"{name} ({extra})" if extra else name), group
 
 
-def _sweep_lines(summary, x, other, path, labels, outcomes) -> Path:
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.2 * len(outcomes), 5.6), squeeze=False)
+def _sweep_lines(summary, x, other, path, labels, outcomes, lang="en") -> Path:
+    rows, cols = _grid(len(outcomes))
+    fig, axes = plt.subplots(rows, cols, figsize=(8 * cols, 5.4 * rows), squeeze=False)
     for ax, (metric, name, unit) in zip(axes.flat, outcomes):
         sub = summary[summary.metric == metric]
         for i, (label, group) in enumerate(_series(sub, other, labels)):
@@ -221,17 +230,19 @@ def _sweep_lines(summary, x, other, path, labels, outcomes) -> Path:
         ax.set_title(f"{name}\n({unit})")
         ax.set_xlabel(x.split(".")[-1].replace("_", " "))
         ax.set_ylim(bottom=0)
+        number_axis(ax.xaxis, lang)
+        number_axis(ax.yaxis, lang)
         ax.grid(alpha=0.3)
     handles, names = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=min(3, len(names)), frameon=False,
                bbox_to_anchor=(0.5, -0.02 - 0.05 * (len(names) // 3)))
-    fig.suptitle("Mean with 95 % interval across replications", fontsize=18)
+    fig.suptitle(FIGURE[lang]["sweep_levels"], fontsize=18)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     save(fig, path)
     return path
 
 
-def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels) -> Path:
+def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels, lang="en") -> Path:
     sub = summary[summary.metric == metric]
     series = list(_series(sub, other, labels))
     fig, axes = plt.subplots(1, len(series), figsize=(7 * len(series), 6), squeeze=False)
@@ -247,17 +258,18 @@ def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels) -> Path
         ax.set_ylabel(y.split(".")[-1].replace("_", " "))
         ax.set_title(label)
         for (r, c), v in np.ndenumerate(grid.to_numpy()):
-            ax.text(c, r, f"{v:.3g}", ha="center", va="center", fontsize=12,
+            ax.text(c, r, numbers.number(v, lang, numbers.decimals_for(v)), ha="center", va="center", fontsize=12,
                     color="white" if v < (vmin + vmax) / 2 else "black")
         fig.colorbar(im, ax=ax, label=unit)
-    fig.suptitle(f"{name} ({unit}), mean across replications", fontsize=18)
+    fig.suptitle(f"{name} ({unit}): {FIGURE[lang]['sweep_mean']}", fontsize=18)
     fig.tight_layout()
     save(fig, path)
     return path
 
 
-def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.2 * len(outcomes), 6), squeeze=False)
+def _sweep_bars(summary, swept, path, labels, outcomes, lang="en") -> Path:
+    rows, cols = _grid(len(outcomes))
+    fig, axes = plt.subplots(rows, cols, figsize=(8 * cols, 5.8 * rows), squeeze=False)
     points = list(dict.fromkeys(summary["job"]))
     for ax, (metric, name, unit) in zip(axes.flat, outcomes):
         sub = summary[summary.metric == metric]
@@ -269,19 +281,28 @@ def _sweep_bars(summary, swept, path, labels, outcomes) -> Path:
             ax.bar(xs, g["mean"], width, yerr=[g["mean"] - g["ci_lower"], g["ci_upper"] - g["mean"]],
                    capsize=5, color=OKABE_ITO[i % len(OKABE_ITO)], edgecolor="black",
                    label=labels.get(org, org))
-        ticks = []
-        for job in points:
-            row = summary[summary.job == job].iloc[0]
-            ticks.append(_wrap(" ".join(str(row[k]) for k in swept) or job))
+        ticks = [_point_label(summary, job, swept, labels) for job in points]
         ax.set_xticks(np.arange(len(points)) + 0.4 - width / 2, ticks)
         ax.set_title(f"{name}\n({unit})")
         ax.set_ylim(bottom=0)
+        number_axis(ax.yaxis, lang)
         ax.grid(axis="y", alpha=0.3)
     handles, names = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=min(4, len(names)), frameon=False)
+    fig.suptitle(FIGURE[lang]["sweep_levels"], fontsize=18)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     save(fig, path)
     return path
+
+
+def _point_label(table: pd.DataFrame, job: str, swept: list[str], labels: dict[str, str]) -> str:
+    """A sweep point as a reader knows it: its swept values (``caseload=25``), or, when only
+    the organisation was swept, the organisations it ran; never the job's number alone."""
+    rows = table[table.job == job]
+    values = ", ".join(f"{k.split('.')[-1]}={rows.iloc[0][k]}" for k in swept)
+    if not values:
+        values = " / ".join(labels.get(o, o) for o in dict.fromkeys(rows.organisation))
+    return _wrap(values, 18)
 
 
 def outcomes(summary: pd.DataFrame, labels: dict[str, str], path: Path, title: str,
@@ -407,7 +428,8 @@ def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: d
     other = [k for k in swept if k not in numeric]
     points = list(dict.fromkeys(c["job"]))
     outcomes = outcome_panels(*(m for m, _, _ in outcomes), lang=lang)
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.4 * len(outcomes), 6.2), squeeze=False)
+    rows, cols = _grid(len(outcomes))
+    fig, axes = plt.subplots(rows, cols, figsize=(8 * cols, 5.8 * rows), squeeze=False)
     for ax, (metric, name, _unit) in zip(axes.flat, outcomes):
         sub = c[c.metric == metric]
         for i, (label, group) in enumerate(_series(sub, other, labels)):
@@ -433,9 +455,7 @@ def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: d
             ax.set_xlabel(numeric[0].split(".")[-1].replace("_", " "))
             number_axis(ax.xaxis, lang)
         else:
-            first = c.drop_duplicates("job").set_index("job")
-            ax.set_xticks(range(len(points)), [_wrap(", ".join(f"{k.split('.')[-1]}={first.at[p, k]}"
-                                                               for k in swept) or p, 18) for p in points])
+            ax.set_xticks(range(len(points)), [_point_label(c, p, swept, labels) for p in points])
         ax.grid(alpha=0.3)
     handles, names = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=min(3, max(1, len(names))), frameon=False)

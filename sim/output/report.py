@@ -325,20 +325,37 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
 
 
 def sweep_report(folder: Path, lang: str) -> str:
-    """The report page of a merged sweep folder."""
+    """The report page of a merged sweep folder: the paired change at every point, the
+    levels, a table, in the report's language (figures drawn from the sweep's tables)."""
+    from sim.output import plots  # matplotlib only when a report is drawn
+
     t = TEXT[lang]
     info = read_manifest(folder, SWEEP_MANIFEST)
     summary = pd.read_parquet(folder / "sweep_summary.parquet")
+    labels: dict[str, str] = {}
+    for job in info["finished"]:
+        labels.update(saved_scenario(folder / job).labels(lang))
+    swept = [k for k in info["swept"] if k in summary.columns]
     body = [f"<h1>{t['title']}</h1>", f"<h2>{t['sweep']}</h2>",
             "<p>" + html.escape(t["sweep_intro"].format(swept=", ".join(info["swept"]) or "-",
                                                         n=len(info["finished"]))) + "</p>"]
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        here = Path(tmp)
+        unc, comp = folder / "sweep_uncertainty.parquet", folder / "sweep_comparison.parquet"
+        if unc.is_file() or comp.is_file():
+            changes, covers = (pd.read_parquet(unc), "draws") if unc.is_file() else (pd.read_parquet(comp), "noise")
+            out.append(_img(plots.sweep_changes(changes, swept, here / "sweep_changes.png", labels, covers,
+                                                lang=lang), "sweep_changes"))
+        out += [_img(p) for p in plots.sweep(summary, swept, here / "levels", labels, lang=lang)]
+    body += out
     keep = summary[summary.metric.isin(list(METRICS))].copy()
-    keep["mean (95 %)"] = [numbers.interval(m, lo, hi, lang) for m, lo, hi in
-                           zip(keep["mean"], keep["ci_lower"], keep["ci_upper"])]
-    cols = [c for c in keep.columns if c not in ("n", "mean", "ci_lower", "ci_upper")]
-    body.append(_table(keep[cols]))
-    body.append(f"<h2>{t['plots']}</h2>")
-    body += [_img(p) for p in sorted((folder / "plots").glob("*.png"))]
+    table = keep[["job", *swept]].rename(columns={k: k.split(".")[-1] for k in swept})
+    table[t["org_col"]] = [labels.get(o, o) for o in keep.organisation]
+    table[t["outcome"]] = [f"{noun(m, lang)} ({unit(m, lang)})" for m in keep.metric]
+    table[t["mean_col"]] = [numbers.interval(m, lo, hi, lang) for m, lo, hi in
+                            zip(keep["mean"], keep["ci_lower"], keep["ci_upper"])]
+    body.append(f"<h2>{t['table']}</h2>{_table(table.drop(columns='job'))}")
     first = folder / info["finished"][0]
     if (first / "provenance.parquet").is_file():
         body.append(_assumptions(first, lang))

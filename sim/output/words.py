@@ -18,7 +18,7 @@ TEXT = {
         "key": "Hovedtal",
         "utilisation_noun": "personalets udnyttelse af tiden (%)",
         "org_col": "Organisering", "assumption_col": "Antagelse", "rho_col": "Rangkorrelation",
-        "unit_col": "Enhed",
+        "unit_col": "Enhed", "mean_col": "Gennemsnit (95 %-interval)",
         "appendix": "Bilag: de vigtigste antagelser",
         "appendix_intro": ("De antagelser der bærer resultatet, med deres kilder; ændret ved kørslen: {changed}. "
                            "Alle {n} parametre med kilder står i provenance.csv i kørslens mappe."),
@@ -70,7 +70,7 @@ TEXT = {
         "key": "Key figures",
         "utilisation_noun": "staff utilisation (%)",
         "org_col": "Organisation", "assumption_col": "Assumption", "rho_col": "Rank correlation",
-        "unit_col": "Unit",
+        "unit_col": "Unit", "mean_col": "Mean (95 % interval)",
         "appendix": "Appendix: the main assumptions",
         "appendix_intro": ("The assumptions that carry the result, with their sources; changed for this run: "
                            "{changed}. All {n} parameters with sources are in provenance.csv in the run folder."),
@@ -184,6 +184,8 @@ FIGURE = {
         "draws_title": "Ændring over parametertrækkene: ét punkt pr. træk; linjen dækker 95 % af trækkene",
         "draws_axis": "ændring i %",
         "sweep_axis": "ændring i forhold til sammenligningen, %",
+        "sweep_levels": "Gennemsnit i hvert punkt med 95 %-interval over replikationerne",
+        "sweep_mean": "gennemsnit over replikationerne",
         "sweep_title_noise": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker "
                               "simulationens egen tilfældighed (95 %)"),
         "sweep_title_draws": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker 95 % af "
@@ -205,6 +207,8 @@ FIGURE = {
         "draws_title": "Change over the parameter draws: one dot per draw; the line covers 95 % of the draws",
         "draws_axis": "change in %",
         "sweep_axis": "change against the baseline, %",
+        "sweep_levels": "Mean at each point with 95 % interval across replications",
+        "sweep_mean": "mean across replications",
         "sweep_title_noise": ("Change against the baseline at each point; the band covers the "
                               "simulation's own noise (95 %)"),
         "sweep_title_draws": ("Change against the baseline at each point; the band holds 95 % of the "

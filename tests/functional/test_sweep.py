@@ -134,3 +134,18 @@ def test_a_sweep_carries_parameter_draws_into_every_point(draws_sweep):
     assert (comparison.n == 3 * 2).all()   # paired by draw and replication
     assert (folder / "plots" / "sweep_changes.png").is_file()   # the change per point over the draws
     assert "plots/sweep_changes.png" in json.loads((folder / "sweep.json").read_text())["files"]
+
+
+def test_a_sweep_report_is_in_danish_with_the_paired_change_per_point(joblib_sweep):
+    import subprocess
+    import sys
+    folder, _ = joblib_sweep
+    made = subprocess.run([sys.executable, "-m", "sim.output.report", str(folder), "-o", str(folder / "r.html")],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    page = (folder / "r.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 2   # the paired change, the levels
+    assert "<img alt=\"sweep_changes\"" in page and "Gennemsnit (95 %-interval)" in page
+    for english in ("Mean with 95 %", "bed_days_per_citizen_year", "Cross-sectoral FACT team", "mean (95 %)"):
+        assert english not in page, english
+    assert "sengedage (pr. borger-år)" in page and "Tværsektorielt FACT-team" in page
