@@ -31,6 +31,11 @@ def number(value: float, lang: str, decimals: int = 2, signed: bool = False) -> 
     return format_decimal(value, format=_pattern(decimals, signed), locale=LOCALES[lang])
 
 
+def duration(value: float, lang: str) -> str:
+    """A count of years or months: no decimals when whole ("5"), else one ("0,5")."""
+    return number(value, lang, 0 if float(value).is_integer() else 1)
+
+
 def decimals_for(*values: float) -> int:
     """Enough decimals to tell the values apart at a glance: none from 100 up, one from
     10, two below (about three significant figures for the largest)."""

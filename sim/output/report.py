@@ -173,15 +173,12 @@ def run_report(folder: Path, lang: str) -> str:
         body.append(key_figures(shown, summary, labels, lang, covers))
     body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
     method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
-                                years=numbers.number(scenario.results_years, lang, 0 if float(
-                                    scenario.results_years).is_integer() else 1),
-                                warm=numbers.number(scenario.warmup_years, lang, 0 if float(
-                                    scenario.warmup_years).is_integer() else 1),
+                                years=numbers.duration(scenario.results_years, lang),
+                                warm=numbers.duration(scenario.warmup_years, lang),
                                 seed=manifest["seed"])
     if scenario.study is not None:
-        months = lambda v: numbers.number(v, lang, 0 if float(v).is_integer() else 1)  # noqa: E731
-        method += " " + t["study_frame"].format(pre=months(scenario.study.pre_months),
-                                                post=months(scenario.study.post_months))
+        method += " " + t["study_frame"].format(pre=numbers.duration(scenario.study.pre_months, lang),
+                                                post=numbers.duration(scenario.study.post_months, lang))
     body.append(f"<p class='small'>{html.escape(method)}</p>")
     rows = []
     for metric in [*METRICS, UTILISATION]:
@@ -220,8 +217,8 @@ def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.
         here = Path(tmp)
         if shown is not None and len(shown):
             out.append(_img(plots.changes(shown, labels, here / "changes.png", list(METRICS), lang), "changes"))
-        years = numbers.number(scenario.results_years, lang, 0 if float(scenario.results_years).is_integer() else 1)
-        levels = w["levels_title"].format(reps=scenario.replications, years=years)
+        levels = w["levels_title"].format(reps=scenario.replications,
+                                          years=numbers.duration(scenario.results_years, lang))
         out.append(_img(plots.comparison(summary, labels, here / "levels.png", panels=list(plots.RATES),
                                          title=levels, lang=lang), "levels"))
         timeseries = folder / "timeseries.parquet"

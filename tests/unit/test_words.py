@@ -62,3 +62,8 @@ def test_every_shipped_team_and_organisation_has_a_danish_name():
         assert org.label_da and org.label_da != org.label, path.stem
         for team in org.teams.values():
             assert team.label_da and team.name("da") != team.name("en"), (path.stem, team.label)
+
+
+def test_a_duration_has_decimals_only_when_it_needs_them():
+    assert numbers.duration(5, "da") == "5" and numbers.duration(0.5, "da") == "0,5"
+    assert numbers.duration(24.0, "en") == "24"
