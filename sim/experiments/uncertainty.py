@@ -75,6 +75,15 @@ def draw_changes(results: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def as_comparison(summary: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
+    """A summary over draws under the comparison table's names for its interval
+    (``change_pct_ci_lower``/``upper``) and, when given, with its baseline, so that what
+    reads a paired comparison (sentences, plots) reads the change over draws too."""
+    out = summary.rename(columns={"change_pct_lower": "change_pct_ci_lower",
+                                  "change_pct_upper": "change_pct_ci_upper"})
+    return out if baseline is None else out.assign(baseline=baseline)
+
+
 def summarise_draws(changes: pd.DataFrame) -> pd.DataFrame:
     """Across draws: mean change, total 95 % interval, Monte Carlo share of the variance."""
     rows = []

@@ -18,6 +18,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sim.config.units import DAYS_PER_YEAR  # noqa: E402
+from sim.experiments.uncertainty import as_comparison  # noqa: E402
 from sim.model.streams import FIGURES, generator  # noqa: E402
 from sim.output import numbers, words  # noqa: E402
 from sim.output.files import replacing  # noqa: E402
@@ -422,8 +423,7 @@ def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: d
     ``draws`` (the interval holding 95 % of the parameter draws), said in the title."""
     labels = labels or {}
     w = FIGURE[lang]
-    c = changes.rename(columns={"change_pct_lower": "change_pct_ci_lower",
-                                "change_pct_upper": "change_pct_ci_upper"})
+    c = as_comparison(changes)
     numeric = [k for k in swept if _numeric(c[k])][:1]
     other = [k for k in swept if k not in numeric]
     points = list(dict.fromkeys(c["job"]))

@@ -21,6 +21,7 @@ import pandas as pd
 
 from sim.config.errors import command, exit_bad_input
 from sim.config.params import Scenario
+from sim.experiments.uncertainty import as_comparison
 from sim.output import numbers
 from sim.output.files import read_manifest, write_text
 from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
@@ -247,10 +248,9 @@ def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) ->
     unc_file = folder / "uncertainty_summary.parquet"
     if not unc_file.is_file():
         return comparison, "covers_noise"
-    unc = pd.read_parquet(unc_file).rename(columns={"change_pct_lower": "change_pct_ci_lower",
-                                                    "change_pct_upper": "change_pct_ci_upper"})
+    unc = pd.read_parquet(unc_file)
     means = comparison[["organisation", "metric", "baseline_mean", "organisation_mean"]]
-    return unc.assign(baseline=base).merge(means, on=["organisation", "metric"], how="left"), "covers_draws"
+    return as_comparison(unc, base).merge(means, on=["organisation", "metric"], how="left"), "covers_draws"
 
 
 STUDY_PARTS = ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")

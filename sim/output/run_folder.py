@@ -27,7 +27,13 @@ from sim.experiments.prepost import (
 )
 from sim.experiments.results import compare, interval_text, summarise
 from sim.experiments.runner import StudyResult
-from sim.experiments.uncertainty import decision_probabilities, draw_changes, drivers, summarise_draws
+from sim.experiments.uncertainty import (
+    as_comparison,
+    decision_probabilities,
+    draw_changes,
+    drivers,
+    summarise_draws,
+)
 from sim.output.files import digests, read_manifest, replacing, write_text
 from sim.output.words import METRICS as KEY_METRICS
 
@@ -137,9 +143,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                    currency=scenario.costs.currency if scenario.costs else None)
     files += ["plots/comparison.png", "plots/occupancy.png", "plots/outcomes.png"]
     if comparison is not None:   # the paired changes, as the report states them
-        shown = comparison if uncertainty is None else uncertainty.rename(columns={
-            "change_pct_lower": "change_pct_ci_lower", "change_pct_upper": "change_pct_ci_upper"}).assign(
-            baseline=scenario.baseline.name)
+        shown = comparison if uncertainty is None else as_comparison(uncertainty, scenario.baseline.name)
         plots.changes(shown, labels, plot_dir / "changes.png", list(KEY_METRICS))
         files.append("plots/changes.png")
     if study.events is not None and len(study.events):

@@ -151,14 +151,17 @@ FIGURE_METRICS = {
 }
 
 
+_ALL_METRICS = {**METRICS, **FIGURE_METRICS}
+
+
 def noun(metric: str, lang: str) -> str:
     """The metric's noun in ``lang``."""
-    return {**METRICS, **FIGURE_METRICS}[metric][LANGUAGES.index(lang)]
+    return _ALL_METRICS[metric][LANGUAGES.index(lang)]
 
 
 def unit(metric: str, lang: str) -> str:
     """The metric's unit in ``lang``."""
-    return {**METRICS, **FIGURE_METRICS}[metric][2 + LANGUAGES.index(lang)]
+    return _ALL_METRICS[metric][2 + LANGUAGES.index(lang)]
 
 
 def title(metric: str, lang: str) -> str:
