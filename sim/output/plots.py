@@ -51,19 +51,22 @@ def outcome_panels(*metrics: str, lang: str = "en") -> list[tuple[str, str, str]
     return [(m, title(m, lang), words.unit(m, lang)) for m in metrics]
 
 
-PANELS = outcome_panels("bed_days_per_citizen_year", "admissions_per_citizen_year",
-                        "coercive_admissions_per_citizen_year", "coercive_bed_days_per_citizen_year",
-                        "staff_hours_per_citizen_year", "scaleups_refused")
-SWEEP_OUTCOMES = outcome_panels("bed_days_per_citizen_year", "coercive_admissions_per_citizen_year",
-                                "scaleups_refused", "staff_hours_per_citizen_year")
-ALL_OUTCOMES = outcome_panels(*(m for m in OUTCOMES if m != "staff_hours_per_citizen_year"))
+# the panels of each figure, as metric names: their words are looked up in the figure's language
+PANELS = ("bed_days_per_citizen_year", "admissions_per_citizen_year", "coercive_admissions_per_citizen_year",
+          "coercive_bed_days_per_citizen_year", "staff_hours_per_citizen_year", "scaleups_refused")
+SWEEP_OUTCOMES = ("bed_days_per_citizen_year", "coercive_admissions_per_citizen_year", "scaleups_refused",
+                  "staff_hours_per_citizen_year")
+ALL_OUTCOMES = tuple(m for m in OUTCOMES if m != "staff_hours_per_citizen_year")
 
 
 def number_axis(axis, lang: str, decimals: int | None = None, signed: bool = False) -> None:
     """Tick labels written as ``lang`` writes numbers (Danish: decimal comma)."""
     def fmt(value, _pos):
-        d = decimals if decimals is not None else (0 if float(value).is_integer() else
-                                                   numbers.decimals_for(value))
+        d = decimals
+        if d is None:   # enough decimals to write the tick exactly (0,025, not 0,02)
+            d = 0 if float(value).is_integer() else numbers.decimals_for(value)
+            while d < 4 and abs(round(value, d) - value) > 1e-9 * max(1.0, abs(value)):
+                d += 1
         return numbers.number(value, lang, d, signed=signed and value != 0)
     axis.set_major_formatter(FuncFormatter(fmt))
 
@@ -94,7 +97,7 @@ def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
-    fig.suptitle(title or "Mean with 95 % interval across replications", fontsize=18)
+    fig.suptitle(title or FIGURE[lang]["levels_plain"], fontsize=18)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     save(fig, path)
@@ -194,7 +197,7 @@ def sweep(summary: pd.DataFrame, swept: list[str], folder: Path,
     a heat map over two, bars per point otherwise. One series per organisation and value
     of any other (categorical) swept parameter. Words in ``lang``."""
     labels = labels or {}
-    outcomes = outcome_panels(*(m for m, _, _ in outcomes), lang=lang)
+    outcomes = outcome_panels(*outcomes, lang=lang)
     folder.mkdir(parents=True, exist_ok=True)
     numeric = [k for k in swept if _numeric(summary[k])][:2]
     other = [k for k in swept if k not in numeric]
@@ -210,11 +213,16 @@ def sweep(summary: pd.DataFrame, swept: list[str], folder: Path,
     return paths
 
 
-def _series(summary: pd.DataFrame, other: list[str], labels: dict[str, str]):
+def _shown(key: str, v, lang: str) -> str:
+    """``key: value`` as a reader knows them: the parameter's readable name and its value."""
+    return f"{words.parameter(key, lang)}: {words.value(v, lang)}"
+
+
+def _series(summary: pd.DataFrame, other: list[str], labels: dict[str, str], lang: str = "en"):
     for key, group in summary.groupby(["organisation", *other], sort=False, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         name = labels.get(key[0], key[0])
-        extra = ", ".join(f"{k.split('.')[-1]}={v}" for k, v in zip(other, key[1:]))
+        extra = ", ".join(_shown(k, v, lang) for k, v in zip(other, key[1:]))
         yield (f"{name} ({extra})" if extra else name), group
 
 
@@ -223,13 +231,11 @@ def _sweep_lines(summary, x, other, path, labels, outcomes, lang="en") -> Path:
     fig, axes = plt.subplots(rows, cols, figsize=(8 * cols, 5.4 * rows), squeeze=False)
     for ax, (metric, name, unit) in zip(axes.flat, outcomes):
         sub = summary[summary.metric == metric]
-        for i, (label, group) in enumerate(_series(sub, other, labels)):
-            g = group.sort_values(x)
-            colour = OKABE_ITO[i % len(OKABE_ITO)]
-            ax.plot(g[x], g["mean"], marker="o", lw=2.5, color=colour, label=label)
-            ax.fill_between(g[x], g["ci_lower"], g["ci_upper"], color=colour, alpha=0.2)
+        for i, (label, group) in enumerate(_series(sub, other, labels, lang)):
+            g = group.sort_values(x)   # means only: the paired change and its band are in sweep_changes
+            ax.plot(g[x], g["mean"], marker="o", lw=2.5, color=OKABE_ITO[i % len(OKABE_ITO)], label=label)
         ax.set_title(f"{name}\n({unit})")
-        ax.set_xlabel(x.split(".")[-1].replace("_", " "))
+        ax.set_xlabel(words.parameter(x, lang))
         ax.set_ylim(bottom=0)
         number_axis(ax.xaxis, lang)
         number_axis(ax.yaxis, lang)
@@ -245,7 +251,7 @@ def _sweep_lines(summary, x, other, path, labels, outcomes, lang="en") -> Path:
 
 def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels, lang="en") -> Path:
     sub = summary[summary.metric == metric]
-    series = list(_series(sub, other, labels))
+    series = list(_series(sub, other, labels, lang))
     fig, axes = plt.subplots(1, len(series), figsize=(7 * len(series), 6), squeeze=False)
     x, y = xy
     vmin, vmax = sub["mean"].min(), sub["mean"].max()  # one colour scale for every panel
@@ -253,10 +259,10 @@ def _sweep_heatmap(summary, xy, other, metric, name, unit, path, labels, lang="e
         grid = group.pivot_table(index=y, columns=x, values="mean", aggfunc="mean").sort_index()
         im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis",
                        vmin=vmin, vmax=vmax)
-        ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
-        ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
-        ax.set_xlabel(x.split(".")[-1].replace("_", " "))
-        ax.set_ylabel(y.split(".")[-1].replace("_", " "))
+        ax.set_xticks(range(grid.shape[1]), [words.value(v, lang) for v in grid.columns])
+        ax.set_yticks(range(grid.shape[0]), [words.value(v, lang) for v in grid.index])
+        ax.set_xlabel(words.parameter(x, lang))
+        ax.set_ylabel(words.parameter(y, lang))
         ax.set_title(label)
         for (r, c), v in np.ndenumerate(grid.to_numpy()):
             ax.text(c, r, numbers.number(v, lang, numbers.decimals_for(v)), ha="center", va="center", fontsize=12,
@@ -279,10 +285,9 @@ def _sweep_bars(summary, swept, path, labels, outcomes, lang="en") -> Path:
         for i, org in enumerate(orgs):
             g = sub[sub.organisation == org].set_index("job").reindex(points)
             xs = np.arange(len(points)) + i * width
-            ax.bar(xs, g["mean"], width, yerr=[g["mean"] - g["ci_lower"], g["ci_upper"] - g["mean"]],
-                   capsize=5, color=OKABE_ITO[i % len(OKABE_ITO)], edgecolor="black",
-                   label=labels.get(org, org))
-        ticks = [_point_label(summary, job, swept, labels) for job in points]
+            ax.bar(xs, g["mean"], width, color=OKABE_ITO[i % len(OKABE_ITO)], edgecolor="black",
+                   label=labels.get(org, org))   # means only: the paired change is in sweep_changes
+        ticks = [_point_label(summary, job, swept, labels, lang) for job in points]
         ax.set_xticks(np.arange(len(points)) + 0.4 - width / 2, ticks)
         ax.set_title(f"{name}\n({unit})")
         ax.set_ylim(bottom=0)
@@ -296,11 +301,13 @@ def _sweep_bars(summary, swept, path, labels, outcomes, lang="en") -> Path:
     return path
 
 
-def _point_label(table: pd.DataFrame, job: str, swept: list[str], labels: dict[str, str]) -> str:
-    """A sweep point as a reader knows it: its swept values (``caseload=25``), or, when only
-    the organisation was swept, the organisations it ran; never the job's number alone."""
+def _point_label(table: pd.DataFrame, job: str, swept: list[str], labels: dict[str, str],
+                 lang: str = "en") -> str:
+    """A sweep point as a reader knows it: its swept values (``citizens per worker: 25``),
+    or, when only the organisation was swept, the organisations it ran; never the job's
+    number alone."""
     rows = table[table.job == job]
-    values = ", ".join(f"{k.split('.')[-1]}={rows.iloc[0][k]}" for k in swept)
+    values = ", ".join(_shown(k, rows.iloc[0][k], lang) for k in swept)
     if not values:
         values = " / ".join(labels.get(o, o) for o in dict.fromkeys(rows.organisation))
     return _wrap(values, 18)
@@ -311,7 +318,7 @@ def outcomes(summary: pd.DataFrame, labels: dict[str, str], path: Path, title: s
     """Every outcome leaders asked for, organisations side by side with 95 % intervals."""
     present = set(summary["metric"])
     shown = [(m, n, f"{currency} {u}" if m.startswith("cost") and currency else u)
-             for m, n, u in outcome_panels(*(m for m, _, _ in ALL_OUTCOMES), lang=lang) if m in present]
+             for m, n, u in outcome_panels(*ALL_OUTCOMES, lang=lang) if m in present]
     return comparison(summary, labels, path, panels=shown, title=title, lang=lang)
 
 
@@ -377,8 +384,8 @@ def pathways(events: pd.DataFrame, labels: dict[str, str], path: Path, citizens:
     return path
 
 
-UNCERTAIN = outcome_panels("bed_days_per_citizen_year", "admissions_per_citizen_year",
-                           "coercive_admissions_per_citizen_year", "staff_hours_per_citizen_year")
+UNCERTAIN = ("bed_days_per_citizen_year", "admissions_per_citizen_year", "coercive_admissions_per_citizen_year",
+             "staff_hours_per_citizen_year")
 
 
 def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
@@ -386,7 +393,7 @@ def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
     """Each parameter draw's change against the baseline (dots), the mean (bar) and the
     interval holding 95 % of the draws (line), per outcome and organisation."""
     orgs = list(dict.fromkeys(changes["organisation"]))
-    panels = [(m, *outcome_panels(m, lang=lang)[0][1:]) for m, _, _ in panels]
+    panels = outcome_panels(*panels, lang=lang)
     fig, axes = plt.subplots(len(panels), 1, figsize=(12, 2.2 + 1.1 * len(orgs) * len(panels)),
                              squeeze=False)
     for ax, (metric, name, _unit) in zip(axes[:, 0], panels):
@@ -427,12 +434,12 @@ def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: d
     numeric = [k for k in swept if _numeric(c[k])][:1]
     other = [k for k in swept if k not in numeric]
     points = list(dict.fromkeys(c["job"]))
-    outcomes = outcome_panels(*(m for m, _, _ in outcomes), lang=lang)
+    outcomes = outcome_panels(*outcomes, lang=lang)
     rows, cols = _grid(len(outcomes))
     fig, axes = plt.subplots(rows, cols, figsize=(8 * cols, 5.8 * rows), squeeze=False)
     for ax, (metric, name, _unit) in zip(axes.flat, outcomes):
         sub = c[c.metric == metric]
-        for i, (label, group) in enumerate(_series(sub, other, labels)):
+        for i, (label, group) in enumerate(_series(sub, other, labels, lang)):
             colour = OKABE_ITO[(i + 1) % len(OKABE_ITO)]
             if numeric:
                 g = group.sort_values(numeric[0])
@@ -452,10 +459,10 @@ def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: d
         ax.set_ylabel(w["sweep_axis"])
         number_axis(ax.yaxis, lang, 0, signed=True)
         if numeric:
-            ax.set_xlabel(numeric[0].split(".")[-1].replace("_", " "))
+            ax.set_xlabel(words.parameter(numeric[0], lang))
             number_axis(ax.xaxis, lang)
         else:
-            ax.set_xticks(range(len(points)), [_point_label(c, p, swept, labels) for p in points])
+            ax.set_xticks(range(len(points)), [_point_label(c, p, swept, labels, lang) for p in points])
         ax.grid(alpha=0.3)
     handles, names = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=min(3, max(1, len(names))), frameon=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import base64
 import html
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pandas as pd
 from sim.config.errors import command, exit_bad_input
 from sim.config.params import Scenario
 from sim.experiments.uncertainty import as_comparison
-from sim.output import numbers
+from sim.output import numbers, words
 from sim.output.files import read_manifest, write_text
 from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
 from sim.output.words import (
@@ -334,7 +335,8 @@ def sweep_report(folder: Path, lang: str) -> str:
         labels.update(saved_scenario(folder / job).labels(lang))
     swept = [k for k in info["swept"] if k in summary.columns]
     body = [f"<h1>{t['title']}</h1>", f"<h2>{t['sweep']}</h2>",
-            "<p>" + html.escape(t["sweep_intro"].format(swept=", ".join(info["swept"]) or "-",
+            "<p>" + html.escape(t["sweep_intro"].format(swept=", ".join(words.parameter(k, lang) for k in info["swept"])
+                                                        or "-",
                                                         n=len(info["finished"]))) + "</p>"]
     out = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -347,12 +349,13 @@ def sweep_report(folder: Path, lang: str) -> str:
         out += [_img(p) for p in plots.sweep(summary, swept, here / "levels", labels, lang=lang)]
     body += out
     keep = summary[summary.metric.isin(list(METRICS))].copy()
-    table = keep[["job", *swept]].rename(columns={k: k.split(".")[-1] for k in swept})
+    table = pd.DataFrame({words.parameter(k, lang): [words.value(v, lang) for v in keep[k]] for k in swept},
+                         index=keep.index)
     table[t["org_col"]] = [labels.get(o, o) for o in keep.organisation]
     table[t["outcome"]] = [f"{noun(m, lang)} ({unit(m, lang)})" for m in keep.metric]
     table[t["mean_col"]] = [numbers.interval(m, lo, hi, lang) for m, lo, hi in
                             zip(keep["mean"], keep["ci_lower"], keep["ci_upper"])]
-    body.append(f"<h2>{t['table']}</h2>{_table(table.drop(columns='job'))}")
+    body.append(f"<h2>{t['table']}</h2>{_table(table)}")
     first = folder / info["finished"][0]
     if (first / "provenance.parquet").is_file():
         body.append(_assumptions(first, lang))
@@ -365,6 +368,10 @@ RUN_SETTINGS = ("seed", "replications", "warmup_years", "results_years", "n_jobs
 def _value(value, lang: str) -> str:
     """A parameter's value as the report's language writes it."""
     t = TEXT[lang]
+    if isinstance(value, str):   # the provenance table holds each value as written (repr)
+        value = {"True": True, "False": False, "None": None}.get(value, value)
+        if isinstance(value, str) and _NUMBER.fullmatch(value):
+            value = float(value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return t["none_changed"]
     if isinstance(value, bool):
@@ -373,6 +380,40 @@ def _value(value, lang: str) -> str:
         v = float(value)
         return numbers.number(v, lang, 0 if v.is_integer() else 3 if abs(v) < 1 else numbers.decimals_for(v))
     return str(value)
+
+
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_CITATION = re.compile(r"\[([^\]]+)\]")
+_INTERVAL = re.compile(r"95 % interval (-?[\d.]+)-(-?[\d.]+)")
+
+
+def _source(text: str, lang: str) -> str:
+    """A parameter's source as a short phrase in ``lang``: what kind of source it is
+    (an assumption, a published figure, a calibration with its interval, a change for
+    this run) and the keys of the references it cites (``kl2021``, ``rm2025 afsnit 4.1``),
+    which are names in docs/evidence.md; the source's own reasoning, written in English
+    in the YAML, stays in the run folder's provenance table."""
+    t = TEXT[lang]
+    text = str(text).strip()
+    if text.startswith("calibrated"):
+        kind = t["src_calibrated"]
+        if m := _INTERVAL.search(text):
+            lo, hi = float(m.group(1)), float(m.group(2))
+            d = numbers.decimals_for(lo, hi)
+            kind += f" ({t['src_interval'].format(lo=numbers.number(lo, lang, d), hi=numbers.number(hi, lang, d))})"
+        return kind   # its citations are the target sets, named in the intro's calibration
+    if text.startswith("set on the command line"):
+        return t["src_command_line"]
+    refs = []
+    for cited in _CITATION.findall(text):
+        ref = t["src_model"] if cited.split(":")[0].strip() == "model" else (
+            cited.replace("section", t["src_section"]).replace("Box", t["src_box"]))
+        if ref not in refs:
+            refs.append(ref)
+    kind = t["src_assumption"] if text.startswith("assumption") else (
+        None if text.startswith("[model") else t["src_published"])
+    see = f"{t['src_see']} {', '.join(refs)}" if refs else ""
+    return "; ".join(p for p in (kind, see) if p) or t["src_assumption"]
 
 
 def _assumptions(folder: Path, lang: str) -> str:
@@ -388,9 +429,11 @@ def _assumptions(folder: Path, lang: str) -> str:
     rows = []
     by_name = prov.set_index("parameter")
     for p in shown:
-        words = ASSUMPTIONS.get(p)
-        rows.append({t["assumption_col"]: words[i] if words else p, t["value"]: _value(by_name.at[p, "value"], lang),
-                     t["unit_col"]: words[2 + i] if words else "", t["source"]: by_name.at[p, "source"]})
+        names = ASSUMPTIONS.get(p)
+        rows.append({t["assumption_col"]: names[i] if names else words.parameter(p, lang),
+                     t["value"]: _value(by_name.at[p, "value"], lang),
+                     t["unit_col"]: names[2 + i] if names else "",
+                     t["source"]: _source(by_name.at[p, "source"], lang)})
     typed = ", ".join(f"<code>{html.escape(o)}</code>" for o in changed.override.astype(str))  # as typed
     intro = html.escape(t["appendix_intro"]).format(changed=typed or html.escape(t["none_changed"]),
                                                     n=numbers.number(len(prov), lang, 0))

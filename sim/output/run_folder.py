@@ -34,7 +34,9 @@ from sim.experiments.uncertainty import (
     drivers,
     summarise_draws,
 )
+from sim.output import numbers
 from sim.output.files import digests, read_manifest, replacing, write_text
+from sim.output.words import FIGURE
 from sim.output.words import METRICS as KEY_METRICS
 
 MANIFEST = "manifest.json"
@@ -160,9 +162,9 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                                                "organisation_effect_ratio"])]
         research_plots.ratio_panels(
             shown, plot_dir / "prepost.png",
-            title=f"{scenario.study.label}: {labels[scenario.organisation.name]} "
-                  f"({scenario.replications} replications, cohort "
-                  f"{study.prepost.cohort.mean():.0f} on average)")
+            title=FIGURE["en"]["prepost_title"].format(
+                study=scenario.study.label, org=labels[scenario.organisation.name], reps=scenario.replications,
+                cohort=numbers.number(study.prepost.cohort.mean(), "en", 0)))
         files.append("plots/prepost.png")
         if "draw" in study.prepost.columns:   # the decomposition per parameter draw
             by_draw = decompose_draws(study.prepost, scenario.baseline.name)

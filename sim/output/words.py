@@ -21,7 +21,12 @@ TEXT = {
         "unit_col": "Enhed", "mean_col": "Gennemsnit (95 %-interval)",
         "appendix": "Bilag: de vigtigste antagelser",
         "appendix_intro": ("De antagelser der bærer resultatet, med deres kilder; ændret ved kørslen: {changed}. "
-                           "Alle {n} parametre med kilder står i provenance.csv i kørslens mappe."),
+                           "Kilderne er nøgler til litteraturlisten i docs/evidence.md; alle {n} parametre med "
+                           "kilde og begrundelse står i provenance.csv i kørslens mappe."),
+        "src_assumption": "antagelse", "src_calibrated": "kalibreret mod de publicerede tal",
+        "src_interval": "95 %-interval {lo} til {hi}", "src_published": "publiceret tal",
+        "src_model": "modelbeskrivelsen", "src_command_line": "ændret ved denne kørsel",
+        "src_see": "se", "src_section": "afsnit", "src_box": "boks",
         "none_changed": "ingen", "yes": "ja", "no": "nej",
         "study_frame": ("Studiet følger de inkluderede borgere {pre} måneder før og {post} måneder efter "
                         "inklusionen."),
@@ -73,7 +78,12 @@ TEXT = {
         "unit_col": "Unit", "mean_col": "Mean (95 % interval)",
         "appendix": "Appendix: the main assumptions",
         "appendix_intro": ("The assumptions that carry the result, with their sources; changed for this run: "
-                           "{changed}. All {n} parameters with sources are in provenance.csv in the run folder."),
+                           "{changed}. The sources are keys to the references in docs/evidence.md; all {n} "
+                           "parameters with source and reasoning are in provenance.csv in the run folder."),
+        "src_assumption": "assumption", "src_calibrated": "calibrated to the published figures",
+        "src_interval": "95 % interval {lo} to {hi}", "src_published": "published figure",
+        "src_model": "the model description", "src_command_line": "changed for this run",
+        "src_see": "see", "src_section": "section", "src_box": "box",
         "none_changed": "none", "yes": "yes", "no": "no",
         "study_frame": "The study follows the enrolled citizens {pre} months before and {post} months after enrolment.",
         "gains": "Gains", "costs": "Costs and risks", "unclear_head": "No clear difference",
@@ -187,12 +197,26 @@ FIGURE = {
         "draws_title": "Ændring over parametertrækkene: ét punkt pr. træk; linjen dækker 95 % af trækkene",
         "draws_axis": "ændring i %",
         "sweep_axis": "ændring i forhold til sammenligningen, %",
-        "sweep_levels": "Gennemsnit i hvert punkt med 95 %-interval over replikationerne",
+        "sweep_levels": ("Gennemsnit i hvert punkt (hvor sikker forskellen er, viser figuren med "
+                         "ændringerne)"),
+        "levels_plain": "Gennemsnit med 95 %-interval over replikationerne",
         "sweep_mean": "gennemsnit over replikationerne",
         "sweep_title_noise": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker "
                               "simulationens egen tilfældighed (95 %)"),
         "sweep_title_draws": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker 95 % af "
                               "parametertrækkene (usikkerheden om antagelserne og tilfældigheden)"),
+        "posterior_title": "Posterior (sidste ABC-SMC-population); priorens område på akserne",
+        "ppc_title": "Posterior-prædiktivt tjek: {name}",
+        "ppc_axis": "i forhold til den publicerede værdi (1 = værdien)",
+        "ppc_range": "publiceret område", "ppc_in": "simuleret, inden for området",
+        "ppc_out": "simuleret, uden for området",
+        "pull_title": "Hvilke mål trækker i hvilke parametre (prior-prædiktive træk)",
+        "pull_axis": "Spearmans rho over priortrækkene",
+        "morris_title": "Morris-screening: gennemsnitlig absolut elementareffekt (mu*)",
+        "morris_axis": "mu* (i outputtets enhed)",
+        "sobol_title": "Sobols totalindeks (andel af outputtets varians)",
+        "sobol_axis": "totalindeks S_T",
+        "prepost_title": "{study}: {org} ({reps} replikationer, kohorte på {cohort} i gennemsnit)",
     },
     "en": {
         "levels_title": "Mean per replication with 95 % interval ({reps} replications of {years} years)",
@@ -210,12 +234,24 @@ FIGURE = {
         "draws_title": "Change over the parameter draws: one dot per draw; the line covers 95 % of the draws",
         "draws_axis": "change in %",
         "sweep_axis": "change against the baseline, %",
-        "sweep_levels": "Mean at each point with 95 % interval across replications",
+        "sweep_levels": "Mean at each point (how sure the difference is: see the figure of the changes)",
+        "levels_plain": "Mean with 95 % interval across replications",
         "sweep_mean": "mean across replications",
         "sweep_title_noise": ("Change against the baseline at each point; the band covers the "
                               "simulation's own noise (95 %)"),
         "sweep_title_draws": ("Change against the baseline at each point; the band holds 95 % of the "
                               "parameter draws (what is not known about the parameters and the noise)"),
+        "posterior_title": "Posterior (final ABC-SMC population), prior range on the axes",
+        "ppc_title": "Posterior predictive check: {name}",
+        "ppc_axis": "relative to the published value (1 = the value)",
+        "ppc_range": "published range", "ppc_in": "simulated, in range", "ppc_out": "simulated, outside range",
+        "pull_title": "Which targets pull which parameters (prior predictive draws)",
+        "pull_axis": "Spearman rho over prior draws",
+        "morris_title": "Morris screening: mean absolute elementary effect (mu*)",
+        "morris_axis": "mu* (units of the output)",
+        "sobol_title": "Sobol total-order indices (share of output variance)",
+        "sobol_axis": "total-order index S_T",
+        "prepost_title": "{study}: {org} ({reps} replications, cohort {cohort} on average)",
     },
 }
 # the states of a pathway, in both languages
@@ -307,3 +343,47 @@ STUDY_WORDS = {
                         "mean). The organisation's own effect is therefore a ratio of {eff} ({eff_lo} to "
                         "{eff_hi}); 1 means no effect.")},
 }
+
+
+# Parameters a planner sweeps, by readable name: (Danish, English). A parameter is looked
+# up by its whole dotted name in ASSUMPTIONS, then by its last one or two parts here;
+# any other is shown by its last part, as the configuration names it.
+PARAMETERS = {
+    "caseload": ("borgere pr. behandler", "citizens per worker"),
+    "municipal_share": ("kommunal andel af personalet", "municipal share of staff"),
+    "pulled_back_share.municipal": ("kommunal tid trukket tilbage", "municipal time pulled back"),
+    "pulled_back_share.regional": ("regional tid trukket tilbage", "regional time pulled back"),
+    "board_share": ("tavlens andel af teamets tid", "the board's share of team time"),
+    "team_base": ("teamets base", "team base"),
+    "beds": ("psykiatriske senge", "psychiatric beds"),
+    "driving_minutes": ("køretid", "driving time"),
+    "organisation": ("organisering", "organisation"),
+}
+# categorical values a sweep may take, by readable name: (Danish, English)
+VALUES = {
+    "catchment": ("ét team for hele optageområdet", "one team for the catchment"),
+    "municipality": ("ét team pr. kommune", "one team per municipality"),
+    "True": ("ja", "yes"), "False": ("nej", "no"),
+}
+
+
+def parameter(key: str, lang: str) -> str:
+    """A swept parameter's readable name in ``lang``."""
+    i = LANGUAGES.index(lang)
+    if key in ASSUMPTIONS:
+        return ASSUMPTIONS[key][i]
+    parts = key.split(".")
+    for tail in (".".join(parts[-2:]), parts[-1]):
+        if tail in PARAMETERS:
+            return PARAMETERS[tail][i]
+    return parts[-1].replace("_", " ")
+
+
+def value(v, lang: str) -> str:
+    """A swept value as ``lang`` writes it: a number in its format (Babel), a categorical
+    value by its readable name."""
+    from sim.output import numbers
+    if isinstance(v, int | float) and not isinstance(v, bool) or hasattr(v, "dtype") and v.dtype.kind in "iuf":
+        v = float(v)
+        return numbers.number(v, lang, 0 if v.is_integer() else numbers.decimals_for(v))
+    return VALUES[str(v)][LANGUAGES.index(lang)] if str(v) in VALUES else str(v)

@@ -406,8 +406,7 @@ def calibrate(settings: Settings, raw: dict, folder: Path, configs: dict[str, di
     from sim.output import study_plots as research_plots  # matplotlib only when plotting
 
     research_plots.posterior_pairs(particles, names, folder / "plots" / "posterior_pairs.png", bounds)
-    research_plots.target_check(check, folder / "plots" / "ppc.png",
-                                title=f"Posterior predictive check: {settings.name}")
+    research_plots.target_check(check, folder / "plots" / "ppc.png", settings.name)
     files += ["plots/posterior_pairs.png", "plots/ppc.png"]
     if settings.prior_predictive_draws > 1:
         prior_table, pull = target_pull(sim, settings.priors, settings.prior_predictive_draws, a.seed, procs)

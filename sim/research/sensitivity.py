@@ -250,9 +250,7 @@ def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = N
     files += write_table(sample_table(x, y, names, outputs), folder, "morris_samples")
     files += write_table(morris, folder, "morris")
     research_plots.sensitivity_bars(morris.assign(output=morris.output.map(titles)), "mu_star",
-                                    "mu_star_conf", folder / "plots" / "morris.png",
-                                    title="Morris screening: mean absolute elementary effect (mu*)",
-                                    xlabel="mu* (units of the output)")
+                                    "mu_star_conf", folder / "plots" / "morris.png", "morris")
     files.append("plots/morris.png")
     figures: dict[str, Any] = {"morris_points": len(x), "morris_seconds": round(morris_seconds, 1)}
 
@@ -271,9 +269,7 @@ def analyse(settings: Settings, raw: dict, folder: Path, config: dict | None = N
         files += write_table(sample_table(full, ys, names, outputs), folder, "sobol_samples")
         files += write_table(sobol, folder, "sobol")
         research_plots.sensitivity_bars(sobol.assign(output=sobol.output.map(titles)), "ST", "ST_conf",
-                                        folder / "plots" / "sobol.png",
-                                        title="Sobol total-order indices (share of output variance)",
-                                        xlabel="total-order index S_T")
+                                        folder / "plots" / "sobol.png", "sobol")
         files.append("plots/sobol.png")
 
     files += save_settings(folder, raw, config)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -329,3 +330,56 @@ def test_a_calibration_scenario_list_without_inner_quotes_names_the_scenario(tmp
                                      f"out={tmp_path / 'never'}"], capsys)
     assert_refused(code, err, "factsim-calibrate")
     assert "scenario" in err
+
+
+@pytest.fixture
+def disk_fills_at(monkeypatch):
+    """The disk fills when a file of the given name is written: its write fails with
+    ENOSPC, as on a full disk (the temporary copy is written, its rename into place is
+    refused, and the writer must clean up)."""
+    import errno
+    import os as os_module
+
+    real = os_module.replace
+
+    def fill(name: str):
+        def replace(src, dst, *a, **k):
+            if Path(dst).name == name:
+                raise OSError(errno.ENOSPC, os_module.strerror(errno.ENOSPC), str(src))
+            return real(src, dst, *a, **k)
+        monkeypatch.setattr(os_module, "replace", replace)
+    return fill
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "summary.parquet", "config.yaml", "comparison.png"])
+def test_a_full_disk_during_a_run_is_one_line_and_leaves_nothing_finished(name, disk_fills_at, tmp_path, capsys,
+                                                                            monkeypatch):
+    from sim.output.run_folder import finished_manifest
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    out = tmp_path / "run"
+    disk_fills_at(name)
+    code, err = run(factsim_main, [*SMALL, f"hydra.run.dir={out}"], capsys)
+    assert_refused(code, err, "factsim")
+    assert "No space left on device" in err and name in err
+    assert finished_manifest(out) is None and not (out / "manifest.json").exists()
+    assert not list(out.rglob("*.tmp"))   # no temporary left behind
+    monkeypatch.undo()   # the disk has room again: the same command finishes
+    code, _ = run(factsim_main, [*SMALL, f"hydra.run.dir={out}"], capsys)
+    assert code == 0 and finished_manifest(out) is not None
+
+
+def test_a_full_disk_during_a_merge_or_a_report_is_one_line(finished_run, disk_fills_at, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    job = sweep / "0"
+    shutil.copytree(finished_run, job)
+    (job / ".hydra").mkdir(exist_ok=True)
+    (job / ".hydra" / "overrides.yaml").write_text(json.dumps(json.loads((job / "manifest.json").read_text())
+                                                              ["overrides"]))
+    disk_fills_at("sweep.json")
+    code, err = run(merge.main, [str(sweep)], capsys)
+    assert_refused(code, err, "factsim-merge")
+    assert "No space left on device" in err and not (sweep / "sweep.json").exists()
+    disk_fills_at("report_da.html")
+    code, err = run(report.main, [str(job)], capsys)
+    assert_refused(code, err, "factsim-report")
+    assert not (job / "report_da.html").exists()

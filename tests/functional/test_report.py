@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from sim.output import browser
+from sim.output.report import _source
 
 from .test_cli import SMALL, factsim_ok
 
@@ -20,7 +21,8 @@ NEED_BROWSER = os.environ.get("FACTSIM_REQUIRE_BROWSER") == "1"
 # English labels the code uses, which a Danish report must never show
 ENGLISH_LABELS = ["Fragmented sectors", "Cross-sectoral FACT", "Psychosis outpatient clinic",
                   "Acute outreach team", "Municipal social psychiatry", "Bed days", "bed days", "Admissions",
-                  "warm-up", "years", "Key figures", "citizen-year", "True", "None", "Gains", "Costs"]
+                  "warm-up", "years", "Key figures", "citizen-year", "True", "None", "Gains", "Costs",
+                  "assumption", "calibrated", "section", "see"]
 
 
 def report(*args):
@@ -94,7 +96,9 @@ def test_the_report_is_self_contained(run_with_reports):
     assert page.count("data:image/png;base64,") == 4
     assert "Bilag: de vigtigste antagelser" in page and "psykiatriske senge" in page
     prov = pd.read_parquet(run_with_reports / "provenance.parquet").set_index("parameter")
-    assert html.escape(prov.at["population.beds", "source"], quote=False) in page   # its source, as given
+    source = prov.at["population.beds", "source"]   # a short phrase in Danish, not the English reasoning
+    assert html.escape(_source(source, "da"), quote=False) in page
+    assert html.escape(source, quote=False) not in page
     appendix = page.split("Bilag: de vigtigste antagelser")[1]
     assert ">True<" not in appendix and ">None<" not in appendix
     assert appendix.count("<tr>") < 40   # short: the full provenance stays in the folder
@@ -137,10 +141,10 @@ def test_the_report_renders_in_chromium_without_errors(run_with_reports, lang, t
                 continue
             pct = round(comparison.loc[metric, "change_pct"])
             assert f"{abs(pct)} %" in text or f"{pct:+} %" in text, text
-        if lang == "da":   # what a Danish leader reads (the sources of the appendix are quoted as given)
+        if lang == "da":   # what a Danish leader reads, the appendix too (overrides are quoted as typed)
             visible = driver.execute_script(
                 "const c = document.body.cloneNode(true);"
-                "c.querySelectorAll('.appendix, code').forEach(e => e.remove());"
+                "c.querySelectorAll('code').forEach(e => e.remove());"
                 "document.body.appendChild(c); const t = c.innerText; c.remove(); return t;")
             english = [w for w in ENGLISH_LABELS if re.search(rf"\b{re.escape(w)}\b", visible)]
             assert not english, english
@@ -187,3 +191,18 @@ def test_a_study_report_states_its_time_frame_and_the_decomposition_in_danish(tm
     shown = f"{effect['mean'].iloc[0]:.2f}".replace(".", ",")
     assert f"Organiseringens egen effekt er derfor et forhold på {shown}" in page
     assert "uden organiseringen efter/før" in page and "regression mod middelværdien" in page
+
+
+@pytest.mark.parametrize("lang, source, phrase", [
+    ("da", "assumption: gamma, right-skewed stays", "antagelse"),
+    ("da", "assumption: set so that ([kl2021]: 52 %; [opus2008] about 39 days)", "antagelse; se kl2021, opus2008"),
+    ("da", "[rm2025 section 4.1]: 25 citizens per worker", "publiceret tal; se rm2025 afsnit 4.1"),
+    ("da", "[model: background]: scaled down when stable", "se modelbeskrivelsen"),
+    ("da", "calibrated: factsim-calibrate (2026-11-23) to ... ([burns2007]); posterior median, 95 % interval "
+           "8.14-39.6; redo with make calibrate ([model: calibration])",
+     "kalibreret mod de publicerede tal (95 %-interval 8,1 til 39,6)"),
+    ("da", "set on the command line (population.beds=12)", "ændret ved denne kørsel"),
+    ("en", "assumption: why ([kl2021]) and [kl2021] again", "assumption; see kl2021"),
+])
+def test_a_source_is_a_short_phrase_in_the_reports_language(lang, source, phrase):
+    assert _source(source, lang) == phrase

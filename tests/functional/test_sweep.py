@@ -149,3 +149,7 @@ def test_a_sweep_report_is_in_danish_with_the_paired_change_per_point(joblib_swe
     for english in ("Mean with 95 %", "bed_days_per_citizen_year", "Cross-sectoral FACT team", "mean (95 %)"):
         assert english not in page, english
     assert "sengedage (pr. borger-år)" in page and "Tværsektorielt FACT-team" in page
+    # the swept parameter by its Danish name, in the intro and the table's header
+    import re
+    assert page.count("borgere pr. behandler") >= 3   # the intro, the table, the appendix
+    assert "caseload" not in re.sub(r"<code>.*?</code>", "", page)   # only where quoted as typed

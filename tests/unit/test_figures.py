@@ -81,7 +81,7 @@ def test_a_danish_sweep_plot_of_the_changes_is_danish(drawn, tmp_path):
     import pandas as pd
     rows = [{"job": str(j), "organisation.teams.fact.caseload": v, "organisation": "b", "metric": m,
              "change_pct": -10.5 - j, "change_pct_lower": -20.25, "change_pct_upper": -1.5}
-            for j, v in enumerate((15, 25, 35)) for m, _, _ in plots.SWEEP_OUTCOMES]
+            for j, v in enumerate((15, 25, 35)) for m in plots.SWEEP_OUTCOMES]
     plots.sweep_changes(pd.DataFrame(rows), ["organisation.teams.fact.caseload"], tmp_path / "s.png",
                         {"b": "B"}, "draws", lang="da")
     fig = drawn[0]
@@ -116,3 +116,106 @@ def test_a_pathway_plot_samples_its_citizens_from_the_seed(drawn, tmp_path):
         return [t.get_text() for t in drawn[-1].axes[0].get_yticklabels()]
     assert shown(1) == shown(1) and shown(1) != shown(2)
     assert "random sample" in drawn[-1]._suptitle.get_text()
+
+
+# ---- every plot function draws only words from the translation table ----------------
+
+MARK = re.compile(r"⟦[^⟦⟧]*⟧")   # innermost first: a marked sentence may hold marked names
+NUMERIC = re.compile(r"[\s\d.,:;()+\-−–%/=×]*")
+
+
+def _mark(text: str) -> str:
+    return f"⟦{text}⟧"
+
+
+@pytest.fixture
+def marked(monkeypatch):
+    """A fake language: every English entry of every word table, marked ⟦like this⟧.
+    A word a plot function writes from its own code, not from the table, shows unmarked."""
+    from sim.output import numbers, words
+    for table in (words.TEXT, words.FIGURE, words.STUDY_WORDS, numbers.WORDS):
+        monkeypatch.setitem(table, "en", {k: _mark(v) for k, v in table["en"].items()})
+    for table, places in ((words._ALL_METRICS, (1, 3)), (words.METRICS, (1, 3)), (words.STATES, (1,)),
+                          (words.ASSUMPTIONS, (1, 3)), (words.PARAMETERS, (1,)), (words.VALUES, (1,))):
+        for key, entry in list(table.items()):
+            monkeypatch.setitem(table, key, tuple(_mark(e) if i in places else e for i, e in enumerate(entry)))
+
+
+def unmarked(fig) -> list[str]:
+    """The texts of ``fig`` that are neither from the table (marked) nor numbers."""
+    fig.canvas.draw()
+    def bare(text):
+        while MARK.search(text):
+            text = MARK.sub("", text)
+        return text
+    return [t for t in texts(fig) if not NUMERIC.fullmatch(bare(t))]
+
+
+def _sweep_summary(swept: dict[str, list], orgs=("a", "b")):
+    import itertools
+
+    import pandas as pd
+    rows = []
+    for j, point in enumerate(itertools.product(*swept.values())):
+        for org, scale in zip(orgs, (1.0, 0.8)):
+            for k, m in enumerate(plots.SWEEP_OUTCOMES):
+                mean = scale * (10.0 + k + j)
+                rows.append({"job": str(j), **dict(zip(swept, point)), "organisation": org, "metric": m,
+                             "mean": mean, "ci_lower": mean - 1.5, "ci_upper": mean + 1.5,
+                             "change_pct": 100 * (scale - 1), "change_pct_lower": 100 * (scale - 1) - 5.5,
+                             "change_pct_upper": 100 * (scale - 1) + 5.5})
+    return pd.DataFrame(rows)
+
+
+def test_every_plot_function_draws_only_words_from_the_translation_table(tables, drawn, marked, tmp_path):
+    import pandas as pd
+
+    from sim.output import study_plots
+    sc, study, summary, comparison = tables
+    matplotlib.rcParams["figure.max_open_warning"] = 0   # the figures are kept open to be read
+    labels = {k: _mark(v) for k, v in sc.labels("en").items()}
+    orgs = [o.name for o in sc.organisations]
+    out = tmp_path / "f.png"
+    plots.changes(comparison, labels, out, list(METRICS), "en")
+    plots.comparison(summary, labels, out, lang="en")
+    plots.outcomes(summary, labels, out, title=_mark("a title the caller takes from the table"), lang="en")
+    plots.occupancy(study.timeseries, labels, out, "en")
+    plots.pathways(study.events, labels, out, lang="en")
+    plots.pathways(study.events, labels, out, lang="en", pick="busiest")
+    draws = pd.DataFrame([{"draw": d, "organisation": o, "metric": m, "change_pct": -10.0 - d}
+                          for d in range(5) for o in orgs[1:] for m in plots.UNCERTAIN])
+    plots.uncertainty(draws, labels, out, lang="en")
+    one = {"organisation.teams.fact.caseload": [15, 25, 35]}
+    two = {**one, "organisation.teams.fact.municipal_share": [0.25, 0.5]}
+    categorical = {"organisation.team_base": ["catchment", "municipality"]}
+    mixed = {**one, "organisation.team_base": ["catchment", "municipality"]}
+    for swept in (one, two, categorical, mixed, {}):
+        plots.sweep(_sweep_summary(swept, orgs), list(swept), tmp_path, labels, lang="en")
+        plots.sweep_changes(_sweep_summary(swept, orgs), list(swept), out, labels, "draws", lang="en")
+    ratios = pd.DataFrame([{"measure": m, "quantity": q, "mean": 0.8, "ci_lower": 0.7, "ci_upper": 0.9}
+                           for m in study_plots.MEASURES
+                           for q in ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")])
+    study_plots.ratio_panels(ratios, out, _mark("title"), targets={"bed_days": 0.7}, lang="en")
+    parameters = [_mark("p"), _mark("q")]
+    particles = pd.DataFrame({parameters[0]: [0.1, 0.2, 0.3], parameters[1]: [1.0, 2.0, 1.5],
+                              "weight": [0.2, 0.5, 0.3]})
+    study_plots.posterior_pairs(particles, parameters, out, {p: (0.0, 3.0) for p in parameters},
+                                truth={parameters[0]: 0.2}, lang="en")
+    study_plots.sensitivity_bars(pd.DataFrame({"output": _mark("o"), "parameter": parameters,
+                                               "mu_star": [1.0, 2.0], "mu_star_conf": [0.1, 0.2]}),
+                                 "mu_star", "mu_star_conf", out, "morris", lang="en")
+    study_plots.sensitivity_bars(pd.DataFrame({"output": _mark("o"), "parameter": parameters,
+                                               "ST": [0.3, 0.6], "ST_conf": [0.1, 0.2]}),
+                                 "ST", "ST_conf", out, "sobol", lang="en")
+    check = pd.DataFrame({"kind": ["level", "ratio"], "target": [20.0, 0.7], "target_low": [12.0, 0.6],
+                          "target_high": [30.0, 0.8], "mean": [19.0, 0.9], "ci_lower": [17.0, 0.85],
+                          "ci_upper": [21.0, 0.95], "met": [True, False], "target_set": _mark("set"),
+                          "metric": [_mark("m1"), _mark("m2")]})
+    study_plots.target_check(check, out, _mark("set"), lang="en")
+    pull = pd.DataFrame({"target_set": _mark("set"), "metric": [_mark("m1"), _mark("m2")] * 2,
+                         "parameter": [parameters[0]] * 2 + [parameters[1]] * 2, "spearman": [0.5, -0.7, 0.1, 0.9]})
+    study_plots.target_pull(pull, out, lang="en")
+    assert len(drawn) == 26   # 7 of a run, 13 of five kinds of sweep, 6 of research
+    leftovers = {i: unmarked(fig) for i, fig in enumerate(drawn)}
+    assert all(any("⟦" in t for t in texts(fig)) for fig in drawn), "a figure with no word from the table"
+    assert not {i: w for i, w in leftovers.items() if w}, leftovers
