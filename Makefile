@@ -31,7 +31,7 @@ run: $(RUN_STAMP)
 
 # lint (ruff: style, imports, bugbear, docstrings of the public API) and types (mypy)
 check: $(DEV_STAMP)
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks hydra_plugins
 	$(BIN)/mypy
 
 # the suite on every core (pytest-xdist), each test file in one worker so its fixtures run

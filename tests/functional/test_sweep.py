@@ -100,21 +100,83 @@ def draws_sweep(tmp_path_factory):
     return folder
 
 
-def test_the_same_sweep_with_parameter_draws_on_ray_gives_the_same_tables(draws_sweep, tmp_path):
-    """The cluster path: the Ray launcher (on a local Ray instance here) runs the jobs, each
-    with its parameter draws, and gives exactly the tables of the local launcher."""
-    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+@pytest.fixture
+def ray_head(tmp_path):
+    """A real Ray cluster on this machine, started as a planner starts one (``ray start
+    --head``), stopped by its own process id: its address."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    pytest.importorskip("ray")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ray = Path(sys.executable).with_name("ray")
+    import tempfile
+    short = tempfile.mkdtemp(prefix="ray")   # Ray's socket paths must stay short
+    # Ray clusters want a token by default (ray start makes one in ~/.ray/auth_token)
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token"}
+    head = subprocess.Popen([str(ray), "start", "--head", "--block", f"--port={port}", "--num-cpus=2",
+                             "--node-ip-address=127.0.0.1", f"--temp-dir={short}",
+                             "--include-dashboard=false", "--disable-usage-stats"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            start_new_session=True)
+    address = f"127.0.0.1:{port}"
+    try:
+        for _ in range(20):   # ready when a client can connect
+            try:
+                probe = subprocess.run([sys.executable, "-c", f"import ray; ray.init(address='{address}')"],
+                                       capture_output=True, text=True, env=env, timeout=60)
+            except subprocess.TimeoutExpired:
+                continue
+            if probe.returncode == 0:
+                break
+            assert head.poll() is None, head.stdout.read()[-3000:]
+            time.sleep(2)
+        else:
+            raise AssertionError("the Ray head did not answer")
+        yield address, {k: v for k, v in env.items() if k != "RAY_AUTH_MODE"}   # factsim finds the token
+    finally:
+        os.killpg(head.pid, signal.SIGTERM)   # ray start --block stops what it started
+        try:
+            head.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+            head.wait()
+        import shutil
+        shutil.rmtree(short, ignore_errors=True)
+
+
+def test_the_same_sweep_on_a_real_ray_cluster_gives_the_same_tables(draws_sweep, ray_head, tmp_path):
+    """The cluster path: the jobs run as Ray tasks on a running Ray head (by its address),
+    each with its parameter draws; the workers return their files and the driver writes
+    them, so the tables are exactly the local launcher's; a re-run keeps every job."""
+    import subprocess
+    import sys
+    address, env = ray_head
     folder = tmp_path / "ray"
-    proc = factsim(*DRAWS_SWEEP, "hydra/launcher=ray", "+hydra.launcher.ray.init.num_cpus=2",
-                   "+hydra.launcher.ray.init.include_dashboard=false", f"hydra.sweep.dir={folder}")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "Ray Launcher is launching 2 jobs" in proc.stdout + proc.stderr
+    elsewhere = tmp_path / "cwd"   # the driver's folder is not the workers' working directory
+    elsewhere.mkdir()
+    command = [sys.executable, "-m", "sim", *DRAWS_SWEEP, "hydra/launcher=ray",
+               f"hydra.launcher.address={address}", f"hydra.sweep.dir={folder}"]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=elsewhere, env=env)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assert "[ray] 2/2 jobs done" in proc.stdout
     for table in ("sweep_results", "sweep_draw_changes", "sweep_uncertainty", "sweep_comparison"):
         assert_frame_equal(pd.read_parquet(draws_sweep / f"{table}.parquet"),
                            pd.read_parquet(folder / f"{table}.parquet"))
     for job in ("0", "1"):
         assert_frame_equal(pd.read_parquet(draws_sweep / job / "draws.parquet"),
                            pd.read_parquet(folder / job / "draws.parquet"))
+    assert not list(elsewhere.iterdir())   # nothing written where the workers ran
+    again = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=elsewhere, env=env)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("already finished") == 2 and "[ray]" not in again.stdout
 
 
 def test_a_sweep_carries_parameter_draws_into_every_point(draws_sweep):

@@ -1,0 +1,1 @@
+"""factsim's Hydra launcher on Ray (see launcher.py)."""
