@@ -2,8 +2,8 @@
 
     make bench            # or: python benchmarks/bench_model.py [--repeat 3]
 
-For the default study (Silkeborg-sized, 1 + 5 years) and a region-sized
-population (about 3,000 citizens, 10 years), times one replication of each
+For the default study (Silkeborg-sized, 1 + 5 years) and Region
+Midtjylland (about 3,400 citizens in 19 municipalities, teams per cluster, 10 years), times one replication of each
 organisation, counts the citizens' state transitions from the event log, and in
 the same run times a bare SimPy loop with the same number of processes making the
 same number of transitions (one exponential draw and one timeout each). Prints
@@ -37,7 +37,9 @@ from sim.experiments.simulate import simulate  # noqa: E402
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 CASES = {
     "default (silkeborg, 1+5 y)": [],
-    "region (3,000 citizens, 10 y)": ["population=region", "warmup_years=0", "results_years=10"],
+    "region (Midtjylland, 3,400 citizens, 10 y)": ["population=midtjylland", "layout=per_cluster",
+                                                    "layout@baseline=per_cluster", "warmup_years=0",
+                                                    "results_years=10"],
 }
 
 

@@ -1,7 +1,7 @@
 """Command line: ``python -m sim`` (or ``factsim``), configured by Hydra.
 
     python -m sim                                      # the default study
-    python -m sim organisation=fact_regional population=horsens_cluster replications=50 seed=7
+    python -m sim organisation=fact_regional population=horsens_klyngen replications=50 seed=7
     python -m sim -m organisation=fact_regional,fact_crosssector   # a sweep (joblib launcher)
 
 Bad input ends with one line naming the key, exit status 2, and no run folder.
@@ -127,7 +127,7 @@ Any parameter is KEY=VALUE with its dotted name (factsim --cfg job prints them a
 
 Examples:
   factsim                                             # cross-sectoral FACT vs fragmented care
-  factsim organisation=fact_regional population=horsens_cluster replications=50
+  factsim organisation=fact_regional population=horsens_klyngen replications=50
   factsim -m organisation=fact_regional,fact_crosssector seed=1,2   # a sweep
   factsim study=norway_prepost                        # the Norwegian pre/post design
   factsim --config-dir ./my_scenarios population=mytown   # your own YAML files
@@ -145,7 +145,7 @@ def help_text() -> str:
     groups = []
     for group in sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name != "hydra"):
         names = ", ".join(preflight.choices([folder], group))
-        key = "organisation, organisation@baseline" if group == "organisation" else group
+        key = f"{group}, {group}@baseline" if group in ("organisation", "layout") else group
         groups.append(f"  {key}: {names}")
     return HELP.format(version=__version__, scenarios=folder, groups="\n".join(groups))
 

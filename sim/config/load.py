@@ -46,7 +46,8 @@ def _leaves(tree: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
 
 def source_of(sources: Any, relpath: str) -> str | None:
     """The source text covering ``relpath`` (dotted, relative to the group). A key of
-    the sources tree may itself hold dots (a parameter named by its dotted name)."""
+    the sources tree may itself hold dots (a parameter named by its dotted name); a key
+    ``*`` stands for any one name (the same field of every municipality of a region)."""
     node, rest = sources, relpath
     while True:
         if isinstance(node, str):
@@ -54,10 +55,13 @@ def source_of(sources: Any, relpath: str) -> str | None:
         if not isinstance(node, Mapping) or not rest:
             return None
         keys = [k for k in node if rest == k or rest.startswith(f"{k}.")]
-        if not keys:
+        if keys:
+            key = max(keys, key=len)
+            node, rest = node[key], rest[len(key) + 1:]
+        elif "*" in node:
+            node, rest = node["*"], rest.partition(".")[2]
+        else:
             return None
-        key = max(keys, key=len)
-        node, rest = node[key], rest[len(key) + 1:]
 
 
 def provenance(data: Mapping, overrides: Iterable[str] = ()) -> list[dict]:

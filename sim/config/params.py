@@ -8,11 +8,13 @@ model depends on, except run settings whose defaults are in ``scenarios/config.y
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
 from sim.config.errors import ConfigError
+from sim.config.geography import Cluster, Driving, round_trip_minutes
+from sim.config.layout import Layout, plan_sites
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.config.validate import build, nonneg, pos, prob, ratio, share
 
@@ -23,16 +25,45 @@ ROLES = ("case_management", "social_support", "intensive", "assertive_outreach")
 
 @dataclass(frozen=True)
 class Municipality:
-    """One municipality of a catchment (population/*.yaml)."""
-    adults: int = nonneg()
-    target_per_1000_adults: float = nonneg()
-    travel_minutes_local: float = nonneg()    # round trip, team based in this municipality
-    travel_minutes_cluster: float = nonneg()  # round trip, team based at the catchment's base
+    """One municipality of a catchment (population/*.yaml).
+
+    Its size is ``adults``, or ``residents`` scaled by the population's
+    ``residents_scale`` and ``adult_share``; its prevalence is its own or the
+    population's. Driving is either hand-set (``travel_minutes_local`` and
+    ``travel_minutes_cluster``) or follows from its main town's position and its area
+    (:mod:`sim.config.geography`): one or the other for the whole catchment. The
+    population resolves all of this on validation, so the model sees ``adults`` and
+    ``target_per_1000_adults`` set."""
+    adults: int | None = nonneg(default=None)
+    residents: int | None = nonneg(default=None)
+    target_per_1000_adults: float | None = nonneg(default=None)
+    travel_minutes_local: float | None = nonneg(default=None)    # round trip, team based in this municipality
+    travel_minutes_cluster: float | None = nonneg(default=None)  # round trip, team at the catchment's base
+    label: str | None = None          # a readable name (the key if not given)
+    cluster: str | None = None        # a key of population.clusters
+    lat: float | None = None          # the main town's position, degrees
+    lon: float | None = None
+    area_km2: float | None = pos(default=None)
+    ferry_minutes: float = nonneg(default=0.0)   # each way, to reach it from another municipality
+
+    def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
+        if self.adults is not None and self.residents is not None:
+            raise ConfigError(f"{path}: give adults or residents, not both")
+        if self.lat is not None and not -90.0 <= self.lat <= 90.0:
+            raise ConfigError(f"{path}.lat = {self.lat}: must be a latitude in [-90, 90]")
+        if self.lon is not None and not -180.0 <= self.lon <= 180.0:
+            raise ConfigError(f"{path}.lon = {self.lon}: must be a longitude in [-180, 180]")
 
     @property
     def target_group(self) -> float:
         """Expected citizens of the FACT target group: adults x prevalence per 1,000."""
         return self.adults * self.target_per_1000_adults / 1000.0
+
+    @property
+    def positioned(self) -> bool:
+        """Whether its town's position and its area are given (driving follows from them)."""
+        return self.lat is not None or self.lon is not None or self.area_km2 is not None
 
 
 @dataclass(frozen=True)
@@ -60,11 +91,25 @@ class Population:
     engagement_concentration: float = pos()
     prior_admissions_per_year: float = nonneg()  # history before the run, at severity 1
     cohort: bool = False                 # closed cohort: no entrants
+    # a region file's data, which municipalities take unless they give their own
+    residents_scale: float = pos(default=1.0)         # residents then -> now (1: as given)
+    adult_share: float | None = prob(default=None)    # adults per resident
+    target_per_1000_adults: float | None = nonneg(default=None)
+    base: str | None = None               # the municipality a catchment-wide team drives from
+    driving: Driving | None = None        # how distance becomes driving time (towns' positions)
+    clusters: dict[str, Cluster] = field(default_factory=dict)
+    select_clusters: tuple[str, ...] = ()   # keep only these clusters' municipalities (empty: all)
 
     def validate(self, path):
-        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key.
+
+        Resolves the municipalities first: the selected clusters only, each with its
+        adults and prevalence set (from the population's figures where it gives none)."""
         if not self.municipalities:
             raise ConfigError(f"{path}.municipalities: at least one municipality is required")
+        # a frozen dataclass: the resolved municipalities replace the given ones once, here
+        object.__setattr__(self, "municipalities", self._resolved(path))
+        self._check_geography(path)
         for key in ("age_bands", "diagnoses"):
             total = sum(getattr(self, key).values())
             if abs(total - 1.0) > 1e-6:
@@ -79,6 +124,98 @@ class Population:
     def target_group(self) -> float:
         """Expected citizens of the target group in the whole catchment."""
         return sum(m.target_group for m in self.municipalities.values())
+
+    def _resolved(self, path) -> dict[str, Municipality]:
+        munis = self.municipalities
+        for m, spec in munis.items():
+            if spec.cluster is not None and spec.cluster not in self.clusters:
+                raise ConfigError(f"{path}.municipalities.{m}.cluster = {spec.cluster!r}: unknown cluster; "
+                                  f"allowed: {', '.join(self.clusters) or 'none (population.clusters is empty)'}")
+        for c, cluster in self.clusters.items():
+            if cluster.base not in munis or munis[cluster.base].cluster != c:
+                raise ConfigError(f"{path}.clusters.{c}.base = {cluster.base!r}: must be a municipality of "
+                                  f"cluster {c!r}")
+        if self.select_clusters:
+            unknown = [c for c in self.select_clusters if c not in self.clusters]
+            if unknown:
+                raise ConfigError(f"{path}.select_clusters: unknown cluster {unknown[0]!r}; allowed: "
+                                  f"{', '.join(self.clusters) or 'none (population.clusters is empty)'}")
+            munis = {m: spec for m, spec in munis.items() if spec.cluster in self.select_clusters}
+            object.__setattr__(self, "clusters", {c: v for c, v in self.clusters.items()
+                                                  if c in self.select_clusters})
+        resolved = {}
+        for m, spec in munis.items():
+            where = f"{path}.municipalities.{m}"
+            adults = spec.adults
+            if adults is None:
+                if spec.residents is None:
+                    raise ConfigError(f"{where}: give adults, or residents with {path}.adult_share")
+                if self.adult_share is None:
+                    raise ConfigError(f"{path}.adult_share: needed to turn {where}.residents into adults")
+                adults = round(spec.residents * self.residents_scale * self.adult_share)
+            prevalence = spec.target_per_1000_adults
+            if prevalence is None:
+                prevalence = self.target_per_1000_adults
+            if prevalence is None:
+                raise ConfigError(f"{where}.target_per_1000_adults: missing (give it here or as "
+                                  f"{path}.target_per_1000_adults for every municipality)")
+            resolved[m] = replace(spec, adults=adults, target_per_1000_adults=prevalence)
+        return resolved
+
+    def _check_geography(self, path) -> None:
+        """Driving is hand-set for every municipality, or follows from every town's position."""
+        munis = self.municipalities
+        if self.base is not None and self.base not in munis:
+            raise ConfigError(f"{path}.base = {self.base!r}: not a municipality of the catchment; "
+                              f"allowed: {', '.join(munis)}")
+        if self.positioned:
+            for m, spec in munis.items():
+                for key in ("lat", "lon", "area_km2"):
+                    if getattr(spec, key) is None:
+                        raise ConfigError(f"{path}.municipalities.{m}.{key}: missing; with towns' positions "
+                                          "every municipality needs lat, lon and area_km2")
+            if self.driving is None:
+                raise ConfigError(f"{path}.driving: missing; with towns' positions give road_factor, "
+                                  "speed_kmh and stop_minutes")
+            return
+        for m, spec in munis.items():
+            for key in ("travel_minutes_local", "travel_minutes_cluster"):
+                if getattr(spec, key) is None:
+                    raise ConfigError(f"{path}.municipalities.{m}.{key}: missing; give the round trips by "
+                                      "hand, or every town's position (lat, lon, area_km2) and population.driving")
+
+    @property
+    def positioned(self) -> bool:
+        """Whether driving follows from the towns' positions (else it is hand-set)."""
+        return self.driving is not None or any(m.positioned for m in self.municipalities.values())
+
+    def municipality_label(self, m: str) -> str:
+        """A municipality's readable name."""
+        return self.municipalities[m].label or m
+
+    def check_travel(self, base: str | None, m: str, what: str) -> None:
+        """Whether a team based in ``base`` (None: the catchment's base) has a known round
+        trip to ``m``; raises ConfigError starting with ``what`` if not."""
+        if self.positioned:
+            if base is None and self.base is None:
+                raise ConfigError(f"{what}: population '{self.name}' needs a base (population.base: the "
+                                  "municipality a team for the whole catchment drives from)")
+            return
+        if base is not None and base != m:
+            raise ConfigError(f"{what}: a team based in {base!r} visiting {m!r} needs driving times that "
+                              f"population '{self.name}' does not have (it gives them only within a "
+                              "municipality and from the catchment's base); give every town's position "
+                              "(lat, lon, area_km2) and population.driving")
+
+    def travel_minutes(self, base: str | None, m: str) -> float:
+        """Round trip in minutes of one home visit to a citizen of ``m`` by a team based in
+        ``base`` (None: the catchment's base)."""
+        spec = self.municipalities[m]
+        if not self.positioned:
+            return spec.travel_minutes_cluster if base is None else spec.travel_minutes_local
+        home = self.municipalities[base if base is not None else self.base]
+        return round_trip_minutes(self.driving, (home.lat, home.lon), (spec.lat, spec.lon),
+                                  spec.area_km2, spec.ferry_minutes, home is spec)
 
 
 @dataclass(frozen=True)
@@ -179,6 +316,8 @@ class TeamSpec:
     caseload: float | None = pos(default=None)
     municipal_share: float | None = prob(default=None)
     label_da: str | None = None   # the team's name in Danish (a user's file may leave it out)
+    # one per municipality whatever the organisation's team_base (a municipal service)
+    per_municipality: bool = False
 
     def name(self, lang: str = "en") -> str:
         """The team's name in ``lang`` (the English label when no Danish one is given)."""
@@ -225,6 +364,21 @@ class TeamSpec:
                 for k, m in self.staff.items()}
 
     @cached_property
+    def fte_per_100_total(self) -> float:
+        """FTE of all its staff per 100 citizens (after the caseload and share knobs)."""
+        return sum(m.fte_per_100 for m in self.staffing.values())
+
+    def with_municipal_share(self, share: float, path: str) -> TeamSpec:
+        """The same team with its case managers split with this municipal share (a
+        layout's site may set it); raises ConfigError naming ``path`` if it cannot be."""
+        team = replace(self, municipal_share=share)
+        try:
+            team.validate("")
+        except ConfigError as err:
+            raise ConfigError(f"{path} = {share:g}: {str(err).split(': ', 1)[-1]}") from None
+        return team
+
+    @cached_property
     def sectors(self) -> frozenset:
         """The sectors whose staff the team has (regional, municipal): what shared information crosses."""
         return frozenset(m.sector for m in self.staffing.values() if m.fte_per_100 > 0)
@@ -236,7 +390,7 @@ class Organisation:
     name: str
     label: str
     label_da: str
-    team_base: Literal["catchment", "municipality"]
+    team_base: Literal["catchment", "municipality", "cluster", "layout"]   # see sim.config.layout
     shared_plan: bool
     within_sector_info_prob: float = prob()
     cross_sector_info_prob: float = prob()
@@ -244,11 +398,15 @@ class Organisation:
     handover_delay_mean_days: float = nonneg()
     discharge_planning_from_admission_prob: float = prob()
     teams: dict[str, TeamSpec] = None
+    layout: Layout | None = None   # a planner's sites (layout/*.yaml), with team_base: layout
 
     def validate(self, path):
         """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if not self.teams:
             raise ConfigError(f"{path}.teams: at least one team is required")
+        if (self.team_base == "layout") != (self.layout is not None):
+            raise ConfigError(f"{path}.team_base = {self.team_base}: a layout's sites need team_base: layout, "
+                              f"and team_base: layout needs {path}.layout (choose one with layout=<name>)")
         for role in ("case_management", "social_support", "intensive"):
             holders = [n for n, t in self.teams.items() if getattr(t, role)]
             if len(holders) != 1:
@@ -443,6 +601,9 @@ class Scenario:
         if missing:
             raise ConfigError(f"clinical.diagnosis_hazard_ratio: no ratio for diagnosis "
                               f"'{sorted(missing)[0]}' of population.diagnoses")
+        for where, org in (("baseline", self.baseline), ("organisation", self.organisation)):
+            if org is not None:
+                plan_sites(org, self.population, where)
         if self.baseline is not None and self.baseline.name == self.organisation.name:
             raise ConfigError(f"baseline.name = {self.baseline.name!r}: the baseline must differ "
                               "from the organisation under study (set a different name)")

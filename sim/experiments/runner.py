@@ -28,9 +28,15 @@ class StudyResult:
     prepost: pd.DataFrame | None = None  # a study's cohort counts before and after inclusion
     capacity: pd.DataFrame | None = None  # each team's hours: capacity, routine demand, board share
     draws: pd.DataFrame | None = None     # parameter draws: draw, parameter, value
+    municipalities: pd.DataFrame | None = None  # outcomes per municipality, every replication
+    teams: pd.DataFrame | None = None           # each team's own figures, every replication
+    geography: pd.DataFrame | None = None       # the catchment's municipalities: size, cluster, position
 
 
-PARTS = ("results", "events", "timeseries", "citizens", "prepost")
+PARTS = ("results", "events", "timeseries", "citizens", "prepost", "municipalities", "teams")
+# the parts kept for every parameter draw (the others for draw 0 only)
+PER_DRAW = ("results", "prepost", "municipalities", "teams")
+
 
 
 def run_replication(scenario: Scenario, replication: int) -> dict[str, list[pd.DataFrame]]:
@@ -76,7 +82,8 @@ def run_study(scenario: Scenario, progress: bool | None = None, n_jobs: int | No
     frames = {name: pd.concat(frames, ignore_index=True) if frames else None
               for name, frames in merged.items()}
     draws = draws_table(scenario) if n_draws else None
-    return StudyResult(**frames, capacity=capacity_table(scenario), draws=draws)
+    return StudyResult(**frames, capacity=capacity_table(scenario), draws=draws,
+                       geography=geography_table(scenario))
 
 
 def _task(scenario: Scenario, task: tuple[int | None, int]) -> dict[str, list[pd.DataFrame]]:
@@ -84,10 +91,10 @@ def _task(scenario: Scenario, task: tuple[int | None, int]) -> dict[str, list[pd
     if draw is None:
         return run_replication(scenario, rep)
     parts = run_replication(scenario_for(scenario, draw_values(scenario, draw)), rep)
-    for name in ("results", "prepost"):
+    for name in PER_DRAW:
         parts[name] = [f.assign(draw=draw)[["draw", *f.columns]] for f in parts[name]]
     if draw != 0:
-        for name in ("events", "timeseries", "citizens"):
+        for name in set(PARTS) - set(PER_DRAW):
             parts[name] = []
     return parts
 
@@ -103,9 +110,24 @@ def capacity_table(scenario: Scenario) -> pd.DataFrame:
     for org in scenario.organisations:
         for t in team_capacity(org, scenario.population, scenario.clinical):
             rows.append({"organisation": t.organisation, "team": t.team, "label": t.label,
+                         "site": t.site, "base": t.base, "covers": " ".join(t.covers),
+                         "case_management": t.case_management,
                          "citizens": t.citizens, "fte": t.fte, "capacity_hours_per_week": t.capacity_hours,
                          "routine_hours_per_week": t.routine_hours, "board_hours_per_week": t.board_hours,
                          "driving_hours_per_week": t.driving_hours, "demand_share": t.demand_share,
                          "routine_shortfall": t.routine_shortfall, "warning": t.warning() or ""})
     return pd.DataFrame(rows)
 
+
+
+def geography_table(scenario: Scenario) -> pd.DataFrame:
+    """The catchment's municipalities: readable name, cluster, adults, expected target group
+    and the main town's position (NaN where driving is hand-set), for per-municipality
+    tables and the layout map."""
+    pop = scenario.population
+    return pd.DataFrame([{"municipality": m, "label": pop.municipality_label(m),
+                          "cluster": spec.cluster or "", "adults": spec.adults,
+                          "target_group": spec.target_group,
+                          "lat": spec.lat if spec.lat is not None else float("nan"),
+                          "lon": spec.lon if spec.lon is not None else float("nan")}
+                         for m, spec in pop.municipalities.items()])

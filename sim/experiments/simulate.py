@@ -27,6 +27,8 @@ class ArmResult:
     timeseries: pd.DataFrame          # daily state counts
     citizens: pd.DataFrame            # citizen attributes as drawn
     prepost: pd.DataFrame | None = None  # a study's before/after counts for its cohort
+    municipalities: pd.DataFrame | None = None   # outcomes per municipality
+    teams: pd.DataFrame | None = None            # each team's own figures
 
 
 def simulate(scenario: Scenario, organisation: Organisation, replication: int) -> ArmResult:
@@ -47,4 +49,4 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int) -
         prepost["cohort"] = len(res.cohort)
         if not scenario.event_log:
             events = None
-    return ArmResult(res.metrics, events, res.timeseries, res.citizens, prepost)
+    return ArmResult(res.metrics, events, res.timeseries, res.citizens, prepost, res.municipalities, res.teams)

@@ -34,6 +34,10 @@ class TeamCapacity:
     routine_hours: float     # per week asked by routine contacts with everyone in routine care
     board_hours: float       # per week the board may take for intensive care
     driving_hours: float     # per week of the routine hours spent driving
+    site: str = ""           # where the team works (its site's name)
+    base: str = ""           # the municipality it drives from ("" for the catchment's base)
+    covers: tuple[str, ...] = ()   # the municipalities whose citizens it serves
+    case_management: bool = False   # holds the citizens' case management (their "own" team)
 
     @property
     def demand_share(self) -> float:
@@ -67,11 +71,13 @@ def team_capacity(org: Organisation, population: Population, clinical: Clinical)
     routine = {id(t): 0.0 for t in net.teams}
     driving = dict(routine)
     citizens = dict(routine)
+    covers: dict[int, list[str]] = {id(t): [] for t in net.teams}
     for m, municipality in population.municipalities.items():
         care = net.for_municipality(m)
         n = municipality.target_group
         for team in {id(t): t for t in (care.case_management, care.social_support, care.intensive)}.values():
             citizens[id(team)] += n
+            covers[id(team)].append(m)
         for team in care.routine:
             per_week = team.spec.routine_contacts_per_week * n
             hours, drive = team.contact_hours(m, team.spec.home_visits)
@@ -84,5 +90,6 @@ def team_capacity(org: Organisation, population: Population, clinical: Clinical)
         # a team that only does intensive care has no routine promise to break
         rows.append(TeamCapacity(org.name, team.name, spec.label, citizens[id(team)],
                                  sum(team.fte_by_sector.values()), team.capacity,
-                                 routine[id(team)], board, driving[id(team)]))
+                                 routine[id(team)], board, driving[id(team)], team.site,
+                                 team.base or "", tuple(covers[id(team)]), spec.case_management))
     return rows

@@ -1,15 +1,17 @@
 """An organisation's teams laid over a catchment: who serves which citizen.
 
-``team_base: catchment`` makes one instance of each team for the whole catchment
-(driving from the catchment's base); ``team_base: municipality`` makes one per
-municipality, staffed for that municipality's share of the target group (driving
-within the municipality). Staff are sized per 100 citizens of the expected target
-group, so organisations are compared at the staffing their YAML states.
+The organisation's ``team_base`` places its teams (:func:`sim.config.layout.plan_sites`):
+one instance of each team per site (the whole catchment, each municipality, each
+cluster, or a planner's layout), driving from the site's base to the municipalities it
+covers; a team marked ``per_municipality`` is one per municipality whatever the sites.
+Staff are sized per 100 citizens of the expected target group the team covers (or fixed
+by the layout), so organisations are compared at the staffing their YAML states.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.config.layout import plan_sites
 from sim.config.params import Clinical, Organisation, Population
 from sim.model.recorder import Recorder
 from sim.model.team import Team
@@ -45,22 +47,25 @@ class CareNetwork:
         self._by_municipality: dict[str, CareTeams] = {}
         munis = population.municipalities
         size = covered or {m: spec.target_group for m, spec in munis.items()}
-        if org.team_base == "catchment":
-            travel = {m: spec.travel_minutes_cluster for m, spec in munis.items()}
-            built = {name: Team(name, spec, sum(size.values()), travel,
-                                clinical.contact_minutes, recorder)
-                     for name, spec in org.teams.items()}
+        minutes = clinical.contact_minutes
+        for site in plan_sites(org, population, "organisation"):
+            built = {}
+            for name, spec in org.teams.items():
+                if spec.per_municipality:
+                    continue
+                if name in site.municipal_share:
+                    spec = spec.with_municipal_share(site.municipal_share[name], name)
+                travel = {m: population.travel_minutes(site.base, m) for m in site.covers}
+                built[name] = Team(name if site.name is None else f"{name}:{site.name}", spec,
+                                   sum(size[m] for m in site.covers), travel, minutes, recorder,
+                                   fte=site.fte.get(name), site=site.label, base=site.base)
             self.teams.extend(built.values())
-            care = self._care(built)
-            self._by_municipality = {m: care for m in munis}
-        else:
-            for m, mspec in munis.items():
-                travel = {m: mspec.travel_minutes_local}
-                built = {name: Team(f"{name}:{m}", spec, size[m], travel,
-                                    clinical.contact_minutes, recorder)
-                         for name, spec in org.teams.items()}
-                self.teams.extend(built.values())
-                self._by_municipality[m] = self._care(built)
+            for m in site.covers:
+                local = {name: Team(f"{name}:{m}", spec, size[m], {m: population.travel_minutes(m, m)},
+                                    minutes, recorder, site=population.municipality_label(m), base=m)
+                         for name, spec in org.teams.items() if spec.per_municipality}
+                self.teams.extend(local.values())
+                self._by_municipality[m] = self._care({**built, **local})
 
     def _care(self, built: dict[str, Team]) -> CareTeams:
         outreach = [t for n, t in built.items() if self.org.teams[n].assertive_outreach]

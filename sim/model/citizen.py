@@ -71,6 +71,7 @@ class Citizen:
         self.id = cid
         self.attrs = attrs
         self.entered = model.env.now
+        self.rec = model.recorders[attrs.municipality]   # counts go to the citizen's municipality
         c = self.c = model.clinical
         pop = model.population
         self.rng = CitizenStreams(model.seed, model.replication, cid)
@@ -154,7 +155,7 @@ class Citizen:
         if state is None:
             return
         self.m.state_counts[state] -= 1
-        rec = self.m.rec
+        rec = self.rec
         rec.span(STATE_DAYS[state], self.since, now)
         if state in IN_BED:
             rec.span("bed_days", self.since, now)
@@ -203,7 +204,7 @@ class Citizen:
         now = self.env.now
         for team, delta in changes:
             team.change(now, delta)
-        rec = self.m.rec
+        rec = self.rec
         if names and rec.start <= now < rec.end:   # the teams that served the citizen
             seen = rec.teams_seen[self.id]
             for name in names:
@@ -240,7 +241,7 @@ class Citizen:
         return new
 
     def _count_handover(self) -> None:
-        self.m.rec.count("handovers", self.env.now)
+        self.rec.count("handovers", self.env.now)
         self._log("handover")
 
     def _handover(self, delay_draw: float, loss_draw: float) -> bool:
@@ -251,21 +252,23 @@ class Citizen:
         m = self.loss_multiplier
         p_kept = (1.0 - min(1.0, self.c.handover_loss_prob * m)) * math.exp(
             -self.c.loss_hazard_per_day_without_contact * delay * m)
-        self.m.rec.count("handover_gap_days", now, delay)
+        self.rec.count("handover_gap_days", now, delay)
         return loss_draw >= p_kept
 
     def _request_intensive(self) -> bool:
         """Ask the intensive team to scale the citizen up (board or acute team)."""
         now = self.env.now
-        rec = self.m.rec
+        rec = self.rec
         team = self.care.intensive
         hours = self.c.intensive_contacts_per_week * team.contact_hours(self.attrs.municipality, True)[0]
         rec.count("scaleups_requested", now)
         if not team.can_take_intensive(hours):
             rec.count("scaleups_refused", now)
+            team.scale_up(now, False)
             self._log("scale_up_refused")
             return False
         rec.count("scaleups", now)
+        team.scale_up(now, True)
         self.engaged = True
         self._set_care(INTENSIVE)
         self.intensive_until = now + self.c.intensive_episode_days
@@ -293,14 +296,14 @@ class Citizen:
         self._leave(now)
         self.state = None
         self._log("exit")
-        self.m.rec.count("exits", now)
-        self.m.rec.span("citizen_days", self.entered, now)
+        self.rec.count("exits", now)
+        self.rec.span("citizen_days", self.entered, now)
         self.m.alive.pop(self.id, None)
 
     def close(self, now: float) -> None:
         """End of run: close open spans."""
         self._leave(now)
-        self.m.rec.span("citizen_days", self.entered, now)
+        self.rec.span("citizen_days", self.entered, now)
 
     def _stable(self):
         if self.state != STABLE:
@@ -318,7 +321,7 @@ class Citizen:
         if t == t_down:
             return self._scale_down()
         if t == t_drop:
-            self.m.rec.count("dropouts", self.env.now)
+            self.rec.count("dropouts", self.env.now)
             return DISENGAGED
         return DETERIORATING
 
@@ -329,7 +332,7 @@ class Citizen:
         delay, loss = rng.standard_exponential("handover"), rng.uniform("handover")  # on every branch
         if self.care.intensive is not self.care.case_management:
             if self._handover(delay, loss):
-                self.m.rec.count("lost_at_handover", self.env.now)
+                self.rec.count("lost_at_handover", self.env.now)
                 return DISENGAGED
         return STABLE
 
@@ -381,7 +384,7 @@ class Citizen:
 
     def _deteriorating(self):
         self._enter(DETERIORATING, "deterioration")
-        rec = self.m.rec
+        rec = self.rec
         rec.count("deteriorations", self.env.now)
         window = self.rng.standard_exponential("window") * self.c.warning_window_mean_days
         averts = self.rng.uniform("avert") < self.c.crisis_averted_prob
@@ -407,7 +410,7 @@ class Citizen:
         self._enter(CRISIS, "crisis")
         now = self.env.now
         self.crises.append(now)
-        self.m.rec.count("crises", now)
+        self.rec.count("crises", now)
         rng = self.rng
         u_admit, u_coerce = rng.uniform("crisis"), rng.uniform("crisis")
         home_days = rng.standard_exponential("crisis") * self.c.crisis_home_mean_days
@@ -420,7 +423,7 @@ class Citizen:
         if u_admit < self.c.admission_prob[support]:
             self.coercive = u_coerce < self.c.coercion_prob[support]
             return WAITING_FOR_BED
-        self.m.rec.count("crises_resolved_at_home", now)
+        self.rec.count("crises_resolved_at_home", now)
         if not (yield from self._hold(home_days)):
             return EXIT
         return STABLE if self.engaged else DISENGAGED
@@ -439,7 +442,7 @@ class Citizen:
 
     def _get_bed(self):
         """Mechanism 8: the hand-over into the ward, and a wait if no bed is free."""
-        rec, now = self.m.rec, self.env.now
+        rec, now = self.rec, self.env.now
         self.engaged = True
         self._count_handover()  # community -> ward, in every organisation
         self._set_care(INPATIENT)
@@ -451,7 +454,7 @@ class Citizen:
 
     def _admit(self) -> float:
         """Count the admission (voluntary or coercive); return its time."""
-        rec, admitted_at = self.m.rec, self.env.now
+        rec, admitted_at = self.rec, self.env.now
         self._enter(ADMITTED, "coercive_admission" if self.coercive else "admission")
         self.admissions.append(admitted_at)
         rec.count("admissions", admitted_at)
@@ -482,7 +485,7 @@ class Citizen:
     def _discharge(self, admitted_at: float, blocking: float) -> str:
         """Mechanism 5: leave the bed; each community team that did not follow the citizen
         through the stay takes over with a gap and a risk of losing them."""
-        rec, rng = self.m.rec, self.rng
+        rec, rng = self.rec, self.rng
         self.m.ward.release()
         if rec.in_window(admitted_at):
             rec.stays.append((admitted_at, self.env.now - admitted_at, blocking))
@@ -524,7 +527,7 @@ class Citizen:
         if not (yield from self._hold(t)):
             return EXIT
         if t == t_re:
-            self.m.rec.count("reengagements", self.env.now)
+            self.rec.count("reengagements", self.env.now)
             self.engaged = True
             self._set_care(ROUTINE)
             return STABLE

@@ -56,3 +56,20 @@ class Recorder:
         """Note that ``team`` served the citizen (for teams per citizen)."""
         if self.start <= t < self.end:
             self.teams_seen[citizen_id].add(team)
+
+
+def merged(recorders: list[Recorder]) -> Recorder:
+    """One recorder holding what several counted (the catchment from its municipalities
+    and its teams): totals added in the order given, citizens' sets joined, stays in order."""
+    first = recorders[0]
+    out = Recorder(first.start, first.end)
+    for rec in recorders:
+        for key, value in rec.totals.items():
+            out.totals[key] += value
+        out.people_admitted |= rec.people_admitted
+        for cid, teams in rec.teams_seen.items():
+            out.teams_seen[cid] |= teams
+        out.stays.extend(rec.stays)
+        for year_key, n in rec.admissions_in_year.items():
+            out.admissions_in_year[year_key] += n
+    return out

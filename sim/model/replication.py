@@ -19,7 +19,8 @@ from sim.config.params import Organisation, Scenario
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
 from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
-from sim.model.recorder import Recorder
+from sim.model.names import TEAM_TOTALS
+from sim.model.recorder import Recorder, merged
 from sim.model.streams import population_stream
 from sim.model.ward import Ward
 
@@ -34,6 +35,8 @@ class ReplicationResult:
     timeseries: pd.DataFrame
     citizens: pd.DataFrame
     cohort: list[int] | None = None   # a study's enrolled citizens (their ids)
+    municipalities: pd.DataFrame | None = None   # outcomes per municipality: municipality, metric, value
+    teams: pd.DataFrame | None = None            # each team's own figures: network, team, metric, value
 
 
 class Model:
@@ -50,7 +53,9 @@ class Model:
         self.replication = replication
         self.env = simpy.Environment()
         self.warmup, self.end = scenario.window
-        self.rec = Recorder(self.warmup, self.end)
+        self.rec = Recorder(self.warmup, self.end)   # the teams' totals
+        # each municipality's citizens count into their own recorder: outcomes per municipality
+        self.recorders = {m: Recorder(self.warmup, self.end) for m in self.population.municipalities}
         self.network = CareNetwork(organisation, self.population, self.clinical, self.rec)
         self.networks = [self.network]
         self.enrol_into = enrol_into
@@ -179,11 +184,13 @@ class Model:
             network.close(self.end)
         cohort = list(self.cohort) if self.scenario.study is not None else None
         return ReplicationResult(self.metrics(), self._events_frame(), self._timeseries(),
-                                 self._citizen_frame(), cohort)
+                                 self._citizen_frame(), cohort, self._municipality_frame(),
+                                 self._team_frame())
 
     def metrics(self) -> dict[str, float]:
         """Every metric of the replication, from the recorder's totals (rates per citizen-year)."""
-        t = dict(self.rec.totals)
+        rec = merged([self.rec, *self.recorders.values()])
+        t = rec.totals
         get = lambda k: float(t[k])  # noqa: E731  (a misspelt name fails)
         years = (self.end - self.warmup) / DAYS_PER_YEAR
         citizen_years = get("citizen_days") / DAYS_PER_YEAR
@@ -199,7 +206,7 @@ class Model:
                     "scaleups", "scaleups_refused", "contacts_delivered", "contacts_lost",
                     "staff_hours_regional", "staff_hours_municipal", "driving_hours", "exits"):
             out[key] = get(key)
-        out["people_admitted"] = float(len(self.rec.people_admitted))
+        out["people_admitted"] = float(len(rec.people_admitted))
         out["coercive_share_of_admissions"] = (get("coercive_admissions") / get("admissions")
                                                if get("admissions") else np.nan)
         used = get("staff_hours_regional") + get("staff_hours_municipal")
@@ -228,17 +235,17 @@ class Model:
                                  + get("staff_hours_municipal") * costs.staff_hour_municipal)
             out["cost_total"] = out["cost_beds"] + out["cost_staff"]
             out["cost_per_citizen_year"] = out["cost_total"] / citizen_years if citizen_years else np.nan
-        seen = self.rec.teams_seen
+        seen = rec.teams_seen
         out["teams_per_citizen"] = float(np.mean([len(s) for s in seen.values()])) if seen else 0.0
         daily = [row for row in self._daily if self.warmup <= row[0] < self.end]
         beds_col = 1 + len(STATES)
         out["mean_beds_occupied"] = float(np.mean([r[beds_col] for r in daily])) if daily else np.nan
-        stays = self.rec.stays
+        stays = rec.stays
         out["mean_length_of_stay"] = float(np.mean([s[1] for s in stays])) if stays else np.nan
         blocked = [s[2] for s in stays if s[2] > 0.0]
         out["stays_with_blocking_share"] = len(blocked) / len(stays) if stays else np.nan
         out["blocking_days_per_blocked_stay"] = float(np.mean(blocked)) if blocked else np.nan
-        out.update(heavy_use(self.rec.admissions_in_year.values()))
+        out.update(heavy_use(rec.admissions_in_year.values()))
         return out
 
     def _events_frame(self) -> pd.DataFrame | None:
@@ -252,11 +259,54 @@ class Model:
         df.insert(1, "period", np.where(df["day"] < self.warmup, "warmup", "results"))
         return df
 
+    def _municipality_frame(self) -> pd.DataFrame:
+        """The citizens' outcomes per municipality (they count where they live)."""
+        rows: list[tuple] = []
+        for m, rec in self.recorders.items():
+            t = rec.totals
+            citizen_years = t["citizen_days"] / DAYS_PER_YEAR
+            values = {"citizen_years": citizen_years,
+                      "people_admitted": float(len(rec.people_admitted))}
+            values.update((key, float(t[key])) for key in MUNICIPALITY_TOTALS)
+            for key in MUNICIPALITY_RATES:
+                values[f"{key}_per_citizen_year"] = t[key] / citizen_years if citizen_years else np.nan
+            rows.extend((m, metric, value) for metric, value in values.items())
+        return pd.DataFrame.from_records(rows, columns=["municipality", "metric", "value"])
+
+    def _team_frame(self) -> pd.DataFrame:
+        """Each team's own figures over the results period: its staff, their hours and use,
+        driving, contacts delivered and lost, scale-ups taken and refused."""
+        rows: list[tuple] = []
+        for network in self.networks:
+            for team in network.teams:
+                t = team.totals
+                used = t["staff_hours_regional"] + t["staff_hours_municipal"]
+                asked = t["contacts_delivered"] + t["contacts_lost"]
+                values = {"citizens_covered": team.citizens_covered,
+                          "staff_fte_regional": team.fte_by_sector["regional"],
+                          "staff_fte_municipal": team.fte_by_sector["municipal"],
+                          **{key: float(t[key]) for key in TEAM_TOTALS}, "staff_hours": used,
+                          "staff_utilisation": used / t["staff_hours_available"] if t["staff_hours_available"]
+                          else np.nan,
+                          "contacts_lost_share": t["contacts_lost"] / asked if asked else np.nan,
+                          "scaleups": t["scaleups"], "scaleups_refused": t["scaleups_refused"]}
+                rows.extend((network.org.name, team.name, team.base_name, team.site, team.base or "",
+                             metric, value) for metric, value in values.items())
+        return pd.DataFrame.from_records(rows, columns=["network", "team", "team_kind", "site", "base",
+                                                        "metric", "value"])
+
     def _citizen_frame(self) -> pd.DataFrame:
         return pd.DataFrame.from_records(self._citizens, columns=[
             "citizen", "entered", "exit_time", "municipality", "age_band", "diagnosis",
             "dual_diagnosis", "severity", "engagement", "prior_admissions"])
 
+
+# what each municipality's recorder gives as its own outcomes, and which of them per citizen-year
+MUNICIPALITY_TOTALS = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
+                       "bed_blocking_days", "crises", "days_in_crisis", "days_disengaged", "dropouts",
+                       "lost_at_handover", "scaleups_requested", "scaleups_refused")
+MUNICIPALITY_RATES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days", "crises",
+                      "days_disengaged")
 
 HEAVY_USE = 5   # admissions in a year that make a heavy user, as in the Danish table [dk2015]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sim.config.params import SECTORS, TeamSpec
 from sim.config.units import DAYS_PER_WEEK
+from sim.model.names import TEAM_TOTALS
 from sim.model.recorder import Recorder
 
 SNAP = 1e-9   # a load within this of zero is zero (float drift; an implementation constant)
@@ -21,13 +22,19 @@ SNAP = 1e-9   # a load within this of zero is zero (float drift; an implementati
 class Team:
     """A team's staff as capacity in hours per week, and the load its citizens put on it."""
     def __init__(self, name: str, spec: TeamSpec, citizens_covered: float,
-                 travel_minutes: dict[str, float], contact_minutes: float, recorder: Recorder):
+                 travel_minutes: dict[str, float], contact_minutes: float, recorder: Recorder,
+                 fte: float | None = None, site: str = "", base: str | None = None):
+        """``fte``: the team's whole staff fixed at this many FTE (a layout's site), its
+        disciplines in the proportions of the spec; None: the spec's FTE per 100 citizens
+        covered. ``site`` and ``base``: where it works, for the team's own results."""
         self.name = name
         self.contact_base_hours = contact_minutes / 60.0
         self.spec = spec
         self.travel_minutes = travel_minutes  # by municipality, round trip from this team's base
         self.rec = recorder
-        scale = citizens_covered / 100.0
+        self.citizens_covered = citizens_covered
+        self.site, self.base = site, base
+        scale = citizens_covered / 100.0 if fte is None else fte / spec.fte_per_100_total
         by_sector = {s: 0.0 for s in SECTORS}
         self.fte_by_sector = {s: 0.0 for s in SECTORS}
         self.case_manager_fte = 0.0
@@ -55,6 +62,8 @@ class Team:
         # integrals over the results period, in hours or contacts; added to the
         # recorder's totals when the team closes (staff hours split by sector there)
         self._used = self._drive = self._delivered = self._lost = self._available = 0.0
+        # the team's own totals over the results period (kept after it closes)
+        self.totals = dict.fromkeys(TEAM_TOTALS + ("scaleups", "scaleups_refused"), 0.0)
 
     # -- capacity --------------------------------------------------------------
     def routine_fulfilment(self) -> float:
@@ -118,15 +127,20 @@ class Team:
         self._lost += (self.intensive_contacts * (1 - int_share) + self.routine_contacts * (1 - f)) * weeks
         self._available += self.capacity * weeks
 
+    def scale_up(self, now: float, accepted: bool) -> None:
+        """Count a scale-up the team took or refused, in the results period (its own totals)."""
+        if self.rec.start <= now < self.rec.end:
+            self.totals["scaleups" if accepted else "scaleups_refused"] += 1.0
+
     def close(self, now: float) -> None:
-        """Integrate to ``now`` and add the team's totals to the recorder."""
+        """Integrate to ``now`` and add the team's totals to the recorder and its own."""
         self._integrate(now)
-        t = self.rec.totals
-        for sector, share in self.sector_share.items():
-            if share > 0:
-                t[f"staff_hours_{sector}"] += self._used * share
-        t["driving_hours"] += self._drive
-        t["contacts_delivered"] += self._delivered
-        t["contacts_lost"] += self._lost
-        t["staff_hours_available"] += self._available
+        for t in (self.rec.totals, self.totals):
+            for sector, share in self.sector_share.items():
+                if share > 0:
+                    t[f"staff_hours_{sector}"] += self._used * share
+            t["driving_hours"] += self._drive
+            t["contacts_delivered"] += self._delivered
+            t["contacts_lost"] += self._lost
+            t["staff_hours_available"] += self._available
         self._used = self._drive = self._delivered = self._lost = self._available = 0.0

@@ -11,7 +11,9 @@ the unfinished ones are listed, and re-running the same sweep into the same fold
 
 Writes into the sweep folder: ``sweep_results`` (parameters..., organisation,
 replication, metric, value), ``sweep_summary`` (mean and 95 % interval per point),
-``sweep_comparison`` (paired change against the baseline per point), Parquet and CSV,
+``sweep_comparison`` (paired change against the baseline per point), the same per
+municipality and per team (``sweep_municipality_summary``, ``sweep_municipality_comparison``,
+``sweep_team_summary``), Parquet and CSV,
 with parameter draws also ``sweep_draw_changes`` and ``sweep_uncertainty`` (per point:
 the change across draws with the interval that holds 95 % of them),
 ``sweep.json`` (swept parameters, finished and missing jobs) and the sweep plots.
@@ -40,6 +42,8 @@ from sim.output.run_folder import (
 )
 
 RESULT_COLUMNS = ("organisation", "replication", "metric", "value")
+# a run's tables per municipality and per team that the merge gathers over the points
+AREA_TABLES = ("municipality_summary", "municipality_comparison", "team_summary")
 
 
 def job_folders(sweep: Path) -> list[Path]:
@@ -106,9 +110,11 @@ def merge(sweep: Path) -> dict:
     manifests = [finished_manifest(j) for j in finished]
     baselines = {m.get("baseline") for m in manifests} - {None}
     base = next(iter(baselines)) if len(baselines) == 1 else None
+    points = {job.name: {"job": job.name, **{k: _typed(overrides[job.name].get(k, "")) for k in cols}}
+              for job in finished}
     for job, manifest in zip(finished, manifests):
         res = pd.read_parquet(job / "results.parquet")
-        point = {"job": job.name, **{k: _typed(overrides[job.name].get(k, "")) for k in cols}}
+        point = points[job.name]
         if "draw" in res.columns:   # parameter draws: the change per draw, then pooled
             if base is not None and base in set(res.organisation):
                 per_draw = draw_changes(res, base)
@@ -129,6 +135,11 @@ def merge(sweep: Path) -> dict:
     files += write_table(summary, sweep, "sweep_summary")
     if comparison is not None:
         files += write_table(comparison, sweep, "sweep_comparison")
+    for name in AREA_TABLES:   # per municipality and per team, each point's own summary
+        parts = [_leading(pd.read_parquet(job / f"{name}.parquet").assign(**points[job.name]), points[job.name])
+                 for job in finished if (job / f"{name}.parquet").is_file()]
+        if parts:
+            files += write_table(pd.concat(parts, ignore_index=True), sweep, f"sweep_{name}")
     if changes:   # per sweep point: the change across parameter draws and its total interval
         files += write_table(pd.concat(changes, ignore_index=True), sweep, "sweep_draw_changes")
         files += write_table(pd.concat(totals, ignore_index=True), sweep, "sweep_uncertainty")

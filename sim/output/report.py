@@ -200,6 +200,7 @@ def run_report(folder: Path, lang: str) -> str:
     if (folder / "uncertainty_summary.parquet").is_file() and (folder / "decisions.parquet").is_file():
         body.append(_uncertainty_block(folder, scenario, labels, lang))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
+    body += _areas_block(folder, scenario, labels, lang)
     body.append(f"<h2>{t['plots']}</h2>")
     body += _figures(folder, scenario, summary, shown, labels, lang)
     body.append(_assumptions(folder, lang))
@@ -238,6 +239,96 @@ def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.
             out.append(_img(plots.uncertainty(pd.read_parquet(draws), labels, here / "uncertainty.png",
                                               lang=lang), "uncertainty"))
     return out
+
+
+def _areas_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> list[str]:
+    """Where the catchment has several municipalities: the layout on the map, the change
+    in bed days per municipality, and each team of the organisations with its staff,
+    their use of time, driving, contacts lost and refused scale-ups (from the run's tables)."""
+    geo_file, summary_file = folder / "geography.parquet", folder / "municipality_summary.parquet"
+    if not geo_file.is_file() or not summary_file.is_file():
+        return []
+    geo = pd.read_parquet(geo_file)
+    if len(geo) < 2:
+        return []
+    from sim.output import maps  # matplotlib only when a report is drawn
+
+    t = TEXT[lang]
+    names = dict(zip(geo.municipality, geo.label))
+    per_muni = pd.read_parquet(summary_file)
+    out = [f"<h2>{t['areas']}</h2>", f"<p class='small'>{html.escape(t['areas_intro'])}</p>"]
+    capacity_file = folder / "capacity.parquet"
+    if capacity_file.is_file() and maps.can_draw(geo):
+        with tempfile.TemporaryDirectory() as tmp:
+            out.append(_img(maps.layout_map(geo, pd.read_parquet(capacity_file), per_muni, labels,
+                                            Path(tmp) / "layout_map.png", lang=lang), "layout_map"))
+    years = scenario.results_years
+    cy = per_muni[per_muni.metric == "citizen_years"].groupby("municipality")["mean"].mean() / years
+    table = pd.DataFrame({t["municipality_col"]: [names[m] for m in geo.municipality],
+                          t["citizens_col"]: [numbers.number(cy.get(m, float("nan")), lang, 0)
+                                              for m in geo.municipality]})
+    comparison_file = folder / "municipality_comparison.parquet"
+    if comparison_file.is_file():
+        comp = pd.read_parquet(comparison_file)
+        comp = comp[comp.metric == "bed_days_per_citizen_year"]
+        for org, rows in comp.groupby("organisation", sort=False):
+            r = rows.set_index("municipality")
+            table[t["change_col"].format(org=labels.get(org, org))] = [
+                _percent_change(r.loc[m], lang) if m in r.index else "" for m in geo.municipality]
+    out.append(_table(table))
+    teams_file = folder / "team_summary.parquet"
+    if teams_file.is_file():
+        out.append(_table(_team_rows(pd.read_parquet(teams_file), capacity_file, names, scenario, years, lang)))
+    return out
+
+
+def _percent_change(row: pd.Series, lang: str) -> str:
+    """``-28 % (-33 til -24)``: a paired change in % with its interval, in ``lang``."""
+    if pd.isna(row.change_pct):
+        return numbers.WORDS[lang]["none"]
+    text = f"{numbers.number(row.change_pct, lang, 0, signed=True)} %"
+    if pd.isna(row.change_pct_ci_lower):
+        return f"{text} ({numbers.WORDS[lang]['one']})"
+    return (f"{text} ({numbers.number(row.change_pct_ci_lower, lang, 0, signed=True)} "
+            f"{numbers.WORDS[lang]['to']} {numbers.number(row.change_pct_ci_upper, lang, 0, signed=True)})")
+
+
+def _team_rows(teams: pd.DataFrame, capacity_file: Path, names: dict[str, str], scenario: Scenario,
+               years: float, lang: str) -> pd.DataFrame:
+    """One row per team: its organisation, kind, site, base, municipalities, staff and their use."""
+    t = TEXT[lang]
+    labels = scenario.labels(lang)
+    orgs = {o.name: o for o in scenario.organisations}
+    wide = teams.pivot_table(index=["network", "team", "team_kind", "site", "base"], columns="metric",
+                             values="mean", aggfunc="first").reset_index()
+    covers = {}
+    if capacity_file.is_file():
+        cap = pd.read_parquet(capacity_file)
+        covers = {(o, team): c for o, team, c in zip(cap.organisation, cap.team, cap.covers)}
+    rows = []
+    for _, r in wide.iterrows():
+        served = covers.get((r.network, r.team), "")
+        org = orgs.get(r.network)
+        kind = org.teams[r.team_kind].name(lang) if org is not None and r.team_kind in org.teams else r.team_kind
+        rows.append({t["org_col"]: labels.get(r.network, r.network), t["team_col"]: kind,
+                     t["site_col"]: _site_label(org, r.team, r.site, lang),
+                     t["base_col"]: names.get(r.base, r.base),
+                     t["covers_col"]: ", ".join(names.get(m, m) for m in str(served).split()),
+                     t["fte_col"]: numbers.number(r.staff_fte_regional + r.staff_fte_municipal, lang, 1),
+                     t["utilisation_col"]: numbers.number(100 * r.staff_utilisation, lang, 0) + " %",
+                     t["driving_col"]: numbers.number(r.driving_hours / years, lang, 0),
+                     t["lost_col"]: numbers.number(100 * r.contacts_lost_share, lang, 1) + " %",
+                     t["refused_col"]: numbers.number(r.scaleups_refused / years, lang, 0)})
+    return pd.DataFrame(rows)
+
+
+def _site_label(org, team: str, default: str, lang: str) -> str:
+    """A team's site by its name in ``lang`` where a layout gives one (``label_da``)."""
+    key = team.partition(":")[2]
+    if org is None or org.layout is None or key not in org.layout.sites:
+        return default
+    site = org.layout.sites[key]
+    return (site.label_da if lang == "da" and site.label_da else site.label) or key
 
 
 def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> tuple[pd.DataFrame, str]:

@@ -136,6 +136,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
         files += write_table(study.capacity, folder, "capacity")
     labels = scenario.labels()
     plot_dir = folder / "plots"
+    files += write_areas(folder, scenario, study, labels)
     plots.comparison(summary, labels, plot_dir / "comparison.png",
                      title=f"{scenario.population.name}: mean per replication with 95 % interval "
                            f"({scenario.replications} replications, {scenario.results_years:g} years)")
@@ -179,6 +180,35 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
                    overrides=list(overrides))
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
             "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}
+
+
+def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str]) -> list[str]:
+    """The outcomes per municipality and each team's own figures, every replication and
+    summarised (with the paired change per municipality), the catchment's geography, and
+    the map of the layout when the towns have positions; returns the file names."""
+    from sim.output import maps
+
+    files = []
+    summary = None
+    if study.municipalities is not None:
+        pooled = pooled_over_draws(study.municipalities, scenario.replications)
+        summary = summarise(pooled, by=["municipality"])
+        files += write_table(study.municipalities, folder, "municipalities")
+        files += write_table(summary, folder, "municipality_summary")
+        if scenario.baseline is not None:
+            files += write_table(compare(pooled, scenario.baseline.name, by=["municipality"]), folder,
+                                 "municipality_comparison")
+    if study.teams is not None:
+        pooled = pooled_over_draws(study.teams, scenario.replications)
+        files += write_table(study.teams, folder, "teams")
+        files += write_table(summarise(pooled, by=["network", "team", "team_kind", "site", "base"]), folder,
+                             "team_summary")
+    if study.geography is not None:
+        files += write_table(study.geography, folder, "geography")
+        if summary is not None and study.capacity is not None and maps.can_draw(study.geography):
+            maps.layout_map(study.geography, study.capacity, summary, labels, folder / "plots" / "layout_map.png")
+            files.append("plots/layout_map.png")
+    return files
 
 
 def pooled_over_draws(table: pd.DataFrame, replications: int) -> pd.DataFrame:

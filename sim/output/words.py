@@ -62,6 +62,15 @@ TEXT = {
                                  "mellem {lo} og {hi} %."),
         "drivers": ("Hvilke antagelser flytter ændringen i sengedage mest (rangkorrelation mellem "
                     "den trukne værdi og ændringen; fortegn: samme eller modsat retning)"),
+        "areas": "Kommuner og teams",
+        "areas_intro": ("Hver borger tælles i sin kommune; hvert team har sit eget personale og sin egen "
+                        "kørsel. Ændringen i sengedage pr. kommune er parret over replikationerne som "
+                        "hovedtallene, men bygger på færre borgere og er derfor mere usikker."),
+        "municipality_col": "Kommune", "citizens_col": "Borgere (gennemsnit)",
+        "change_col": "Ændring i sengedage med {org}", "team_col": "Team", "site_col": "Sted",
+        "base_col": "Base",
+        "covers_col": "Dækker", "fte_col": "Årsværk", "utilisation_col": "Udnyttelse af tiden",
+        "driving_col": "Køretimer pr. år", "lost_col": "Tabte kontakter", "refused_col": "Afviste opskaleringer pr. år",
         "probabilities": ("Sandsynligheden for færre sengedage er {fall} %; for mindst {thr:g} % færre "
                           "sengedage {fall_thr} %; for flere personaletimer {staff} %; for færre "
                           "tvangsindlæggelser {coercion} %."),
@@ -118,6 +127,15 @@ TEXT = {
                                  "between {lo} and {hi} %."),
         "drivers": ("Which assumptions move the change in bed days most (rank correlation between "
                     "the value drawn and the change; sign: same or opposite direction)"),
+        "areas": "Municipalities and teams",
+        "areas_intro": ("Every citizen counts in their municipality; every team has its own staff and its own "
+                        "driving. The change in bed days per municipality is paired over the replications as "
+                        "the key figures are, but rests on fewer citizens and is therefore less certain."),
+        "municipality_col": "Municipality", "citizens_col": "Citizens (mean)",
+        "change_col": "Change in bed days with {org}", "team_col": "Team", "site_col": "Site",
+        "base_col": "Base",
+        "covers_col": "Covers", "fte_col": "FTE", "utilisation_col": "Staff utilisation",
+        "driving_col": "Driving hours a year", "lost_col": "Contacts lost", "refused_col": "Refused scale-ups a year",
         "probabilities": ("The probability of fewer bed days is {fall} %; of at least {thr:g} % fewer "
                           "bed days {fall_thr} %; of more staff hours {staff} %; of fewer coercive "
                           "admissions {coercion} %."),
@@ -217,6 +235,10 @@ FIGURE = {
         "sobol_title": "Sobols totalindeks (andel af outputtets varians)",
         "sobol_axis": "totalindeks S_T",
         "prepost_title": "{study}: {org} ({reps} replikationer, kohorte på {cohort} i gennemsnit)",
+        "map_title": "Hvor teamene arbejder, og udfaldet i hver kommune",
+        "map_panel": "{org}: {n} teams",
+        "map_note": ("Stjerne: teamets base; linjer: de kommuner teamet dækker; cirklens størrelse: "
+                     "borgere i målgruppen; farven: gennemsnit over replikationerne"),
     },
     "en": {
         "levels_title": "Mean per replication with 95 % interval ({reps} replications of {years} years)",
@@ -252,6 +274,10 @@ FIGURE = {
         "sobol_title": "Sobol total-order indices (share of output variance)",
         "sobol_axis": "total-order index S_T",
         "prepost_title": "{study}: {org} ({reps} replications, cohort {cohort} on average)",
+        "map_title": "Where the teams work, and the outcome in each municipality",
+        "map_panel": "{org}: {n} teams",
+        "map_note": ("Star: a team's base; lines: the municipalities it covers; circle size: citizens "
+                     "of the target group; colour: mean over the replications"),
     },
 }
 # the states of a pathway, in both languages
@@ -355,6 +381,8 @@ PARAMETERS = {
     "pulled_back_share.regional": ("regional tid trukket tilbage", "regional time pulled back"),
     "board_share": ("tavlens andel af teamets tid", "the board's share of team time"),
     "team_base": ("teamets base", "team base"),
+    "layout": ("teamenes placering", "team layout"),
+    "population": ("optageområde", "catchment"),
     "beds": ("psykiatriske senge", "psychiatric beds"),
     "driving_minutes": ("køretid", "driving time"),
     "organisation": ("organisering", "organisation"),
@@ -363,6 +391,19 @@ PARAMETERS = {
 VALUES = {
     "catchment": ("ét team for hele optageområdet", "one team for the catchment"),
     "municipality": ("ét team pr. kommune", "one team per municipality"),
+    "cluster": ("ét team pr. klynge", "one team per cluster"),
+    "one_team": ("ét team for hele optageområdet", "one team for the catchment"),
+    "per_municipality": ("ét team pr. kommune", "one team per municipality"),
+    "per_cluster": ("ét team pr. klynge", "one team per cluster"),
+    "midtjylland_hubs": ("tre regionale knudepunkter", "three regional hubs"),
+    "midtjylland_shared": ("små kommuner deler et team", "small municipalities share a team"),
+    "horsens_two_teams": ("to teams i Horsens-klyngen", "two teams in the Horsens cluster"),
+    "midtjylland": ("Region Midtjylland", "Region Midtjylland"),
+    "aarhus_klyngen": ("Aarhus-klyngen", "Aarhus cluster"),
+    "randers_klyngen": ("Randers-klyngen", "Randers cluster"),
+    "horsens_klyngen": ("Horsens-klyngen", "Horsens cluster"),
+    "midtklyngen": ("Midt-klyngen", "Midt cluster"),
+    "vestklyngen": ("Vest-klyngen", "Vest cluster"),
     "True": ("ja", "yes"), "False": ("nej", "no"),
 }
 

@@ -73,11 +73,33 @@ def test_the_resolved_config_and_overrides_are_saved(small_run):
 
 
 def test_any_organisation_and_population_run_with_overrides(tmp_path):
-    proc = factsim("organisation=fact_regional", "population=horsens_cluster", "seed=7",
+    proc = factsim("organisation=fact_regional", "population=horsens_klyngen", "seed=7",
                    "clinical.los_shape=2", *SMALL, f"hydra.run.dir={tmp_path / 'r'}")
     assert proc.returncode == 0, proc.stderr
     summary = pd.read_csv(tmp_path / "r" / "summary.csv")
     assert set(summary.organisation) == {"fragmented", "fact_regional"}
+
+
+def test_a_cluster_run_writes_tables_per_municipality_and_team_and_the_layout_map(tmp_path):
+    out = tmp_path / "r"
+    factsim_ok("population=horsens_klyngen", "layout=horsens_two_teams", "layout@baseline=per_cluster",
+               *SMALL, f"hydra.run.dir={out}")
+    manifest = json.loads((out / "manifest.json").read_text())
+    for name in ("municipalities.parquet", "municipality_summary.csv", "municipality_comparison.csv",
+                 "teams.parquet", "team_summary.csv", "geography.csv", "plots/layout_map.png"):
+        assert name in manifest["files"] and (out / name).is_file(), name
+    munis = pd.read_csv(out / "municipality_comparison.csv")
+    assert set(munis.municipality) == {"horsens", "hedensted", "skanderborg", "odder"}
+    assert set(munis.organisation) == {"fact_crosssector"} and set(munis.baseline) == {"fragmented"}
+    teams = pd.read_csv(out / "team_summary.csv")
+    fact = teams[teams.network == "fact_crosssector"]
+    assert set(fact.team) == {"fact:south", "fact:north"}
+    assert set(fact.base) == {"horsens", "skanderborg"}
+    capacity = pd.read_csv(out / "capacity.csv")
+    north = capacity[capacity.team == "fact:north"].iloc[0]
+    assert north.covers == "skanderborg odder" and north.base == "skanderborg"
+    geo = pd.read_csv(out / "geography.csv")
+    assert geo[["lat", "lon"]].notna().all().all() and len(geo) == 4
 
 
 BAD = [

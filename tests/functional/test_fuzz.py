@@ -108,6 +108,56 @@ def test_factsim_refuses_malformed_values(case, tmp_path, capsys, monkeypatch):
     assert not out.exists()
 
 
+# a planner's team layout that does not fit the catchment: (arguments, words the one line must hold)
+HORSENS_TWO = ["population=horsens_klyngen", "layout=horsens_two_teams"]
+LAYOUT_BAD = [
+    (["layout=nosuch"], ["layout=nosuch", "unknown layout", "per_cluster"]),
+    (["layout=midtjylland_hubs"], ["organisation.layout.sites.east.base", "'aarhus'", "not a municipality"]),
+    (["population=horsens_klyngen", "layout=midtjylland_shared"], ["sites.aarhus.base", "allowed: horsens"]),
+    (["population=midtjylland", "layout=horsens_two_teams"], ["organisation.layout.sites", "'aarhus'",
+                                                              "covered by no site"]),
+    ([*HORSENS_TWO, "organisation.layout.sites.north.covers=[skanderborg,odder,horsens]"],
+     ["sites.north.covers", "'horsens'", "already covered by site 'south'"]),
+    ([*HORSENS_TWO, "organisation.layout.sites.north.covers=[skanderborg,atlantis]"],
+     ["sites.north.covers", "'atlantis'", "not a municipality"]),
+    ([*HORSENS_TWO, "organisation.layout.sites.north.covers=[]"], ["sites.north.covers", "at least one"]),
+    ([*HORSENS_TWO, "+organisation.layout.sites.north.fte={fact: 0}"], ["sites.north.fte.fact = 0", "> 0"]),
+    ([*HORSENS_TWO, "+organisation.layout.sites.north.fte={nosuch: 3}"], ["sites.north.fte.nosuch",
+                                                                          "no team 'nosuch'", "allowed: fact"]),
+    ([*HORSENS_TWO, "+organisation.layout.sites.north.municipal_share={fact: 1.5}"],
+     ["sites.north.municipal_share.fact = 1.5", "probability"]),
+    ([*HORSENS_TWO, "population.municipalities.skanderborg.residents=0",
+      "population.municipalities.odder.residents=0"], ["sites.north", "no staff", "fte.fact"]),
+    (["layout@baseline=horsens_two_teams"], ["baseline.layout.sites.south.base", "'horsens'"]),
+    (["layout=per_cluster"], ["organisation.team_base = cluster", "no clusters"]),
+    (["organisation.team_base=layout"], ["organisation.team_base = layout", "layout=<name>"]),
+    (["population=horsens_klyngen", "organisation.team_base=clusters"], ["organisation.team_base",
+                                                                          "catchment, municipality, cluster, layout"]),
+    (["population=midtjylland", "population.select_clusters=[nosuch]"], ["population.select_clusters",
+                                                                          "'nosuch'", "allowed: aarhus"]),
+    (["population=midtjylland", "population.municipalities.aarhus.lat=95"], ["municipalities.aarhus.lat = 95"]),
+    (["population=midtjylland", "population.municipalities.aarhus.cluster=north"],
+     ["municipalities.aarhus.cluster = 'north'", "unknown cluster"]),
+    (["population=horsens_klyngen", "population.base=aarhus"], ["population.base = 'aarhus'",
+                                                                "not a municipality of the catchment"]),
+    (["population=midtjylland", "population.adult_share=null"], ["population.adult_share", "residents"]),
+    (["population=midtjylland", "population.driving=null"], ["population.driving", "speed_kmh"]),
+    (["population=midtjylland", "population.driving.speed_kmh=0"], ["population.driving.speed_kmh = 0", "> 0"]),
+    (["+population.municipalities.silkeborg.residents=90000"], ["municipalities.silkeborg", "adults or residents"]),
+]
+
+
+@pytest.mark.parametrize("case, words", LAYOUT_BAD, ids=lambda c: " ".join(c)[:70] if isinstance(c, list) else "")
+def test_factsim_refuses_a_layout_or_region_that_does_not_fit(case, words, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    out = tmp_path / "out"
+    code, text = run(factsim_main, [*case, *SMALL, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}"], capsys)
+    assert_refused(code, text, "factsim")
+    for word in words:
+        assert word in text, text
+    assert not out.exists()
+
+
 @pytest.fixture
 def scenarios(tmp_path):
     """A folder of the user's own scenarios (--config-dir), to break."""

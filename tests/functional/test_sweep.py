@@ -79,15 +79,20 @@ def test_a_bad_value_in_a_configured_sweep_fails_before_any_job(tmp_path):
 
 
 def test_one_team_per_municipality_drives_less_than_one_team_for_the_cluster(tmp_path):
-    """The Horsens experiment: four local teams have shorter drives than one shared team."""
+    """The Horsens experiment: four local teams drive less than two, two less than one
+    shared team; the merge gathers every point's tables per municipality and per team."""
     folder = tmp_path / "h"
-    factsim_ok("-m", "+experiment=horsens_team_base", *SMALL, f"hydra.sweep.dir={folder}")
+    factsim_ok("-m", "+experiment=horsens_layouts", *SMALL, f"hydra.sweep.dir={folder}")
     s = pd.read_parquet(folder / "sweep_summary.parquet")
-    drive = s[(s.metric == "driving_hours") & (s.organisation == "fact_crosssector")].set_index(
-        "organisation.team_base")["mean"]
-    assert drive["municipality"] < drive["catchment"]
-    teams = pd.read_parquet(folder / "sweep_results.parquet")
-    assert set(teams["organisation.team_base"]) == {"catchment", "municipality"}
+    drive = s[(s.metric == "driving_hours") & (s.organisation == "fact_crosssector")].set_index("layout")["mean"]
+    assert drive["per_municipality"] < drive["horsens_two_teams"] < drive["one_team"]
+    teams = pd.read_parquet(folder / "sweep_team_summary.parquet")
+    fact = teams[(teams.network == "fact_crosssector") & (teams.metric == "staff_fte_regional")]
+    assert fact.groupby("layout").team.nunique().to_dict() == {"one_team": 1, "horsens_two_teams": 2,
+                                                              "per_municipality": 4}
+    munis = pd.read_parquet(folder / "sweep_municipality_comparison.parquet")
+    assert set(munis.municipality) == {"horsens", "hedensted", "skanderborg", "odder"}
+    assert set(munis.layout) == {"one_team", "horsens_two_teams", "per_municipality"}
 
 
 DRAWS_SWEEP = ["-m", "organisation.teams.fact.caseload=15,35", "uncertainty=ranges", "uncertainty.draws=3", *SMALL]

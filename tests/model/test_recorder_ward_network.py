@@ -65,7 +65,7 @@ def test_unlimited_beds_never_make_anyone_wait():
 
 
 def _network(org_name, *overrides):
-    sc = scenario("population=horsens_cluster", *overrides)
+    sc = scenario("population=horsens_klyngen", *overrides)
     org = next(o for o in sc.organisations if o.name == org_name)
     return CareNetwork(org, sc.population, sc.clinical, Recorder(0.0, 1.0)), sc
 
@@ -75,19 +75,28 @@ def test_a_catchment_team_serves_every_municipality_from_one_base():
     cares = {m: net.for_municipality(m) for m in sc.population.municipalities}
     assert len({id(c.case_management) for c in cares.values()}) == 1
     team = cares["horsens"].case_management
-    assert team.travel_minutes == {m: s.travel_minutes_cluster for m, s in sc.population.municipalities.items()}
+    assert team.base == "horsens" and set(team.travel_minutes) == set(sc.population.municipalities)
+    # from Horsens a visit in Horsens is the shortest; Odder, across the cluster, is far longer
+    assert min(team.travel_minutes, key=team.travel_minutes.get) == "horsens"
+    assert team.travel_minutes["odder"] > 1.5 * team.travel_minutes["horsens"]
     per_100 = sum(team.fte_by_sector.values()) * 100 / sc.population.target_group
     assert abs(per_100 - sum(m.fte_per_100 for m in team.spec.staffing.values())) < 1e-9
 
 
 def test_one_team_per_municipality_is_staffed_for_its_own_citizens():
-    net, sc = _network("fact_crosssector", "organisation.team_base=municipality")
+    net, sc = _network("fact_crosssector", "layout=per_municipality")
     munis = sc.population.municipalities
     teams = {m: net.for_municipality(m).case_management for m in munis}
     assert len({id(t) for t in teams.values()}) == len(munis)
     ratio = {m: sum(t.fte_by_sector.values()) / munis[m].target_group for m, t in teams.items()}
     assert max(ratio.values()) - min(ratio.values()) < 1e-12
-    assert teams["odder"].travel_minutes == {"odder": munis["odder"].travel_minutes_local}
+    assert teams["odder"].travel_minutes == {"odder": sc.population.travel_minutes("odder", "odder")}
+    assert teams["odder"].travel_minutes["odder"] < net_for_cluster_odder(sc)
+
+
+def net_for_cluster_odder(sc):
+    """A visit in Odder by a team based in Horsens."""
+    return sc.population.travel_minutes("horsens", "odder")
 
 
 def test_information_reaches_the_acting_team_by_sector_and_plans_count_separate_teams():

@@ -215,7 +215,18 @@ def test_every_plot_function_draws_only_words_from_the_translation_table(tables,
     pull = pd.DataFrame({"target_set": _mark("set"), "metric": [_mark("m1"), _mark("m2")] * 2,
                          "parameter": [parameters[0]] * 2 + [parameters[1]] * 2, "spearman": [0.5, -0.7, 0.1, 0.9]})
     study_plots.target_pull(pull, out, lang="en")
-    assert len(drawn) == 26   # 7 of a run, 13 of five kinds of sweep, 6 of research
+    from sim.output import maps
+    geography = pd.DataFrame({"municipality": ["a", "b", "c"], "label": [_mark("A"), _mark("B"), _mark("C")],
+                              "target_group": [300.0, 100.0, 50.0], "lat": [56.1, 56.4, 55.9],
+                              "lon": [10.2, 9.4, 8.9]})
+    capacity = pd.DataFrame([{"organisation": o, "team": f"t:{b}", "base": b, "covers": c,
+                              "case_management": True}
+                             for o, sites in zip(orgs, ([("a", "a b c")], [("a", "a"), ("b", "b c")]))
+                             for b, c in sites])
+    per_muni = pd.DataFrame([{"organisation": o, "municipality": m, "metric": "bed_days_per_citizen_year",
+                              "mean": 10.0 + i + j} for i, o in enumerate(orgs) for j, m in enumerate("abc")])
+    maps.layout_map(geography, capacity, per_muni, labels, out, lang="en")
+    assert len(drawn) == 27   # 8 of a run, 13 of five kinds of sweep, 6 of research
     leftovers = {i: unmarked(fig) for i, fig in enumerate(drawn)}
     assert all(any("⟦" in t for t in texts(fig)) for fig in drawn), "a figure with no word from the table"
     assert not {i: w for i, w in leftovers.items() if w}, leftovers
