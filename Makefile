@@ -1,13 +1,15 @@
 # factsim: two commands do all the set-up on a fresh machine.
 #   make run    create .venv, install, run the default comparison (outputs/latest)
 #   make test   create .venv, install, run the tests
+#   make workshop  the live workshop page for leaders (http://localhost:8501)
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+WORKSHOP_STAMP := $(VENV)/.installed-workshop
 
-.PHONY: install run test check bench report screenshot study calibrate sensitivity notebook clean
+.PHONY: install run test check bench report screenshot study calibrate sensitivity notebook workshop clean
 
 # make run needs only the light base install; make test installs every extra the tests use
 $(RUN_STAMP): pyproject.toml
@@ -17,8 +19,12 @@ $(RUN_STAMP): pyproject.toml
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,calibration,cluster]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,calibration,cluster,workshop]'
 	touch $(DEV_STAMP)
+
+$(WORKSHOP_STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[workshop]'
+	touch $(WORKSHOP_STAMP)
 
 install: $(DEV_STAMP)
 
@@ -39,6 +45,11 @@ check: $(DEV_STAMP)
 TEST_WORKERS ?= auto
 test: check
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+
+# leaders: the live workshop page on http://localhost:8501 (PORT=... for another port)
+PORT ?= 8501
+workshop: $(WORKSHOP_STAMP)
+	$(BIN)/python -m sim.apps.workshop --port $(PORT)
 
 report: $(RUN_STAMP)
 	$(BIN)/python -m sim.output.report $(or $(RUN),outputs/latest) $(ARGS)

@@ -122,7 +122,7 @@ usage: factsim [GROUP=CHOICE ...] [KEY=VALUE ...] [-m] [--config-dir DIR]
 Config groups and their choices (shipped in {scenarios}):
 {groups}
 
-Run settings: seed, replications, warmup_years, results_years, n_jobs, event_log, progress.
+Run settings: seed, replications, warmup_years, results_years, n_jobs, event_log, progress, plots.
 Any parameter is KEY=VALUE with its dotted name (factsim --cfg job prints them all).
 
 Examples:

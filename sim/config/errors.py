@@ -19,7 +19,7 @@ def exit_bad_input(tool: str, err: Exception | str) -> NoReturn:
     sys.exit(2)
 
 
-def _bad_input_types() -> tuple[type[BaseException], ...]:
+def bad_input_types() -> tuple[type[BaseException], ...]:
     """What counts as bad input: our own ConfigError, a YAML file that does not parse,
     Hydra's and OmegaConf's refusals of an override or a config."""
     import yaml
@@ -61,7 +61,7 @@ def command(tool: str):
                     print(file=sys.stderr)   # off the progress bar's line
                 print(f"{tool}: interrupted; nothing unfinished is kept as finished", file=sys.stderr)
                 sys.exit(130)
-            except _bad_input_types() as err:
+            except bad_input_types() as err:
                 exit_bad_input(tool, one_line(err))
             except OSError as err:   # an unwritable folder, a full disk, a file that vanished
                 where = f"{err.filename}: " if err.filename else ""

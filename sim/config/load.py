@@ -17,7 +17,7 @@ from sim.config.params import Scenario, build_scenario
 
 GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "study", "uncertainty")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
-            "progress")
+            "progress", "plots")
 
 
 def to_container(cfg) -> dict:

@@ -582,6 +582,7 @@ class Scenario:
     n_jobs: int = 1
     event_log: bool = True
     progress: bool = True
+    plots: bool = True     # the run's own plots (false: tables only; a report draws its own)
     population: Population = None
     clinical: Clinical = None
     organisation: Organisation = None

@@ -6,6 +6,7 @@ order, so a parallel run gives the same tables as a serial one.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -54,10 +55,12 @@ def run_replication(scenario: Scenario, replication: int) -> dict[str, list[pd.D
     return parts
 
 
-def run_study(scenario: Scenario, progress: bool | None = None, n_jobs: int | None = None) -> StudyResult:
+def run_study(scenario: Scenario, progress: bool | None = None, n_jobs: int | None = None,
+              on_progress: Callable[[int, int], None] | None = None) -> StudyResult:
     """Every replication of every organisation; with parameter uncertainty
     (``uncertainty.draws`` > 0), every replication of every draw, and a ``draw`` column
-    in the results (the event log, time series and citizens are kept for draw 0)."""
+    in the results (the event log, time series and citizens are kept for draw 0).
+    ``on_progress(done, total)`` is told after every replication (a page's progress bar)."""
     progress = scenario.progress if progress is None else progress
     n_jobs = scenario.n_jobs if n_jobs is None else n_jobs
     n_draws = scenario.uncertainty.draws if scenario.uncertainty is not None else 0
@@ -67,16 +70,23 @@ def run_study(scenario: Scenario, progress: bool | None = None, n_jobs: int | No
     what = f"draws x replications ({orgs})" if n_draws else f"replications ({orgs})"
     bar = tqdm(total=len(tasks), desc=what, unit="run", disable=not progress)
     collected = {}
+
+    def done(task, parts) -> None:
+        collected[task] = parts
+        bar.update()
+        if on_progress is not None:
+            on_progress(len(collected), len(tasks))
+
+    if on_progress is not None:
+        on_progress(0, len(tasks))
     if n_jobs == 1:
         for task in tasks:
-            collected[task] = _task(scenario, task)
-            bar.update()
+            done(task, _task(scenario, task))
     else:
         jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
             delayed(_indexed)(scenario, task) for task in tasks)
         for task, parts in jobs:
-            collected[task] = parts
-            bar.update()
+            done(task, parts)
     bar.close()
     merged = {name: [f for task in tasks for f in collected[task][name]] for name in PARTS}
     frames = {name: pd.concat(frames, ignore_index=True) if frames else None

@@ -23,8 +23,9 @@ def available() -> bool:
 
 
 @contextmanager
-def chromium(width: int = 1280, height: int = 1600):
-    """A headless Chromium driver (a context manager) with a window of the given size."""
+def chromium(width: int = 1280, height: int = 1600, downloads: Path | None = None):
+    """A headless Chromium driver (a context manager) with a window of the given size;
+    files it downloads go to ``downloads`` when given."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -37,6 +38,11 @@ def chromium(width: int = 1280, height: int = 1600):
                  f"--window-size={width},{height}"):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if downloads is not None:
+        # several downloads from one page are allowed without asking
+        opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                               "download.prompt_for_download": False,
+                                               "profile.default_content_setting_values.automatic_downloads": 1})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     try:
         yield driver

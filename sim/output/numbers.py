@@ -8,6 +8,7 @@ computed says so in words instead of printing NaN.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
@@ -28,7 +29,13 @@ def number(value: float, lang: str, decimals: int = 2, signed: bool = False) -> 
     positive numbers); words, not NaN, when it is missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return WORDS[lang]["none"]
-    return format_decimal(value, format=_pattern(decimals, signed), locale=LOCALES[lang])
+    return _formatted(float(value), LOCALES[lang], _pattern(decimals, signed))
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: float, locale: str, pattern: str) -> str:
+    """Babel's formatting, kept: a figure's tick labels are formatted at every draw."""
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def duration(value: float, lang: str) -> str:
@@ -55,3 +62,14 @@ def interval(mean: float, lower: float, upper: float, lang: str, decimals: int |
         return f"{number(mean, lang, d, signed)} ({w['one']})"
     return (f"{number(mean, lang, d, signed)} ({number(lower, lang, d, signed)} {w['to']} "
             f"{number(upper, lang, d, signed)})")
+
+
+def change(pct: float, lower: float, upper: float, lang: str) -> str:
+    """A change in % with its interval, whole numbers and signed: ``-28 % (-33 til -24)``;
+    in words where it is not defined or has no interval."""
+    if pct is None or math.isnan(pct):
+        return WORDS[lang]["none"]
+    text = f"{number(pct, lang, 0, signed=True)} %"
+    if lower is None or upper is None or math.isnan(lower) or math.isnan(upper):
+        return f"{text} ({WORDS[lang]['one']})"
+    return f"{text} ({number(lower, lang, 0, signed=True)} {WORDS[lang]['to']} {number(upper, lang, 0, signed=True)})"

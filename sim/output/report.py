@@ -170,7 +170,7 @@ def run_report(folder: Path, lang: str) -> str:
     shown = None
     if base and comparison_file.is_file():   # the first screen answers the question
         comparison = pd.read_parquet(comparison_file)
-        shown, covers = _changes_for_sentences(folder, comparison, base)
+        shown, covers = changes_for_sentences(folder, comparison, base)
         body.append(f"<h2>{t['key']}</h2>")
         body.append(key_figures(shown, summary, labels, lang, covers))
     body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
@@ -274,23 +274,13 @@ def _areas_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang:
         for org, rows in comp.groupby("organisation", sort=False):
             r = rows.set_index("municipality")
             table[t["change_col"].format(org=labels.get(org, org))] = [
-                _percent_change(r.loc[m], lang) if m in r.index else "" for m in geo.municipality]
+                numbers.change(r.change_pct[m], r.change_pct_ci_lower[m], r.change_pct_ci_upper[m], lang)
+                if m in r.index else "" for m in geo.municipality]
     out.append(_table(table))
     teams_file = folder / "team_summary.parquet"
     if teams_file.is_file():
         out.append(_table(_team_rows(pd.read_parquet(teams_file), capacity_file, names, scenario, years, lang)))
     return out
-
-
-def _percent_change(row: pd.Series, lang: str) -> str:
-    """``-28 % (-33 til -24)``: a paired change in % with its interval, in ``lang``."""
-    if pd.isna(row.change_pct):
-        return numbers.WORDS[lang]["none"]
-    text = f"{numbers.number(row.change_pct, lang, 0, signed=True)} %"
-    if pd.isna(row.change_pct_ci_lower):
-        return f"{text} ({numbers.WORDS[lang]['one']})"
-    return (f"{text} ({numbers.number(row.change_pct_ci_lower, lang, 0, signed=True)} "
-            f"{numbers.WORDS[lang]['to']} {numbers.number(row.change_pct_ci_upper, lang, 0, signed=True)})")
 
 
 def _team_rows(teams: pd.DataFrame, capacity_file: Path, names: dict[str, str], scenario: Scenario,
@@ -331,7 +321,7 @@ def _site_label(org, team: str, default: str, lang: str) -> str:
     return (site.label_da if lang == "da" and site.label_da else site.label) or key
 
 
-def _changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> tuple[pd.DataFrame, str]:
+def changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> tuple[pd.DataFrame, str]:
     """The changes the key sentences state, and what their intervals cover: with parameter
     draws, the interval over the draws (what is not known about the parameters and the
     simulation's noise), never the narrower interval of the noise alone; otherwise the
@@ -453,7 +443,8 @@ def sweep_report(folder: Path, lang: str) -> str:
     return _page(t["title"], body, lang)
 
 
-RUN_SETTINGS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log", "progress")
+RUN_SETTINGS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log", "progress",
+                "plots")
 
 
 def _value(value, lang: str) -> str:

@@ -104,6 +104,14 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
     from sim.output import study_plots as research_plots
 
     start_folder(folder)
+
+    def draw(plot, name: str) -> list[str]:
+        """Draw one of the run's plots into plots/ (none with ``plots: false``)."""
+        if not scenario.plots:
+            return []
+        plot(folder / "plots" / name)
+        return [f"plots/{name}"]
+
     files = [write_yaml(folder, "config.yaml", config)]
     files += write_table(pd.DataFrame(provenance), folder, "provenance")
     pooled = pooled_over_draws(study.results, scenario.replications)
@@ -124,10 +132,9 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
             files += write_table(uncertainty, folder, "uncertainty_summary")
             files += write_table(decisions, folder, "decisions")
             files += write_table(drivers(study.draws, changes), folder, "uncertainty_drivers")
-            plots.uncertainty(changes, scenario.labels(), folder / "plots" / "uncertainty.png",
-                              title=f"{scenario.population.name}: {scenario.uncertainty.draws} parameter "
-                                    f"draws x {scenario.replications} replications")
-            files.append("plots/uncertainty.png")
+            files += draw(lambda p: plots.uncertainty(
+                changes, scenario.labels(), p, title=f"{scenario.population.name}: {scenario.uncertainty.draws} "
+                f"parameter draws x {scenario.replications} replications"), "uncertainty.png")
     if study.events is not None:
         files += write_table(study.events, folder, "events", csv=False)
     files += write_table(study.timeseries, folder, "timeseries")
@@ -135,23 +142,19 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
     if study.capacity is not None:
         files += write_table(study.capacity, folder, "capacity")
     labels = scenario.labels()
-    plot_dir = folder / "plots"
-    files += write_areas(folder, scenario, study, labels)
-    plots.comparison(summary, labels, plot_dir / "comparison.png",
-                     title=f"{scenario.population.name}: mean per replication with 95 % interval "
-                           f"({scenario.replications} replications, {scenario.results_years:g} years)")
-    plots.occupancy(study.timeseries, labels, plot_dir / "occupancy.png")
-    plots.outcomes(summary, labels, plot_dir / "outcomes.png",
-                   title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
-                   currency=scenario.costs.currency if scenario.costs else None)
-    files += ["plots/comparison.png", "plots/occupancy.png", "plots/outcomes.png"]
+    files += write_areas(folder, scenario, study, labels, draw)
+    files += draw(lambda p: plots.comparison(
+        summary, labels, p, title=f"{scenario.population.name}: mean per replication with 95 % interval "
+        f"({scenario.replications} replications, {scenario.results_years:g} years)"), "comparison.png")
+    files += draw(lambda p: plots.occupancy(study.timeseries, labels, p), "occupancy.png")
+    files += draw(lambda p: plots.outcomes(
+        summary, labels, p, title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
+        currency=scenario.costs.currency if scenario.costs else None), "outcomes.png")
     if comparison is not None:   # the paired changes, as the report states them
         shown = comparison if uncertainty is None else as_comparison(uncertainty, scenario.baseline.name)
-        plots.changes(shown, labels, plot_dir / "changes.png", list(KEY_METRICS))
-        files.append("plots/changes.png")
+        files += draw(lambda p: plots.changes(shown, labels, p, list(KEY_METRICS)), "changes.png")
     if study.events is not None and len(study.events):
-        plots.pathways(study.events, labels, plot_dir / "pathways.png", seed=scenario.seed)
-        files.append("plots/pathways.png")
+        files += draw(lambda p: plots.pathways(study.events, labels, p, seed=scenario.seed), "pathways.png")
     prepost = prepost_draws = None
     if study.prepost is not None:
         files += write_table(study.prepost, folder, "prepost_counts")
@@ -161,12 +164,10 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
         files += write_table(prepost, folder, "prepost_summary")
         shown = prepost[prepost.quantity.isin(["observed_ratio", "counterfactual_ratio",
                                                "organisation_effect_ratio"])]
-        research_plots.ratio_panels(
-            shown, plot_dir / "prepost.png",
-            title=FIGURE["en"]["prepost_title"].format(
+        files += draw(lambda p: research_plots.ratio_panels(
+            shown, p, title=FIGURE["en"]["prepost_title"].format(
                 study=scenario.study.label, org=labels[scenario.organisation.name], reps=scenario.replications,
-                cohort=numbers.number(study.prepost.cohort.mean(), "en", 0)))
-        files.append("plots/prepost.png")
+                cohort=numbers.number(study.prepost.cohort.mean(), "en", 0))), "prepost.png")
         if "draw" in study.prepost.columns:   # the decomposition per parameter draw
             by_draw = decompose_draws(study.prepost, scenario.baseline.name)
             prepost_draws = summarise_decomposition_draws(by_draw)
@@ -182,10 +183,12 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
             "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}
 
 
-def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str]) -> list[str]:
+def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str],
+                draw) -> list[str]:
     """The outcomes per municipality and each team's own figures, every replication and
     summarised (with the paired change per municipality), the catchment's geography, and
-    the map of the layout when the towns have positions; returns the file names."""
+    the map of the layout when the towns have positions (``draw``: the run's plot writer);
+    returns the file names."""
     from sim.output import maps
 
     files = []
@@ -206,8 +209,8 @@ def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: di
     if study.geography is not None:
         files += write_table(study.geography, folder, "geography")
         if summary is not None and study.capacity is not None and maps.can_draw(study.geography):
-            maps.layout_map(study.geography, study.capacity, summary, labels, folder / "plots" / "layout_map.png")
-            files.append("plots/layout_map.png")
+            files += draw(lambda p: maps.layout_map(study.geography, study.capacity, summary, labels, p),
+                          "layout_map.png")
     return files
 
 

@@ -399,6 +399,7 @@ VALUES = {
     "midtjylland_shared": ("små kommuner deler et team", "small municipalities share a team"),
     "horsens_two_teams": ("to teams i Horsens-klyngen", "two teams in the Horsens cluster"),
     "midtjylland": ("Region Midtjylland", "Region Midtjylland"),
+    "silkeborg": ("Silkeborg", "Silkeborg"),
     "aarhus_klyngen": ("Aarhus-klyngen", "Aarhus cluster"),
     "randers_klyngen": ("Randers-klyngen", "Randers cluster"),
     "horsens_klyngen": ("Horsens-klyngen", "Horsens cluster"),

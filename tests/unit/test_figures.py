@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import matplotlib
+import numpy as np
 import pytest
 
 from sim.experiments.results import compare, summarise
@@ -104,9 +105,12 @@ def _log(n: int = 30):
 
 def test_a_pathway_plot_shows_even_a_one_day_wait_for_a_bed(drawn, tmp_path):
     plots.pathways(_log(), {"a": "A"}, tmp_path / "p.png", citizens=1, pick="busiest")
-    bars = [p for p in drawn[0].axes[0].patches
-            if matplotlib.colors.to_hex(p.get_facecolor()) == plots.STATE_COLOURS["waiting_for_bed"].lower()]
-    assert len(bars) == 1 and bars[0].get_width() >= (1000.0 / 250) / 365.25 - 1e-9   # 4 days, not 1
+    waiting = plots.STATE_COLOURS["waiting_for_bed"].lower()
+    bars = [c for c in drawn[0].axes[0].collections
+            if matplotlib.colors.to_hex(c.get_facecolor()[0]) == waiting]
+    assert len(bars) == 1 and len(bars[0].get_paths()) == 1
+    width = float(np.ptp(bars[0].get_paths()[0].vertices[:, 0]))
+    assert width >= (1000.0 / 250) / 365.25 - 1e-9   # 4 days, not 1
     assert "the most events" in drawn[0]._suptitle.get_text()
 
 

@@ -67,3 +67,10 @@ def test_every_shipped_team_and_organisation_has_a_danish_name():
 def test_a_duration_has_decimals_only_when_it_needs_them():
     assert numbers.duration(5, "da") == "5" and numbers.duration(0.5, "da") == "0,5"
     assert numbers.duration(24.0, "en") == "24"
+
+
+def test_a_change_in_percent_is_signed_whole_and_says_when_it_has_no_interval():
+    assert numbers.change(-28.4, -33.2, -23.6, "da") == "-28 % (-33 til -24)"
+    assert numbers.change(3.4, -1.2, 8.0, "en") == "+3 % (-1 to +8)"
+    assert numbers.change(3.4, float("nan"), float("nan"), "da") == "+3 % (intet interval: én replikation)"
+    assert numbers.change(float("nan"), 1.0, 2.0, "da") == "ikke tilgængelig"

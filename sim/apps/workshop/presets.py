@@ -1,0 +1,75 @@
+"""Presets: every point of the shipped experiments (``scenarios/experiment/*.yaml``) as
+one set-up a facilitator picks with one click.
+
+An experiment file chooses config groups (``override /population: horsens_klyngen``) and
+sweeps values (``hydra.sweeper.params``); each combination of the swept values is a
+preset. Nothing is copied: the presets are read from the experiment files themselves.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from sim.config import paths
+from sim.output import words
+
+GROUPS = ("population", "organisation", "organisation@baseline", "layout", "layout@baseline")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One point of a shipped experiment: its config-group choices and other overrides."""
+    experiment: str
+    choices: dict[str, str]       # config group (as the command line names it) -> choice
+    overrides: tuple[str, ...]    # other keys, key=value
+
+    def label(self, lang: str) -> str:
+        """The experiment and the point's values, by readable names in ``lang``."""
+        parts = [f"{words.parameter(k.split('@')[0], lang)}: {words.value(v, lang)}"
+                 for k, v in self.choices.items() if k in self.swept]
+        parts += [f"{words.parameter(o.partition('=')[0], lang)}: {words.value(_typed(o.partition('=')[2]), lang)}"
+                  for o in self.overrides]
+        return f"{self.experiment}: " + ", ".join(parts)
+
+    @property
+    def swept(self) -> set[str]:
+        """The choices the experiment sweeps (shown in the label), not those it fixes."""
+        return set(self.choices) - set(self._fixed)
+
+    _fixed: tuple[str, ...] = ()
+
+
+def _typed(text: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def presets(folder: Path = paths.SCENARIOS) -> list[Preset]:
+    """Every point of every shipped experiment, in file order."""
+    out = []
+    for path in sorted((Path(folder) / "experiment").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        fixed = {}
+        for entry in data.get("defaults") or []:
+            if isinstance(entry, dict):
+                for key, value in entry.items():
+                    group = key.removeprefix("override ").lstrip("/")
+                    if group in GROUPS:
+                        fixed[group] = str(value)
+        params = ((data.get("hydra") or {}).get("sweeper") or {}).get("params") or {}
+        keys = list(params)
+        values = [[v.strip() for v in str(params[k]).split(",")] for k in keys]
+        for point in itertools.product(*values):
+            choices, overrides = dict(fixed), []
+            for key, value in zip(keys, point):
+                if key in GROUPS:
+                    choices[key] = value
+                else:
+                    overrides.append(f"{key}={value}")
+            out.append(Preset(path.stem, choices, tuple(overrides), tuple(fixed)))
+    return out

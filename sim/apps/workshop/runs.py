@@ -1,0 +1,209 @@
+"""A workshop run: the page's choices as the command line's arguments, checked by the
+command line's own validation and run by the command line's own steps into an ordinary
+run folder.
+
+Each configuration has its folder, ``outputs/workshop/<digest of the resolved
+configuration>``: a configuration already finished there is served from it, and two
+sessions asking for the same configuration at once run it once (a lock per folder).
+The page runs in this process, so the replications' worker processes stay warm between
+runs; Hydra's composition and matplotlib are shared by every session of the process, so
+they are used under a lock.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import re
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.config import paths, preflight
+from sim.config.errors import ConfigError, bad_input_types, one_line
+from sim.config.load import load, to_container
+from sim.config.params import Scenario
+from sim.experiments.runner import run_study
+from sim.output.run_folder import discard_incomplete, finished_manifest, write_run
+
+# Hydra's composition (one global state per process) and pyplot are not for two threads at once
+COMPOSING = threading.Lock()
+DRAWING = threading.Lock()
+OUTPUTS = Path("outputs") / "workshop"
+# the run's tables a leader downloads, in this order (those a run has)
+TABLES = ("summary", "comparison", "results", "municipality_summary", "municipality_comparison",
+          "team_summary", "capacity", "uncertainty_summary", "decisions", "draw_changes", "provenance")
+
+
+@dataclass
+class Request:
+    """What the page asks for: config-group choices, run settings and the levers' overrides."""
+    population: str = "silkeborg"
+    baseline: str = "fragmented"
+    organisation: str = "fact_crosssector"
+    layout: str | None = None
+    layout_baseline: str | None = None
+    replications: int | None = None
+    seed: int | None = None
+    overrides: list[str] = field(default_factory=list)   # the levers' and the catchment editor's
+    config_dir: Path | None = None                       # an uploaded catchment's folder
+
+    def argv(self) -> list[str]:
+        """The command-line arguments of this request (what ``factsim`` is given)."""
+        args = [] if self.config_dir is None else ["--config-dir", str(self.config_dir)]
+        args += [f"population={self.population}", f"organisation@baseline={self.baseline}",
+                 f"organisation={self.organisation}"]
+        if self.layout:
+            args.append(f"layout={self.layout}")
+        if self.layout_baseline:
+            args.append(f"layout@baseline={self.layout_baseline}")
+        if self.replications is not None:
+            args.append(f"replications={self.replications}")
+        if self.seed is not None:
+            args.append(f"seed={self.seed}")
+        return args + list(self.overrides)
+
+
+@dataclass
+class Checked:
+    """A request the command line's validation accepted: its scenario, configuration,
+    provenance, the overrides as the command line records them, and its run folder."""
+    request: Request
+    scenario: Scenario
+    config: dict
+    provenance: list[dict]
+    overrides: list[str]
+    folder: Path
+
+
+def check(request: Request, outputs: Path = OUTPUTS) -> Checked:
+    """Validate the request as ``factsim`` would (one line naming the key, ConfigError);
+    return its scenario, resolved configuration and run folder."""
+    argv = request.argv()
+    try:
+        with COMPOSING:
+            preflight.check(argv, paths.SCENARIOS)
+            cmd = preflight.Command(argv, paths.SCENARIOS)
+            from hydra import compose, initialize_config_dir
+            with initialize_config_dir(config_dir=str(cmd.primary), version_base="1.3"):
+                cfg = compose(cmd.name, overrides=cmd.overrides + cmd.searchpath())
+        config = to_container(cfg)
+        scenario, provenance = load(cfg, cmd.overrides)
+    except bad_input_types() as err:   # what the command line refuses in one line, refused here too
+        raise ConfigError(one_line(err)) from None
+    digest = hashlib.sha256(yaml.safe_dump(config, sort_keys=True, allow_unicode=True).encode()).hexdigest()
+    return Checked(request, scenario, config, provenance, list(cmd.overrides), Path(outputs) / digest[:16])
+
+
+def finished(checked: Checked) -> bool:
+    """Whether the folder holds a finished run of exactly this configuration."""
+    if finished_manifest(checked.folder) is None:
+        return False
+    saved = yaml.safe_load((checked.folder / "config.yaml").read_text())
+    return saved == yaml.safe_load(yaml.safe_dump(checked.config, sort_keys=False, allow_unicode=True))
+
+
+@contextmanager
+def _locked(folder: Path):
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@dataclass
+class Outcome:
+    """How a run went: served from a finished folder or run now, and how long it took."""
+    folder: Path
+    served: bool
+    seconds: float
+
+
+def run(checked: Checked, on_progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Serve the configuration from its finished folder, or run it as ``factsim`` does
+    (every replication, then the run's folder; ``on_progress(done, total)`` after each
+    replication)."""
+    started = time.time()
+    with _locked(checked.folder):
+        if finished(checked):
+            return Outcome(checked.folder, True, time.time() - started)
+        try:
+            study = run_study(checked.scenario, progress=False, on_progress=on_progress)
+            with DRAWING:
+                write_run(checked.folder, checked.scenario, checked.config, checked.provenance, study,
+                          started, checked.overrides)
+        except BaseException:
+            discard_incomplete(checked.folder)
+            raise
+    return Outcome(checked.folder, False, time.time() - started)
+
+
+_REPORTING = threading.Lock()
+
+
+def report(folder: Path) -> Path:
+    """The run's Danish report (written once, beside the run's tables)."""
+    from sim.output.report import make_report
+
+    out = folder / "report_da.html"
+    with _REPORTING:
+        if not out.is_file():
+            with DRAWING:
+                make_report(folder, "da")
+    return out
+
+
+def report_soon(folder: Path) -> threading.Thread:
+    """Write the run's report in the background (it draws its figures for some seconds), so
+    it is ready when a leader asks for it; asking before it is ready waits for it."""
+    thread = threading.Thread(target=report, args=(Path(folder),), daemon=True, name="factsim-report")
+    thread.start()
+    return thread
+
+
+def tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The run's tables a leader downloads, by name."""
+    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES
+            if (folder / f"{name}.parquet").is_file()}
+
+
+def csv_zip(folder: Path) -> bytes:
+    """The run's tables as CSV files in one zip."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, table in tables(folder).items():
+            z.writestr(f"{name}.csv", table.to_csv(index=False))
+    return out.getvalue()
+
+
+def excel(folder: Path) -> bytes:
+    """The run's tables as one Excel workbook, a sheet each (openpyxl)."""
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for name, table in tables(folder).items():
+            table.to_excel(writer, sheet_name=name[:31], index=False)
+    return out.getvalue()
+
+
+def upload(text: bytes, name: str, outputs: Path = OUTPUTS) -> tuple[Path, str]:
+    """Keep an uploaded catchment file as a config folder of its own (``population/``);
+    return the folder and the population's name (the file's name, made safe)."""
+    stem = re.sub(r"[^a-z0-9_]", "_", Path(name).stem.lower()) or "uploaded"
+    if not stem[0].isalpha():
+        stem = f"p_{stem}"
+    folder = Path(outputs) / "uploads" / hashlib.sha256(text).hexdigest()[:16]
+    (folder / "population").mkdir(parents=True, exist_ok=True)
+    (folder / "population" / f"{stem}.yaml").write_bytes(text)
+    return folder.resolve(), stem
+
+

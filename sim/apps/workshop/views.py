@@ -1,0 +1,118 @@
+"""What the workshop page shows of a finished run, made from the run folder's tables:
+the key sentences (the report's own), the forest plot of the paired changes, the
+trade-offs in staff and contacts, and saved scenarios side by side. Plain functions
+returning HTML, tables and figures, so they are tested without a browser."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from sim.apps.workshop.runs import DRAWING
+from sim.output import numbers
+from sim.output.report import changes_for_sentences, key_figures
+from sim.output.run_folder import finished_manifest, saved_scenario
+from sim.output.words import METRICS, noun
+
+# the report's look for its key figures: gains and costs side by side
+STYLE = """<style>
+.key-figure{font-size:1.05em;margin:.35em 0}.columns{display:flex;gap:2em;flex-wrap:wrap}
+.columns>div{flex:1 1 380px}h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}
+</style>"""
+# the trade-offs a leader weighs against the gains: (metric, the page's word, shown as %)
+TRADEOFFS = (("staff_hours_per_citizen_year", "staff_hours", False), ("staff_utilisation", "utilisation", True),
+             ("contacts_lost_share", "contacts_lost", True), ("driving_hours", "driving", False),
+             ("scaleups_refused", "scaleups_refused", False))
+# the changes saved scenarios are compared on, side by side
+SIDE_BY_SIDE = ("bed_days_per_citizen_year", "coercive_admissions_per_citizen_year", "admissions_per_citizen_year",
+                "days_disengaged_per_citizen_year", "staff_hours_regional", "staff_hours_municipal",
+                "contacts_lost", "driving_hours", "scaleups_refused")
+
+
+class Run:
+    """A finished run folder as the page reads it (tables loaded once)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.manifest = finished_manifest(self.folder)
+        self.scenario = saved_scenario(self.folder)
+        self.summary = pd.read_parquet(self.folder / "summary.parquet")
+        self.base = self.manifest.get("baseline")
+        comparison = self.folder / "comparison.parquet"
+        self.comparison = pd.read_parquet(comparison) if comparison.is_file() else None
+        events = self.folder / "events.parquet"
+        self.events = pd.read_parquet(events) if events.is_file() else None
+
+    def labels(self, lang: str) -> dict[str, str]:
+        """Organisation name -> label in ``lang``."""
+        return self.scenario.labels(lang)
+
+    def shown(self) -> tuple[pd.DataFrame | None, str]:
+        """The changes the key sentences state and what their intervals cover (as the report)."""
+        if self.comparison is None or self.base is None:
+            return None, "covers_noise"
+        return changes_for_sentences(self.folder, self.comparison, self.base)
+
+    def key_sentences(self, lang: str) -> str:
+        """The report's key figures (gains and costs side by side) as HTML."""
+        shown, covers = self.shown()
+        if shown is None:
+            return ""
+        return STYLE + key_figures(shown, self.summary, self.labels(lang), lang, covers)
+
+    def forest_plot(self, lang: str) -> bytes:
+        """The forest plot of the paired changes the sentences state, as PNG bytes."""
+        from sim.output import plots
+
+        shown, _ = self.shown()
+        with DRAWING, tempfile.TemporaryDirectory() as tmp:
+            path = plots.changes(shown, self.labels(lang), Path(tmp) / "changes.png", list(METRICS), lang)
+            return path.read_bytes()
+
+    def tradeoffs(self, lang: str, texts: dict[str, str]) -> pd.DataFrame:
+        """Staff hours, utilisation, contacts lost, driving and refused scale-ups per
+        organisation, mean and 95 % interval in ``lang``."""
+        labels = self.labels(lang)
+        rows = []
+        for metric, word, percent in TRADEOFFS:
+            row = {texts["outcome"]: texts[word]}
+            for org in self.manifest["organisations"]:
+                s = self.summary[(self.summary.organisation == org) & (self.summary.metric == metric)]
+                if len(s):
+                    k = 100.0 if percent else 1.0
+                    r = s.iloc[0]
+                    text = numbers.interval(k * r["mean"], k * r.ci_lower, k * r.ci_upper, lang)
+                    row[labels.get(org, org)] = f"{text} %" if percent else text
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def side_by_side(saved: list[tuple[str, Path]], lang: str, texts: dict[str, str]) -> pd.DataFrame:
+    """Saved scenarios in columns: each one's change against its comparator on the key
+    outcomes (the interval as the scenario's run states it)."""
+    table = pd.DataFrame({texts["outcome"]: [noun(m, lang) for m in SIDE_BY_SIDE]})
+    for name, folder in saved:
+        run = Run(folder)
+        shown, _ = run.shown()
+        column = []
+        for metric in SIDE_BY_SIDE:
+            rows = shown[shown.metric == metric] if shown is not None else pd.DataFrame()
+            column.append(numbers.change(rows.change_pct.iloc[0], rows.change_pct_ci_lower.iloc[0],
+                                         rows.change_pct_ci_upper.iloc[0], lang) if len(rows) else "")
+        table[name] = column
+    return table
+
+
+def edits(table: pd.DataFrame, edited: pd.DataFrame) -> list[str]:
+    """The overrides of the figures changed in the catchment's table (municipality, then
+    its fields): a whole count stays whole; an emptied cell keeps the file's figure."""
+    out = []
+    for (_, old), (_, new) in zip(table.iterrows(), edited.iterrows()):
+        for name in table.columns[1:]:
+            if pd.isna(new[name]) or new[name] == old[name]:
+                continue
+            value = float(new[name])
+            text = str(int(value)) if name in ("adults", "residents") and value.is_integer() else repr(value)
+            out.append(f"++population.municipalities.{old.municipality}.{name}={text}")
+    return out

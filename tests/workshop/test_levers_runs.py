@@ -1,0 +1,170 @@
+"""The workshop's levers, runs, presets and views without a browser (sim.apps.workshop)."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+import pytest
+
+from sim.apps.workshop import levers, pathways, presets, runs, views
+from sim.apps.workshop.words import APP
+from sim.config.errors import ConfigError
+
+SMALL = ["plots=false", "warmup_years=0.25", "results_years=1"]
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    return tmp_path_factory.mktemp("workshop")
+
+
+@pytest.fixture(scope="module")
+def default(outputs):
+    checked = runs.check(runs.Request(replications=3, overrides=list(SMALL)), outputs)
+    return checked, runs.run(checked)
+
+
+def test_both_languages_have_the_same_words():
+    assert set(APP["da"]) == set(APP["en"])
+    for lever in levers.LEVERS.values():
+        assert set(lever.words) == {"da", "en"} and all(len(w) == 4 and all(w) for w in lever.words.values())
+
+
+def test_the_levers_start_at_the_yaml_and_an_untouched_page_is_the_command_lines_run(default):
+    checked, _ = default
+    settings = {s.lever.key: s for s in levers.settings(checked.scenario)}
+    assert set(settings) == {"caseload", "municipal_share", "pulled_back", "board_share", "beds",
+                             "driving_minutes", "discharge_planning", "shared_information"}
+    # cross-sectoral FACT: 3.4 + 4.0 case managers per 100 citizens
+    assert settings["caseload"].value == pytest.approx(100 / 7.4)
+    assert settings["municipal_share"].value == pytest.approx(100 * 4.0 / 7.4)
+    assert settings["pulled_back"].value == pytest.approx(0.5)        # 10 % of a five-day week
+    assert settings["beds"].value == 16 and settings["board_share"].value == pytest.approx(30)
+    shown = {k: round(s.value, s.lever.decimals) for k, s in settings.items()}   # as the page shows them
+    assert levers.moved(list(settings.values()), shown) == []
+
+
+def test_a_moved_lever_is_an_override_in_the_configurations_units(default):
+    checked, _ = default
+    settings = levers.settings(checked.scenario)
+    shown = {"caseload": 25.0, "pulled_back": 1.0, "municipal_share": 75.0, "beds": 20.0}
+    moved = levers.moved(settings, shown)
+    assert "++organisation.teams.fact.caseload=25.0" in moved
+    assert "++organisation.teams.fact.municipal_share=0.75" in moved
+    assert {"++organisation.teams.fact.pulled_back_share.regional=0.2",
+            "++organisation.teams.fact.pulled_back_share.municipal=0.2"} <= set(moved)
+    assert "++population.beds=20" in moved
+    sc = runs.check(runs.Request(overrides=[*SMALL, *moved])).scenario
+    fact = sc.organisation.teams["fact"]
+    assert fact.caseload == 25.0 and fact.pulled_back_share == {"regional": 0.2, "municipal": 0.2}
+    assert sc.population.beds == 20
+
+
+@pytest.mark.parametrize("lever, value, words", [
+    ("municipal_share", 150.0, ["Kommunal andel af behandlerne", "150 %", "0 til 100 %"]),
+    ("caseload", -5.0, ["Borgere pr. behandler", "-5", "et tal over 0"]),
+    ("pulled_back", 5.0, ["Tid trukket tilbage", "0 til under 5 dage om ugen"]),
+    ("beds", 0.0, ["Psykiatriske senge", "et helt tal over 0"]),
+    ("shared_information", 101.0, ["Delt information", "0 til 100 %"]),
+])
+def test_an_impossible_value_is_refused_by_the_command_lines_check_naming_the_lever(default, lever, value,
+                                                                                     words, outputs):
+    checked, _ = default
+    settings = levers.settings(checked.scenario)
+    shown = {lever: value}
+    request = runs.Request(overrides=[*SMALL, *levers.moved(settings, shown)])
+    with pytest.raises(ConfigError) as err:
+        runs.check(request, outputs)
+    text = levers.refusal(str(err.value), settings, shown, "da", APP["da"])
+    for word in words:
+        assert word in text, text
+    assert "Intet er kørt" in text
+
+
+def test_a_run_is_an_ordinary_run_folder_and_a_repeated_configuration_is_served(default, outputs):
+    checked, first = default
+    assert not first.served and first.folder.parent == outputs
+    from sim.output.run_folder import is_complete
+    assert is_complete(first.folder)
+    again = runs.run(runs.check(runs.Request(replications=3, overrides=list(SMALL)), outputs))
+    assert again.served and again.folder == first.folder
+    other = runs.check(runs.Request(replications=3, overrides=[*SMALL, "++population.beds=20"]), outputs)
+    assert other.folder != first.folder
+
+
+def test_progress_is_reported_for_every_replication(outputs):
+    seen = []
+    checked = runs.check(runs.Request(replications=3, seed=5, overrides=list(SMALL)), outputs)
+    runs.run(checked, lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
+def test_the_downloads_hold_the_runs_tables(default):
+    _, outcome = default
+    archive = zipfile.ZipFile(io.BytesIO(runs.csv_zip(outcome.folder)))
+    assert {"summary.csv", "comparison.csv", "results.csv"} <= set(archive.namelist())
+    summary = pd.read_csv(archive.open("summary.csv"))
+    pd.testing.assert_frame_equal(summary, pd.read_csv(outcome.folder / "summary.csv"))
+    sheets = pd.read_excel(io.BytesIO(runs.excel(outcome.folder)), sheet_name=None)
+    assert {"summary", "comparison"} <= set(sheets)
+    assert len(sheets["comparison"]) == len(pd.read_parquet(outcome.folder / "comparison.parquet"))
+    report = runs.report(outcome.folder)
+    assert report.name == "report_da.html" and "Hovedtal" in report.read_text()
+
+
+def test_an_uploaded_catchment_runs_as_its_own_config_folder(outputs):
+    from sim.config import paths
+    text = (paths.SCENARIOS / "population" / "silkeborg.yaml").read_bytes().replace(b"adults: 74000",
+                                                                                    b"adults: 50000")
+    folder, name = runs.upload(text, "My Town.yaml", outputs)
+    assert name == "my_town" and (folder / "population" / "my_town.yaml").is_file()
+    checked = runs.check(runs.Request(population="my_town", config_dir=folder, overrides=list(SMALL)), outputs)
+    assert checked.scenario.population.municipalities["silkeborg"].adults == 50000
+    broken, name = runs.upload(b"name: x\nmunicipalities: [", "broken.yaml", outputs)
+    with pytest.raises(ConfigError):
+        runs.check(runs.Request(population=name, config_dir=broken, overrides=list(SMALL)), outputs)
+
+
+def test_presets_are_every_point_of_the_shipped_experiments():
+    found = presets.presets()
+    by = {}
+    for p in found:
+        by.setdefault(p.experiment, []).append(p)
+    assert len(by["staffing"]) == 18 and len(by["horsens_layouts"]) == 3 and len(by["cluster_layouts"]) == 10
+    horsens = by["horsens_layouts"][1]
+    assert horsens.choices == {"population": "horsens_klyngen", "organisation": "fact_crosssector",
+                               "layout": "horsens_two_teams"}
+    assert "to teams i Horsens-klyngen" in horsens.label("da")
+    assert runs.check(runs.Request(population="horsens_klyngen", layout="horsens_two_teams",
+                                   overrides=list(SMALL))).scenario.organisation.layout is not None
+
+
+def test_the_views_state_the_runs_own_numbers(default):
+    _, outcome = default
+    run = views.Run(outcome.folder)
+    html = run.key_sentences("da")
+    comparison = pd.read_parquet(outcome.folder / "comparison.parquet").set_index("metric")
+    pct = round(abs(comparison.loc["bed_days_per_citizen_year", "change_pct"]))
+    assert f"{pct} % færre sengedage" in html or f"{pct} % flere sengedage" in html
+    assert run.forest_plot("da")[:8] == b"\x89PNG\r\n\x1a\n"
+    trade = run.tradeoffs("da", APP["da"])
+    assert list(trade.columns) == ["Udfald", "Fragmenteret indsats", "Tværsektorielt FACT-team"]
+    side = views.side_by_side([("a", outcome.folder), ("b", outcome.folder)], "en", APP["en"])
+    assert list(side.a) == list(side.b) and side.a.iloc[0].endswith(")")
+
+
+def test_the_pathway_animation_follows_the_same_citizens_under_each_organisation(default):
+    _, outcome = default
+    events = pd.read_parquet(outcome.folder / "events.parquet")
+    chosen = pathways.sample(events, 8, seed=3)
+    assert chosen == pathways.sample(events, 8, seed=3) and chosen != pathways.sample(events, 8, seed=4)
+    frame = pathways.states_by_month(events, chosen)
+    assert set(frame.citizen) == set(chosen) and set(frame.organisation) == {"fragmented", "fact_crosssector"}
+    # the state at a month is the state after the citizen's last event before it
+    one = events[(events.replication == 0) & (events.citizen == chosen[0]) & (events.organisation == "fragmented")]
+    row = frame[(frame.citizen == chosen[0]) & (frame.organisation == "fragmented") & (frame.month == 6)]
+    expected = one[one.time <= 6 * 365.25 / 12].sort_values("time").state.iloc[-1]
+    assert row.state.iloc[0] == expected
+    fig, n = pathways.animation(events, {"fragmented": "A", "fact_crosssector": "B"}, 3, "da", APP["da"], 8)
+    assert n == 8 and len(fig.frames) == frame.month.nunique()

@@ -1,0 +1,221 @@
+"""The workshop page end to end in a real browser: the app as ``make workshop`` starts it,
+on a free localhost port, driven by headless Chromium (Debian's chromium and
+chromium-driver, through Selenium)."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.output import browser
+
+NEED_BROWSER = os.environ.get("FACTSIM_REQUIRE_BROWSER") == "1"
+pytestmark = pytest.mark.skipif(not browser.available() and not NEED_BROWSER,
+                                reason="Debian chromium and chromium-driver not installed (.ci/run installs them)")
+RUN = "Kør"
+CASELOAD = "Borgere pr. behandler (borgere pr. årsværk)"
+SHARE = "Kommunal andel af behandlerne (%)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The workshop app on a free port, in a folder of its own (its outputs/ go there)."""
+    cwd = tmp_path_factory.mktemp("app")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sim.apps.workshop", "--port", str(port)], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                out = proc.stdout.read().decode() if proc.poll() is not None else ""
+                pytest.fail(f"the workshop app did not start: {out[-2000:]}")
+            time.sleep(0.5)
+    yield url, cwd
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _wait(driver, condition, timeout=240):
+    """Wait for ``condition``; the page redraws as it runs, so an element seen a moment ago
+    may be gone: look again."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, timeout, poll_frequency=0.3,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
+
+
+def open_page(driver, url: str, replications: int = 3) -> None:
+    from selenium.webdriver.common.by import By
+    driver.get(url)
+    _wait(driver, lambda d: d.find_elements(By.XPATH, f"//button[.//p[text()='{RUN}']]"))
+    set_number(driver, "Replikationer", replications)
+    time.sleep(1.5)   # the sidebar change reruns the page; let it settle
+    _wait(driver, lambda d: d.find_elements(By.XPATH, f"//button[.//p[text()='{RUN}']]"))
+
+
+def set_number(driver, label: str, value) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    field = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]'))
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(str(value))
+    field.send_keys(Keys.TAB)
+
+
+def messages(driver) -> list[str]:
+    """The texts of the page's messages now (read in one go: the page may be redrawing)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('[data-testid=\"stAlert\"]')).map(e => e.innerText)")
+
+
+def press_run(driver, before: list[str]) -> str:
+    """Press Run; return the new message (a finished run's folder, or a refusal)."""
+    from selenium.webdriver.common.by import By
+    driver.find_element(By.XPATH, f"//button[.//p[text()='{RUN}']]").click()
+
+    def new_message(d):
+        found = [m for m in messages(d) if ("Færdig" in m or "kørt før" in m or "Intet er kørt" in m)
+                 and m not in before]
+        return found[0] if found else False
+    return _wait(driver, new_message)
+
+
+def folder_of(message: str, cwd: Path) -> Path:
+    """The run folder a finished run's message names."""
+    return cwd / re.search(r"outputs/workshop/[0-9a-f]{16}", message).group(0)
+
+
+def sentence(driver) -> str:
+    from selenium.webdriver.common.by import By
+    return _wait(driver, lambda d: d.find_element(
+        By.CSS_SELECTOR, ".key-figure[data-metric='bed_days_per_citizen_year']")).text
+
+
+def figure(driver) -> str:
+    from selenium.webdriver.common.by import By
+    images = _wait(driver, lambda d: [i for i in d.find_elements(By.CSS_SELECTOR, '[data-testid="stImage"] img')
+                                      if i.get_attribute("naturalWidth") not in (None, "0")])
+    return images[0].get_attribute("src")
+
+
+def factsim_summary(tmp: Path, *args: str) -> pd.DataFrame:
+    out = tmp / "cli"
+    proc = subprocess.run([sys.executable, "-m", "sim", *args, f"hydra.run.dir={out}"], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return pd.read_parquet(out / "summary.parquet")
+
+
+def test_a_lever_changes_the_answer_and_the_answer_is_the_command_lines(app, tmp_path):
+    url, cwd = app
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url)
+        first = press_run(driver, messages(driver))
+        first_sentence, first_figure = sentence(driver), figure(driver)
+        set_number(driver, CASELOAD, 25)
+        moved = press_run(driver, messages(driver))
+        _wait(driver, lambda d: sentence(d) != first_sentence)
+        moved_sentence = sentence(driver)
+        _wait(driver, lambda d: figure(d) != first_figure, timeout=30)   # the forest plot is redrawn
+        severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
+        driver.save_screenshot(str(tmp_path / "workshop.png"))
+    folder = folder_of(moved, cwd)
+    assert folder != folder_of(first, cwd) and (folder / "manifest.json").is_file()
+    comparison = pd.read_parquet(folder / "comparison.parquet").set_index("metric")
+    pct = round(abs(comparison.loc["bed_days_per_citizen_year", "change_pct"]))
+    assert f"{pct} % færre sengedage" in moved_sentence, (moved_sentence, pct)
+    # the same overrides on the command line give the same tables
+    cli = factsim_summary(tmp_path, "replications=3", "seed=20251104", "plots=false",
+                          "++organisation.teams.fact.caseload=25.0")
+    pd.testing.assert_frame_equal(cli, pd.read_parquet(folder / "summary.parquet"))
+
+
+def test_the_tables_and_the_report_download(app, tmp_path):
+    from selenium.webdriver.common.by import By
+    url, cwd = app
+    downloads = tmp_path / "dl"
+    downloads.mkdir()
+    with browser.chromium(1400, 2400, downloads=downloads) as driver:
+        open_page(driver, url)
+        folder = folder_of(press_run(driver, messages(driver)), cwd)
+        _wait(driver, lambda d: d.find_element(By.XPATH, "//*[@role='tab'][normalize-space(.)='Hent']")).click()
+        for label, suffix in (("Tabeller (CSV, zip)", ".zip"), ("Tabeller (Excel)", ".xlsx"),
+                              ("Rapport (HTML, dansk)", ".html")):
+            button = _wait(driver, lambda d, label=label: d.find_element(
+                By.XPATH, f"//button[.//p[text()='{label}']]"))
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", button)
+            _wait(driver, lambda d, suffix=suffix: [p for p in downloads.iterdir() if p.suffix == suffix],
+                  timeout=240)
+    time.sleep(1)
+    zipped = next(downloads.glob("*.zip"))
+    summary = pd.read_csv(io.BytesIO(zipfile.ZipFile(zipped).read("summary.csv")))
+    pd.testing.assert_frame_equal(summary, pd.read_csv(folder / "summary.csv"))
+    sheets = pd.read_excel(next(downloads.glob("*.xlsx")), sheet_name=None)
+    assert len(sheets["comparison"]) == len(pd.read_csv(folder / "comparison.csv"))
+    assert "Hovedtal" in next(downloads.glob("*.html")).read_text()
+
+
+def test_an_impossible_value_is_refused_on_the_page_and_nothing_runs(app):
+    url, cwd = app
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url, replications=4)
+        runs_before = sorted((cwd / "outputs" / "workshop").glob("*/manifest.json")) \
+            if (cwd / "outputs" / "workshop").is_dir() else []
+        set_number(driver, SHARE, 150)
+        refusal = press_run(driver, messages(driver))
+    assert "Kommunal andel af behandlerne" in refusal and "0 til 100 %" in refusal and "Intet er kørt" in refusal
+    after = sorted((cwd / "outputs" / "workshop").glob("*/manifest.json")) \
+        if (cwd / "outputs" / "workshop").is_dir() else []
+    assert after == runs_before
+
+
+def test_two_sessions_at_once_get_their_own_results(app):
+    from selenium.webdriver.common.by import By
+    url, cwd = app
+    with browser.chromium(1400, 2400) as a, browser.chromium(1400, 2400) as b:
+        for driver, caseload in ((a, 18), (b, 32)):
+            open_page(driver, url, replications=5)
+            set_number(driver, CASELOAD, caseload)
+        before = {id(d): messages(d) for d in (a, b)}
+        for driver in (a, b):   # both press Run before either has finished
+            driver.find_element(By.XPATH, f"//button[.//p[text()='{RUN}']]").click()
+        done = {}
+        for driver in (a, b):
+            done[id(driver)] = _wait(driver, lambda d: next(
+                (m for m in messages(d) if ("Færdig" in m or "kørt før" in m) and m not in before[id(d)]), False))
+        shown = {id(d): sentence(d) for d in (a, b)}
+    folders = {k: folder_of(m, cwd) for k, m in done.items()}
+    assert folders[id(a)] != folders[id(b)]
+    for key, folder in folders.items():   # each page states its own run's change
+        comparison = pd.read_parquet(folder / "comparison.parquet").set_index("metric")
+        pct = round(abs(comparison.loc["bed_days_per_citizen_year", "change_pct"]))
+        assert f"{pct} %" in shown[key], (shown[key], pct)
+        cfg = (folder / "config.yaml").read_text()
+        assert ("caseload: 18.0" in cfg) == (key == id(a)) and ("caseload: 32.0" in cfg) == (key == id(b))
