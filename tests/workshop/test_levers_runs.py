@@ -168,3 +168,14 @@ def test_the_pathway_animation_follows_the_same_citizens_under_each_organisation
     assert row.state.iloc[0] == expected
     fig, n = pathways.animation(events, {"fragmented": "A", "fact_crosssector": "B"}, 3, "da", APP["da"], 8)
     assert n == 8 and len(fig.frames) == frame.month.nunique()
+
+
+def test_the_merge_gathers_every_scenario_of_a_workshop(default, outputs):
+    from sim.output.merge import merge
+    checked, _ = default
+    moved = levers.moved(levers.settings(checked.scenario), {"caseload": 25.0})
+    runs.run(runs.check(runs.Request(replications=3, overrides=[*SMALL, *moved]), outputs))
+    info = merge(outputs)
+    assert len(info["finished"]) >= 2 and "organisation.teams.fact.caseload" in info["swept"]
+    table = pd.read_parquet(outputs / "sweep_comparison.parquet")
+    assert 25.0 in set(table["organisation.teams.fact.caseload"])

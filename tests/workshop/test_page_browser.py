@@ -219,3 +219,25 @@ def test_two_sessions_at_once_get_their_own_results(app):
         assert f"{pct} %" in shown[key], (shown[key], pct)
         cfg = (folder / "config.yaml").read_text()
         assert ("caseload: 18.0" in cfg) == (key == id(a)) and ("caseload: 32.0" in cfg) == (key == id(b))
+
+
+def test_an_uploaded_catchment_is_chosen_and_run(app, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from ..conftest import ROOT
+    url, cwd = app
+    mine = tmp_path / "Min by.yaml"
+    text = (ROOT / "scenarios" / "population" / "silkeborg.yaml").read_text()
+    mine.write_text(text.replace("name: Silkeborg", "name: Min by").replace("adults: 74000", "adults: 60000"))
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url)
+        upload = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type='file']"))
+        upload.send_keys(str(mine))
+        _wait(driver, lambda d: "min_by" in d.find_element(By.CSS_SELECTOR, 'input[aria-label="Optageområde"]')
+              .get_attribute("value"))
+        time.sleep(1.5)
+        set_number(driver, "Replikationer", 3)
+        time.sleep(1.5)
+        folder = folder_of(press_run(driver, messages(driver)), cwd)
+    config = (folder / "config.yaml").read_text()
+    assert "name: Min by" in config and "adults: 60000" in config

@@ -31,6 +31,7 @@ from sim.config.errors import ConfigError, bad_input_types, one_line
 from sim.config.load import load, to_container
 from sim.config.params import Scenario
 from sim.experiments.runner import run_study
+from sim.output.files import write_text
 from sim.output.run_folder import discard_incomplete, finished_manifest, write_run
 
 # Hydra's composition (one global state per process) and pyplot are not for two threads at once
@@ -142,6 +143,10 @@ def run(checked: Checked, on_progress: Callable[[int, int], None] | None = None)
             with DRAWING:
                 write_run(checked.folder, checked.scenario, checked.config, checked.provenance, study,
                           started, checked.overrides)
+            # what it was asked, where Hydra keeps it for a sweep's job: factsim-merge outputs/workshop
+            # gathers every scenario of a workshop into one table, the differing levers as columns
+            write_text(checked.folder / ".hydra" / "overrides.yaml",
+                       yaml.safe_dump(checked.overrides, allow_unicode=True))
         except BaseException:
             discard_incomplete(checked.folder)
             raise
