@@ -19,8 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
 
-from sim.output import numbers, words  # noqa: E402
-from sim.output.plots import number_axis, save  # noqa: E402
+from sim.output import numbers, plots, words  # noqa: E402
 from sim.output.words import FIGURE, title  # noqa: E402
 
 COLOURS = "cividis"     # a sequential colour map readable with colour-vision deficiency
@@ -74,14 +73,14 @@ def layout_map(geography: pd.DataFrame, capacity: pd.DataFrame, municipality_sum
         ax.set_title(f["map_panel"].format(org=labels[org], n=numbers.number(len(teams), lang, 0)), fontsize=13)
     bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes[0].tolist(), shrink=0.8)
     bar.set_label(f"{title(metric, lang)}, {words.unit(metric, lang)}", fontsize=12)
-    number_axis(bar.ax.yaxis, lang)
+    plots.number_axis(bar.ax.yaxis, lang)
     bar.ax.tick_params(labelsize=11)
     fig.suptitle(f["map_title"], fontsize=15)
     fig.supxlabel(f["map_note"], fontsize=10)
     fig.canvas.draw()   # positions in points are known only after a draw
     for ax in axes[0]:
         _names(ax, geo, radius)
-    return save(fig, path)
+    return plots.save(fig, path)
 
 
 def _names(ax, geo: pd.DataFrame, radius: pd.Series) -> None:
