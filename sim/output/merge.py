@@ -81,6 +81,19 @@ def job_overrides(job: Path) -> dict[str, str]:
     return out
 
 
+def _value(job: Path, asked: dict[str, str], key: str):
+    """A swept key's value at a job: as the job was asked, or where it was not asked (a
+    workshop's scenarios each move other levers) the value its configuration ran with."""
+    if key in asked:
+        return _typed(asked[key])
+    node = yaml.safe_load((job / "config.yaml").read_text())
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node if isinstance(node, int | float | str | bool) else None
+
+
 def _typed(value: str):
     """Numbers as numbers, so a swept rate sorts and plots as a number."""
     try:
@@ -110,8 +123,12 @@ def merge(sweep: Path) -> dict:
     manifests = [finished_manifest(j) for j in finished]
     baselines = {m.get("baseline") for m in manifests} - {None}
     base = next(iter(baselines)) if len(baselines) == 1 else None
-    points = {job.name: {"job": job.name, **{k: _typed(overrides[job.name].get(k, "")) for k in cols}}
+    points = {job.name: {"job": job.name, **{k: _value(job, overrides[job.name], k) for k in cols}}
               for job in finished}
+    for k in cols:   # a key some jobs leave at null: the column as text, null written as YAML writes it
+        if any(p[k] is None for p in points.values()):
+            for p in points.values():
+                p[k] = "null" if p[k] is None else str(p[k])
     for job, manifest in zip(finished, manifests):
         res = pd.read_parquet(job / "results.parquet")
         point = points[job.name]
