@@ -26,9 +26,6 @@ from sim.config.errors import ConfigError
 if TYPE_CHECKING:   # only for type hints: params imports this module
     from sim.config.params import Organisation, Population
 
-TEAM_BASES = ("catchment", "municipality", "cluster", "layout")
-
-
 @dataclass(frozen=True)
 class Site:
     """One place a planner bases the organisation's teams (layout.sites.<name>)."""
@@ -123,7 +120,7 @@ def _layout_sites(org: Organisation, population: Population, path: str) -> list[
                 raise ConfigError(f"{where}.{name}.{key}.{unknown[0]}: no team '{unknown[0]}' in "
                                   f"organisation '{org.name}'; allowed: {', '.join(org.teams)}")
         for team, share in site.municipal_share.items():
-            org.teams[team].with_municipal_share(share, f"{where}.{name}.municipal_share.{team}")
+            org.teams[team].check_municipal_share(share, f"{where}.{name}.municipal_share.{team}")
         citizens = sum(munis[m].target_group for m in site.covers)
         staffed_per_100 = [t for t in org.teams if t not in site.fte and not org.teams[t].per_municipality]
         if citizens <= 0 and staffed_per_100:

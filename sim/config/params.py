@@ -107,8 +107,11 @@ class Population:
         adults and prevalence set (from the population's figures where it gives none)."""
         if not self.municipalities:
             raise ConfigError(f"{path}.municipalities: at least one municipality is required")
-        # a frozen dataclass: the resolved municipalities replace the given ones once, here
-        object.__setattr__(self, "municipalities", self._resolved(path))
+        # a frozen dataclass: the selected, resolved municipalities and clusters replace the
+        # given ones once, here
+        municipalities, clusters = self._resolved(path)
+        object.__setattr__(self, "municipalities", municipalities)
+        object.__setattr__(self, "clusters", clusters)
         self._check_geography(path)
         for key in ("age_bands", "diagnoses"):
             total = sum(getattr(self, key).values())
@@ -125,8 +128,10 @@ class Population:
         """Expected citizens of the target group in the whole catchment."""
         return sum(m.target_group for m in self.municipalities.values())
 
-    def _resolved(self, path) -> dict[str, Municipality]:
-        munis = self.municipalities
+    def _resolved(self, path) -> tuple[dict[str, Municipality], dict[str, Cluster]]:
+        """The selected clusters' municipalities, each with its adults and prevalence set,
+        and the selected clusters."""
+        munis, clusters = self.municipalities, self.clusters
         for m, spec in munis.items():
             if spec.cluster is not None and spec.cluster not in self.clusters:
                 raise ConfigError(f"{path}.municipalities.{m}.cluster = {spec.cluster!r}: unknown cluster; "
@@ -141,8 +146,7 @@ class Population:
                 raise ConfigError(f"{path}.select_clusters: unknown cluster {unknown[0]!r}; allowed: "
                                   f"{', '.join(self.clusters) or 'none (population.clusters is empty)'}")
             munis = {m: spec for m, spec in munis.items() if spec.cluster in self.select_clusters}
-            object.__setattr__(self, "clusters", {c: v for c, v in self.clusters.items()
-                                                  if c in self.select_clusters})
+            clusters = {c: v for c, v in clusters.items() if c in self.select_clusters}
         resolved = {}
         for m, spec in munis.items():
             where = f"{path}.municipalities.{m}"
@@ -160,7 +164,7 @@ class Population:
                 raise ConfigError(f"{where}.target_per_1000_adults: missing (give it here or as "
                                   f"{path}.target_per_1000_adults for every municipality)")
             resolved[m] = replace(spec, adults=adults, target_per_1000_adults=prevalence)
-        return resolved
+        return resolved, clusters
 
     def _check_geography(self, path) -> None:
         """Driving is hand-set for every municipality, or follows from every town's position."""
@@ -368,15 +372,13 @@ class TeamSpec:
         """FTE of all its staff per 100 citizens (after the caseload and share knobs)."""
         return sum(m.fte_per_100 for m in self.staffing.values())
 
-    def with_municipal_share(self, share: float, path: str) -> TeamSpec:
-        """The same team with its case managers split with this municipal share (a
-        layout's site may set it); raises ConfigError naming ``path`` if it cannot be."""
-        team = replace(self, municipal_share=share)
+    def check_municipal_share(self, share: float, path: str) -> None:
+        """Whether the team's case managers can be split with this municipal share (a
+        layout's site may set it); raises ConfigError naming ``path`` if they cannot."""
         try:
-            team.validate("")
+            replace(self, municipal_share=share).validate("")
         except ConfigError as err:
             raise ConfigError(f"{path} = {share:g}: {str(err).split(': ', 1)[-1]}") from None
-        return team
 
     @cached_property
     def sectors(self) -> frozenset:

@@ -9,7 +9,7 @@ by the layout), so organisations are compared at the staffing their YAML states.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.config.layout import plan_sites
 from sim.config.params import Clinical, Organisation, Population
@@ -48,14 +48,14 @@ class CareNetwork:
         munis = population.municipalities
         size = covered or {m: spec.target_group for m, spec in munis.items()}
         minutes = clinical.contact_minutes
-        for site in plan_sites(org, population, "organisation"):
+        for site in plan_sites(org, population, "organisation"):   # validated with the scenario
             built = {}
+            travel = {m: population.travel_minutes(site.base, m) for m in site.covers}
             for name, spec in org.teams.items():
                 if spec.per_municipality:
                     continue
                 if name in site.municipal_share:
-                    spec = spec.with_municipal_share(site.municipal_share[name], name)
-                travel = {m: population.travel_minutes(site.base, m) for m in site.covers}
+                    spec = replace(spec, municipal_share=site.municipal_share[name])
                 built[name] = Team(name if site.name is None else f"{name}:{site.name}", spec,
                                    sum(size[m] for m in site.covers), travel, minutes, recorder,
                                    fte=site.fte.get(name), site=site.label, base=site.base)

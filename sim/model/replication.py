@@ -209,13 +209,12 @@ class Model:
         out["people_admitted"] = float(len(rec.people_admitted))
         out["coercive_share_of_admissions"] = (get("coercive_admissions") / get("admissions")
                                                if get("admissions") else np.nan)
-        used = get("staff_hours_regional") + get("staff_hours_municipal")
+        used, utilisation, asked, lost_share = staff_use(t)
         out["staff_hours"] = used
-        out["staff_utilisation"] = used / get("staff_hours_available") if get("staff_hours_available") else np.nan
+        out["staff_utilisation"] = utilisation
         out["staff_hours_per_citizen_year"] = used / citizen_years if citizen_years else np.nan
-        asked = get("contacts_delivered") + get("contacts_lost")
         out["contacts_asked"] = asked
-        out["contacts_lost_share"] = get("contacts_lost") / asked if asked else np.nan
+        out["contacts_lost_share"] = lost_share
         fte = {"regional": 0.0, "municipal": 0.0}
         cm_fte = 0.0
         for team in (t for network in self.networks for t in network.teams):
@@ -280,15 +279,12 @@ class Model:
         for network in self.networks:
             for team in network.teams:
                 t = team.totals
-                used = t["staff_hours_regional"] + t["staff_hours_municipal"]
-                asked = t["contacts_delivered"] + t["contacts_lost"]
+                used, utilisation, _, lost_share = staff_use(t)
                 values = {"citizens_covered": team.citizens_covered,
                           "staff_fte_regional": team.fte_by_sector["regional"],
                           "staff_fte_municipal": team.fte_by_sector["municipal"],
                           **{key: float(t[key]) for key in TEAM_TOTALS}, "staff_hours": used,
-                          "staff_utilisation": used / t["staff_hours_available"] if t["staff_hours_available"]
-                          else np.nan,
-                          "contacts_lost_share": t["contacts_lost"] / asked if asked else np.nan,
+                          "staff_utilisation": utilisation, "contacts_lost_share": lost_share,
                           "scaleups": t["scaleups"], "scaleups_refused": t["scaleups_refused"]}
                 rows.extend((network.org.name, team.name, team.base_name, team.site, team.base or "",
                              metric, value) for metric, value in values.items())
@@ -307,6 +303,17 @@ MUNICIPALITY_TOTALS = ("admissions", "coercive_admissions", "bed_days", "coerciv
                        "lost_at_handover", "scaleups_requested", "scaleups_refused")
 MUNICIPALITY_RATES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days", "crises",
                       "days_disengaged")
+
+def staff_use(t) -> tuple[float, float, float, float]:
+    """From a catchment's or a team's totals: staff hours used, their share of the hours
+    available, routine and intensive contacts asked, and the share of them lost (NaN
+    where there is nothing to divide by)."""
+    used = float(t["staff_hours_regional"]) + float(t["staff_hours_municipal"])
+    available = float(t["staff_hours_available"])
+    asked = float(t["contacts_delivered"]) + float(t["contacts_lost"])
+    return (used, used / available if available else np.nan, asked,
+            float(t["contacts_lost"]) / asked if asked else np.nan)
+
 
 HEAVY_USE = 5   # admissions in a year that make a heavy user, as in the Danish table [dk2015]
 

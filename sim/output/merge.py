@@ -81,12 +81,23 @@ def job_overrides(job: Path) -> dict[str, str]:
     return out
 
 
-def _value(job: Path, asked: dict[str, str], key: str):
-    """A swept key's value at a job: as the job was asked, or where it was not asked (a
+def _point(job: Path, asked: dict[str, str], keys: list[str]) -> dict:
+    """The swept keys' values at a job: as the job was asked, or where it was not asked (a
     workshop's scenarios each move other levers) the value its configuration ran with."""
-    if key in asked:
-        return _typed(asked[key])
-    node = yaml.safe_load((job / "config.yaml").read_text())
+    config = None
+    point: dict = {"job": job.name}
+    for key in keys:
+        if key in asked:
+            point[key] = typed(asked[key])
+            continue
+        if config is None:
+            config = yaml.safe_load((job / "config.yaml").read_text())
+        point[key] = _configured(config, key)
+    return point
+
+
+def _configured(node, key: str):
+    """The value at dotted ``key`` of a saved configuration (None if absent or not a value)."""
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             return None
@@ -94,7 +105,7 @@ def _value(job: Path, asked: dict[str, str], key: str):
     return node if isinstance(node, int | float | str | bool) else None
 
 
-def _typed(value: str):
+def typed(value: str):
     """Numbers as numbers, so a swept rate sorts and plots as a number."""
     try:
         return yaml.safe_load(value)
@@ -123,8 +134,7 @@ def merge(sweep: Path) -> dict:
     manifests = [finished_manifest(j) for j in finished]
     baselines = {m.get("baseline") for m in manifests} - {None}
     base = next(iter(baselines)) if len(baselines) == 1 else None
-    points = {job.name: {"job": job.name, **{k: _value(job, overrides[job.name], k) for k in cols}}
-              for job in finished}
+    points = {job.name: _point(job, overrides[job.name], cols) for job in finished}
     for k in cols:   # a key some jobs leave at null: the column as text, null written as YAML writes it
         if any(p[k] is None for p in points.values()):
             for p in points.values():

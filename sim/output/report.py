@@ -128,6 +128,20 @@ def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[st
     return "\n".join(parts)
 
 
+def levels(summary: pd.DataFrame, metric: str, orgs: list[str], labels: dict[str, str], lang: str,
+           percent: bool = False) -> dict[str, str]:
+    """Each organisation's mean and 95 % interval of ``metric`` in ``lang`` (a share x 100
+    when ``percent``), by the organisation's label; organisations without it left out."""
+    out = {}
+    k = 100.0 if percent else 1.0
+    for org in orgs:
+        s = summary[(summary.organisation == org) & (summary.metric == metric)]
+        if len(s):
+            r = s.iloc[0]
+            out[labels.get(org, org)] = numbers.interval(k * r["mean"], k * r["ci_lower"], k * r["ci_upper"], lang)
+    return out
+
+
 def _utilisation(summary: pd.DataFrame, org: str, base: str, labels: dict[str, str], lang: str) -> str:
     """Staff utilisation as levels in % for the organisation and the baseline (a share is
     compared by its levels, not by a change in %)."""
@@ -185,14 +199,8 @@ def run_report(folder: Path, lang: str) -> str:
     rows = []
     for metric in [*METRICS, UTILISATION]:
         share = metric == UTILISATION   # a share, shown in %
-        row = {t["outcome"]: t["utilisation_noun"] if share else f"{noun(metric, lang)} ({unit(metric, lang)})"}
-        for org in orgs:
-            s = summary[(summary.organisation == org) & (summary.metric == metric)]
-            if len(s):
-                k = 100.0 if share else 1.0
-                r = s.iloc[0]
-                row[labels.get(org, org)] = numbers.interval(k * r["mean"], k * r["ci_lower"],
-                                                             k * r["ci_upper"], lang)
+        row = {t["outcome"]: t["utilisation_noun"] if share else f"{noun(metric, lang)} ({unit(metric, lang)})",
+               **levels(summary, metric, orgs, labels, lang, share)}
         if len(row) > 1:
             rows.append(row)
     if (folder / "prepost_summary.parquet").is_file():

@@ -270,8 +270,11 @@ def already_finished(folder: Path, config: dict, overrides: list[str]) -> bool:
     manifest = finished_manifest(folder)
     if manifest is None or "config.yaml" not in manifest["sha256"]:
         return False
-    if manifest.get("overrides") != list(overrides):
-        return False
+    return manifest.get("overrides") == list(overrides) and holds_config(folder, config)
+
+
+def holds_config(folder: Path, config: dict) -> bool:
+    """Whether the run in ``folder`` saved exactly ``config`` (compared as YAML reads it)."""
     saved = yaml.safe_load((folder / "config.yaml").read_text())
     return saved == yaml.safe_load(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 

@@ -127,7 +127,9 @@ def _apply_preset(preset: presets.Preset) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _base_cached(request: runs.Request) -> tuple[list[levers.Setting], pd.DataFrame] | str:
+def _base(request: runs.Request) -> tuple[list[levers.Setting], pd.DataFrame] | str:
+    """The levers and the catchment's table of the request as chosen (no lever moved), or
+    the command line's refusal."""
     try:
         checked = runs.check(request)
     except ConfigError as err:
@@ -140,13 +142,6 @@ def _base_cached(request: runs.Request) -> tuple[list[levers.Setting], pd.DataFr
         raw = checked.config["population"]["municipalities"]
         table["residents"] = [raw[m].get("residents") for m in table.municipality]
     return levers.settings(checked.scenario), table
-
-
-def _base(request: runs.Request):
-    """The levers and the catchment's table of the request as chosen (no lever moved)."""
-    return _base_cached(runs.Request(request.population, request.baseline, request.organisation, request.layout,
-                                     request.layout_baseline, request.replications, request.seed,
-                                     list(request.overrides), request.config_dir))
 
 
 def _catchment_editor(t: dict, table: pd.DataFrame, request: runs.Request) -> list[str]:

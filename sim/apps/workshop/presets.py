@@ -15,6 +15,7 @@ import yaml
 
 from sim.config import paths
 from sim.output import words
+from sim.output.merge import typed
 
 GROUPS = ("population", "organisation", "organisation@baseline", "layout", "layout@baseline")
 
@@ -25,28 +26,20 @@ class Preset:
     experiment: str
     choices: dict[str, str]       # config group (as the command line names it) -> choice
     overrides: tuple[str, ...]    # other keys, key=value
+    fixed: tuple[str, ...] = ()   # the groups the experiment fixes (not shown in the label)
 
     def label(self, lang: str) -> str:
         """The experiment and the point's values, by readable names in ``lang``."""
         parts = [f"{words.parameter(k.split('@')[0], lang)}: {words.value(v, lang)}"
                  for k, v in self.choices.items() if k in self.swept]
-        parts += [f"{words.parameter(o.partition('=')[0], lang)}: {words.value(_typed(o.partition('=')[2]), lang)}"
+        parts += [f"{words.parameter(o.partition('=')[0], lang)}: {words.value(typed(o.partition('=')[2]), lang)}"
                   for o in self.overrides]
         return f"{self.experiment}: " + ", ".join(parts)
 
     @property
     def swept(self) -> set[str]:
         """The choices the experiment sweeps (shown in the label), not those it fixes."""
-        return set(self.choices) - set(self._fixed)
-
-    _fixed: tuple[str, ...] = ()
-
-
-def _typed(text: str):
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
+        return set(self.choices) - set(self.fixed)
 
 
 def presets(folder: Path = paths.SCENARIOS) -> list[Preset]:

@@ -32,7 +32,7 @@ from sim.config.load import load, to_container
 from sim.config.params import Scenario
 from sim.experiments.runner import run_study
 from sim.output.files import write_text
-from sim.output.run_folder import discard_incomplete, finished_manifest, write_run
+from sim.output.run_folder import discard_incomplete, finished_manifest, holds_config, write_run
 
 # Hydra's composition (one global state per process) and pyplot are not for two threads at once
 COMPOSING = threading.Lock()
@@ -105,10 +105,7 @@ def check(request: Request, outputs: Path = OUTPUTS) -> Checked:
 
 def finished(checked: Checked) -> bool:
     """Whether the folder holds a finished run of exactly this configuration."""
-    if finished_manifest(checked.folder) is None:
-        return False
-    saved = yaml.safe_load((checked.folder / "config.yaml").read_text())
-    return saved == yaml.safe_load(yaml.safe_dump(checked.config, sort_keys=False, allow_unicode=True))
+    return finished_manifest(checked.folder) is not None and holds_config(checked.folder, checked.config)
 
 
 @contextmanager

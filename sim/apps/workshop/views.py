@@ -11,7 +11,7 @@ import pandas as pd
 
 from sim.apps.workshop.runs import DRAWING
 from sim.output import numbers
-from sim.output.report import changes_for_sentences, key_figures
+from sim.output.report import changes_for_sentences, key_figures, levels
 from sim.output.run_folder import finished_manifest, saved_scenario
 from sim.output.words import METRICS, noun
 
@@ -76,15 +76,9 @@ class Run:
         labels = self.labels(lang)
         rows = []
         for metric, word, percent in TRADEOFFS:
-            row = {texts["outcome"]: texts[word]}
-            for org in self.manifest["organisations"]:
-                s = self.summary[(self.summary.organisation == org) & (self.summary.metric == metric)]
-                if len(s):
-                    k = 100.0 if percent else 1.0
-                    r = s.iloc[0]
-                    text = numbers.interval(k * r["mean"], k * r.ci_lower, k * r.ci_upper, lang)
-                    row[labels.get(org, org)] = f"{text} %" if percent else text
-            rows.append(row)
+            shown = levels(self.summary, metric, self.manifest["organisations"], labels, lang, percent)
+            rows.append({texts["outcome"]: texts[word],
+                         **{org: f"{text} %" if percent else text for org, text in shown.items()}})
         return pd.DataFrame(rows)
 
 
