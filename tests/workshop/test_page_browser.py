@@ -75,17 +75,30 @@ def open_page(driver, url: str, replications: int = 3) -> None:
     driver.get(url)
     _wait(driver, lambda d: d.find_elements(By.XPATH, f"//button[.//p[text()='{RUN}']]"))
     set_number(driver, "Replikationer", replications)
-    time.sleep(1.5)   # the sidebar change reruns the page; let it settle
-    _wait(driver, lambda d: d.find_elements(By.XPATH, f"//button[.//p[text()='{RUN}']]"))
+    settle(driver)   # the sidebar change reruns the page and renews the levers
+
+
+def settle(driver) -> None:
+    """Wait until the page has finished running its script (Streamlit's running indicator
+    is gone for a moment), so the inputs found next are the ones it keeps."""
+    time.sleep(0.5)
+    _wait(driver, lambda d: d.execute_script(
+        "return !document.querySelector('[data-testid=\"stStatusWidget\"]')"))
+    time.sleep(0.5)
 
 
 def set_number(driver, label: str, value) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    field = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]'))
-    field.send_keys(Keys.CONTROL, "a")
-    field.send_keys(str(value))
-    field.send_keys(Keys.TAB)
+    def typed(d):
+        field = d.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]')
+        if float(field.get_attribute("value") or "nan") != float(value):
+            field.send_keys(Keys.CONTROL, "a")
+            field.send_keys(str(value))
+            field.send_keys(Keys.TAB)
+            return False
+        return True
+    _wait(driver, typed)   # typed again if the page redrew the input meanwhile
 
 
 def messages(driver) -> list[str]:
@@ -235,9 +248,9 @@ def test_an_uploaded_catchment_is_chosen_and_run(app, tmp_path):
         upload.send_keys(str(mine))
         _wait(driver, lambda d: "min_by" in d.find_element(By.CSS_SELECTOR, 'input[aria-label="Optageområde"]')
               .get_attribute("value"))
-        time.sleep(1.5)
+        settle(driver)
         set_number(driver, "Replikationer", 3)
-        time.sleep(1.5)
+        settle(driver)
         folder = folder_of(press_run(driver, messages(driver)), cwd)
     config = (folder / "config.yaml").read_text()
     assert "name: Min by" in config and "adults: 60000" in config
