@@ -74,7 +74,7 @@ class Citizen:
         self.rec = model.recorders[attrs.municipality]   # counts go to the citizen's municipality
         c = self.c = model.clinical
         pop = model.population
-        self.rng = CitizenStreams(model.seed, model.replication, cid)
+        self.rng: CitizenStreams = model.blocks.streams(cid)
         self.exit_time = self.entered + self.rng.exponential("exit", pop.exit_rate_per_year / DAYS_PER_YEAR)
         self.net = model.network
         self.care = self.net.for_municipality(attrs.municipality)

@@ -21,7 +21,7 @@ from sim.model.care_network import CareNetwork
 from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
 from sim.model.names import TEAM_TOTALS
 from sim.model.recorder import Recorder, merged
-from sim.model.streams import population_stream
+from sim.model.streams import BATCH, CitizenBlocks, population_stream
 from sim.model.ward import Ward
 
 EVENT_COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
@@ -69,6 +69,8 @@ class Model:
         self._daily: list[tuple] = []
         self._citizens: list[tuple] = []
         self._rng = population_stream(self.seed, replication)
+        self._attributes: list[Attributes] = []   # the next citizens' attributes, drawn in batches
+        self.blocks = CitizenBlocks(self.seed, replication)   # their first random numbers
         self._names = list(self.population.municipalities)
         sizes = np.array([m.target_group for m in self.population.municipalities.values()])
         self._muni_p = (sizes / sizes.sum()).tolist()
@@ -79,21 +81,31 @@ class Model:
 
     # -- population ------------------------------------------------------------------
     def _draw_attributes(self) -> Attributes:
+        """The next citizen's attributes, from the population stream ``BATCH`` citizens at
+        a time (the same citizens under every organisation)."""
+        if not self._attributes:
+            self._attributes = self._attribute_batch(BATCH)
+        return self._attributes.pop()
+
+    def _attribute_batch(self, n: int) -> list[Attributes]:
+        """``n`` citizens' attributes, in reverse order of arrival (popped from the end)."""
         pop, rng = self.population, self._rng
-        u = rng.random(3).tolist()
-        severity = rng.gamma(pop.severity_shape, 1.0 / pop.severity_shape)
+        u = rng.random((n, 4)).tolist()
+        severity = rng.gamma(pop.severity_shape, 1.0 / pop.severity_shape, n)
         k = pop.engagement_concentration
-        engagement = rng.beta(pop.engagement_mean * k, (1.0 - pop.engagement_mean) * k)
-        prior = int(rng.poisson(pop.prior_admissions_per_year * severity * 2.0))
-        return Attributes(
-            municipality=_pick(self._names, self._muni_p, u[0]),
-            age_band=_pick(list(pop.age_bands), list(pop.age_bands.values()), u[1]),
-            diagnosis=_pick(list(pop.diagnoses), list(pop.diagnoses.values()), u[2]),
-            dual_diagnosis=bool(rng.random() < pop.dual_diagnosis_share),
-            severity=float(severity),
-            engagement=float(engagement),
-            prior_admissions=prior,
-        )
+        engagement = rng.beta(pop.engagement_mean * k, (1.0 - pop.engagement_mean) * k, n).tolist()
+        prior = rng.poisson(pop.prior_admissions_per_year * severity * 2.0).tolist()
+        ages, age_p = list(pop.age_bands), list(pop.age_bands.values())
+        diagnoses, diagnosis_p = list(pop.diagnoses), list(pop.diagnoses.values())
+        batch = [Attributes(
+            municipality=_pick(self._names, self._muni_p, ui[0]),
+            age_band=_pick(ages, age_p, ui[1]),
+            diagnosis=_pick(diagnoses, diagnosis_p, ui[2]),
+            dual_diagnosis=ui[3] < pop.dual_diagnosis_share,
+            severity=s, engagement=e, prior_admissions=int(p),
+        ) for ui, s, e, p in zip(u, severity.tolist(), engagement, prior)]
+        batch.reverse()
+        return batch
 
     def _admit_citizen(self) -> None:
         cid = len(self._citizens)

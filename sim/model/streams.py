@@ -8,9 +8,12 @@ organisations change the order of events (Law, *Simulation Modeling and Analysis
 ch. 11).
 
 Speed without losing that promise: a citizen's first ``BLOCK[activity]`` uniforms of
-every activity come in one draw from the citizen's own Generator; only an activity
-that needs more numbers gets a Generator of its own, spawned at ``(replication,
-CITIZEN, citizen, activity)``, and continues from it. Either way the n-th number of
+every activity are one row of a table drawn for ``BATCH`` citizens at a time (by
+citizen number, from the Generator at ``(replication, CITIZEN_BLOCKS, citizen //
+BATCH)``), so making a citizen costs no Generator of its own; only an activity that
+needs more numbers gets a Generator, spawned at ``(replication, CITIZEN, citizen,
+activity)``, and continues from it. Citizens are numbered in order of arrival, which
+no organisation changes, so a citizen's row is the same under every organisation. Either way the n-th number of
 an activity depends only on (seed, replication, citizen, activity, n), never on how
 many numbers other activities used. Waiting times are exponential by inversion of
 those uniforms, and a length of stay is a gamma variate made from them by Marsaglia
@@ -29,6 +32,7 @@ import numpy as np
 POPULATION = 0   # arrival times and citizen attributes: independent of organisation
 CITIZEN = 1
 FIGURES = 2      # samples a figure draws (which citizens a pathway plot shows); never the model's
+CITIZEN_BLOCKS = 3   # the first numbers of every activity, for BATCH citizens at a time
 
 # activity -> spawn index; indices are fixed so that adding or removing an activity
 # never moves another activity's numbers (7 was a coercion stream no decision used)
@@ -51,6 +55,7 @@ for _name, _i in ACTIVITIES.items():
 _START = [sum(_SIZE[:i]) for i in range(ROWS)]
 _TOTAL = sum(_SIZE)
 REFILL = 64   # uniforms drawn at a time from an activity's own Generator
+BATCH = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
 _log1p = math.log1p
 
 
@@ -64,15 +69,39 @@ def population_stream(seed: int, replication: int) -> np.random.Generator:
     return generator(seed, replication, POPULATION)
 
 
+class CitizenBlocks:
+    """The first block of every citizen of a replication, ``BATCH`` citizens at a time."""
+
+    __slots__ = ("seed", "replication", "_batch", "_rows")
+
+    def __init__(self, seed: int, replication: int):
+        self.seed, self.replication = seed, replication
+        self._batch, self._rows = -1, []
+
+    def row(self, citizen_id: int) -> list[float]:
+        """The citizen's first block: every activity's first numbers, in activity order."""
+        batch, i = divmod(citizen_id, BATCH)
+        if batch != self._batch:   # citizens are made in order: one table at a time suffices
+            table = generator(self.seed, self.replication, CITIZEN_BLOCKS, batch).random((BATCH, _TOTAL))
+            self._batch, self._rows = batch, table.tolist()
+        return self._rows[i]
+
+    def streams(self, citizen_id: int) -> CitizenStreams:
+        """The citizen's streams."""
+        return CitizenStreams(self.seed, self.replication, citizen_id, self.row(citizen_id))
+
+
 class CitizenStreams:
     """One stream of numbers per activity for one citizen."""
 
     __slots__ = ("_seed", "_key", "_its", "_given", "_gens")
 
-    def __init__(self, seed: int, replication: int, citizen_id: int):
+    def __init__(self, seed: int, replication: int, citizen_id: int, block: list[float] | None = None):
+        """``block``: the citizen's row of :class:`CitizenBlocks` (drawn here if not given)."""
         self._seed = seed
         self._key = (replication, CITIZEN, citizen_id)
-        block = generator(seed, *self._key).random(_TOTAL).tolist()  # every activity's first numbers
+        if block is None:
+            block = CitizenBlocks(seed, replication).row(citizen_id)
         # each activity hands out its numbers from an iterator over its part of the block;
         # ``_given`` counts the numbers put into its iterators so far
         self._its = [iter(block[a:a + n]) for a, n in zip(_START, _SIZE)]

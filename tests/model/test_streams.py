@@ -11,7 +11,7 @@ from scipy import stats
 from sim.model import citizen as citizen_module
 from sim.model.citizen import Citizen
 from sim.model.replication import Model
-from sim.model.streams import ACTIVITIES, BLOCK, CitizenStreams
+from sim.model.streams import ACTIVITIES, BATCH, BLOCK, CitizenBlocks, CitizenStreams
 
 from ..conftest import scenario
 
@@ -25,6 +25,20 @@ def test_an_activitys_numbers_do_not_depend_on_other_activities():
     second = [b.uniform("los") for _ in range(200)]
     assert first == second
     assert a.drawn("los") == 200 and b.drawn("detection") == 500
+
+
+def test_a_citizens_first_numbers_are_their_row_whatever_else_was_made():
+    """Blocks are drawn for BATCH citizens at a time; a citizen's row depends only on the
+    seed, replication and citizen number, not on which citizens were made before."""
+    blocks = CitizenBlocks(7, 0)
+    rows = {cid: blocks.row(cid) for cid in (0, BATCH - 1, BATCH, 3 * BATCH + 5)}
+    for cid, row in rows.items():
+        assert CitizenBlocks(7, 0).row(cid) == row
+        alone = CitizenStreams(7, 0, cid)
+        made = blocks.streams(cid)
+        assert [alone.uniform("crisis") for _ in range(70)] == [made.uniform("crisis") for _ in range(70)]
+    assert len({tuple(r) for r in rows.values()}) == len(rows)
+    assert CitizenBlocks(7, 1).row(0) != rows[0] and CitizenBlocks(8, 0).row(0) != rows[0]
 
 
 def test_several_numbers_at_once_are_the_numbers_one_at_a_time():
