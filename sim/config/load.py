@@ -96,8 +96,12 @@ def provenance(data: Mapping, overrides: Iterable[str] = ()) -> list[dict]:
     return rows
 
 
-def load(cfg, overrides: Iterable[str] = ()) -> tuple[Scenario, list[dict]]:
-    """Validate a composed config; return the Scenario and its provenance rows."""
+def load(cfg, overrides: Iterable[str] = (), sources: bool = True) -> tuple[Scenario, list[dict]]:
+    """Validate a composed config; return the Scenario and its provenance rows.
+
+    ``sources=False``: no provenance rows (an empty list), for a tool that builds many
+    scenarios from one configuration whose sources it has checked once (a calibration's
+    or a sensitivity analysis's points)."""
     data = to_container(cfg)
     if not isinstance(data, Mapping):
         raise ConfigError("the configuration must be a mapping")
@@ -113,7 +117,7 @@ def load(cfg, overrides: Iterable[str] = ()) -> tuple[Scenario, list[dict]]:
         if u.posterior is not None:
             check_uncertain(plain, u.posterior.ends, "uncertainty.posterior.parameters",
                             lambda v: f"the particle value {v:g}")
-    return scenario, provenance(data, overrides)
+    return scenario, (provenance(data, overrides) if sources else [])
 
 
 def check_uncertain(plain: dict, ends: Mapping[str, tuple[float, ...]], key: str,

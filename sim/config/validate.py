@@ -7,6 +7,7 @@ raise :class:`ConfigError` naming the full dotted key and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -116,11 +117,18 @@ def _checked(value, path, check):
     return value
 
 
+@functools.cache
+def _hints(cls) -> dict[str, Any]:
+    """A dataclass's field types (resolved once per class: a calibration builds thousands
+    of scenarios)."""
+    return typing.get_type_hints(cls)
+
+
 def _dataclass(cls, value, path):
     if not isinstance(value, typing.Mapping):
         raise ConfigError(f"{_where(path)}: must be a mapping with keys "
                           f"{', '.join(f.name for f in dataclasses.fields(cls))}")
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(map(str, value)) - set(fields))
     if unknown:

@@ -24,15 +24,17 @@ class ArmResult:
     """What one replication of one organisation gives the experiment."""
     metrics: dict[str, float]
     events: pd.DataFrame | None       # per-citizen event log (None unless kept)
-    timeseries: pd.DataFrame          # daily state counts
-    citizens: pd.DataFrame            # citizen attributes as drawn
+    timeseries: pd.DataFrame | None   # daily state counts (None: metrics only, ``tables=False``)
+    citizens: pd.DataFrame | None     # citizen attributes as drawn
     prepost: pd.DataFrame | None = None  # a study's before/after counts for its cohort
     municipalities: pd.DataFrame | None = None   # outcomes per municipality
     teams: pd.DataFrame | None = None            # each team's own figures
 
 
-def simulate(scenario: Scenario, organisation: Organisation, replication: int) -> ArmResult:
+def simulate(scenario: Scenario, organisation: Organisation, replication: int,
+             tables: bool = True) -> ArmResult:
     """Run one replication of ``organisation`` and count what the study design asks for.
+    ``tables=False``: the metrics (and a study's counts) without the frames.
     In a worker process (a sweep's, a study's, a calibration's), the worker ends when its
     parent is gone (:func:`~sim.experiments.parent.end_with_parent`)."""
     end_with_parent()
@@ -41,7 +43,7 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int) -
         model = Model(scenario, scenario.baseline, replication, enrol_into=organisation)
     else:
         model = Model(scenario, organisation, replication)
-    res = model.run()
+    res = model.run(tables)
     events, prepost = res.events, None
     if study is not None:
         prepost = count_periods(events, res.cohort, scenario.inclusion_day,

@@ -32,8 +32,8 @@ class ReplicationResult:
     """What one replication of one organisation gives: metrics and its tidy frames."""
     metrics: dict[str, float]
     events: pd.DataFrame | None
-    timeseries: pd.DataFrame
-    citizens: pd.DataFrame
+    timeseries: pd.DataFrame | None   # None when the run was asked for its metrics only
+    citizens: pd.DataFrame | None
     cohort: list[int] | None = None   # a study's enrolled citizens (their ids)
     municipalities: pd.DataFrame | None = None   # outcomes per municipality: municipality, metric, value
     teams: pd.DataFrame | None = None            # each team's own figures: network, team, metric, value
@@ -177,27 +177,53 @@ class Model:
             citizen.transfer(network)
 
     # -- running ---------------------------------------------------------------------
-    def run(self) -> ReplicationResult:
-        """Run to the end of the results period and collect the metrics and frames."""
+    def run(self, tables: bool = True) -> ReplicationResult:
+        """Run to the end of the results period and collect the metrics and frames
+        (``tables=False``: the metrics and a study's cohort and event log only, for tools
+        that read nothing else, such as a calibration's simulations)."""
         # Python's cycle collector would scan every live citizen again and again, a cost
         # that grows with the population; citizens leave no reference cycles behind
         # (their objects are freed by reference counting when they exit), so the
-        # collector is paused while the model runs and restored after.
+        # collector is paused while the model runs. The citizens still waiting at the end
+        # are held in cycles (a process and its citizen refer to each other through the
+        # event queue); they are released before the collector resumes, so it does not
+        # scan the whole run once more on its next pass.
         paused = gc.isenabled()
         gc.disable()
         try:
             self.env.run(until=self.end)
+            for citizen in list(self.alive.values()):
+                citizen.close(self.end)
+            for network in self.networks:
+                network.close(self.end)
+            cohort = list(self.cohort) if self.scenario.study is not None else None
+            if tables:
+                result = ReplicationResult(self.metrics(), self._events_frame(), self._timeseries(),
+                                           self._citizen_frame(), cohort, self._municipality_frame(),
+                                           self._team_frame())
+            else:
+                result = ReplicationResult(self.metrics(), self._events_frame(), None, None, cohort)
+            self._release()
         finally:
             if paused:
                 gc.enable()
-        for citizen in list(self.alive.values()):
-            citizen.close(self.end)
-        for network in self.networks:
-            network.close(self.end)
-        cohort = list(self.cohort) if self.scenario.study is not None else None
-        return ReplicationResult(self.metrics(), self._events_frame(), self._timeseries(),
-                                 self._citizen_frame(), cohort, self._municipality_frame(),
-                                 self._team_frame())
+        return result
+
+    def _release(self) -> None:
+        """Drop the finished run's processes, citizens and logs (a model runs once): what
+        they held is freed by reference counting, without the cycle collector."""
+        # a waiting process and the event it waits for refer to each other (the event's
+        # callbacks resume the process): cut the link, then drop the events
+        queue = self.env._queue   # SimPy's event queue: (time, priority, id, event)
+        for *_, event in queue:
+            if event.callbacks:
+                event.callbacks.clear()
+        queue.clear()
+        self.ward.clear()
+        self.alive.clear()
+        self.events = None
+        self._daily.clear()
+        self._citizens.clear()
 
     def metrics(self) -> dict[str, float]:
         """Every metric of the replication, from the recorder's totals (rates per citizen-year)."""

@@ -76,7 +76,8 @@ class CitizenBlocks:
 
     def __init__(self, seed: int, replication: int):
         self.seed, self.replication = seed, replication
-        self._batch, self._rows = -1, []
+        self._batch = -1
+        self._rows: list[list[float]] = []
 
     def row(self, citizen_id: int) -> list[float]:
         """The citizen's first block: every activity's first numbers, in activity order."""

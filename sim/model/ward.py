@@ -47,3 +47,11 @@ class Ward:
             self._queue.popleft().succeed()
         else:
             self.free += 1
+
+    def clear(self) -> None:
+        """Forget the citizens still waiting (the end of a run), and cut each waiting
+        event's link to the process it would resume."""
+        for wait in self._queue:
+            if wait.callbacks:
+                wait.callbacks.clear()
+        self._queue.clear()

@@ -120,12 +120,12 @@ class Designs:
             config = self.configs[name]
             mine = {k: v for k, v in values.items() if has_parameter(config, k)}
             sc, _ = load(with_values(config, mine, seed=seed, replications=self.replications,
-                                     progress=False, n_jobs=1, event_log=False))
+                                     progress=False, n_jobs=1, event_log=False), sources=False)
 
             def arm(which: str, sc=sc, scope=self._shared[name]) -> list[ArmResult]:
                 if (scope, which) not in arms:
                     org = sc.baseline if which == "baseline" else sc.organisation
-                    arms[(scope, which)] = [simulate(sc, org, rep) for rep in range(self.replications)]
+                    arms[(scope, which)] = [simulate(sc, org, rep, tables=False) for rep in range(self.replications)]
                 return arms[(scope, which)]
 
             if ts.design == "prepost":

@@ -65,3 +65,16 @@ def test_replications_are_independent(serial):
     n = min(len(first), len(second))
     assert not (first[:n] == second[:n]).all()
     assert isinstance(serial.results, pd.DataFrame)
+
+
+def test_metrics_only_runs_give_the_same_metrics_and_study_counts():
+    """A calibration's simulations skip the frames (``tables=False``); what they keep is
+    the full run's, to the bit, in a side-by-side and in a pre/post study."""
+    from sim.experiments.simulate import simulate
+
+    for sc in (scenario(), scenario("study=norway_prepost", "event_log=false")):
+        full, lean = simulate(sc, sc.organisation, 1), simulate(sc, sc.organisation, 1, tables=False)
+        assert lean.metrics == full.metrics
+        assert lean.timeseries is None and lean.citizens is None and lean.teams is None
+        if sc.study is not None:
+            assert_frame_equal(lean.prepost, full.prepost, check_exact=True)
