@@ -9,6 +9,16 @@ the same run times a bare SimPy loop with the same number of processes making th
 same number of transitions (one exponential draw and one timeout each). Prints
 events per second and the ratio model / bare loop.
 
+The model makes more SimPy events than it logs transitions (a citizen waits, a bed is
+handed on, the daily sample); a second bare loop with exactly the model's count of
+SimPy events (counted in an untimed run) gives SimPy's own floor for the run, and
+"simpy share" is that floor over the model's time: the most a faster core that keeps
+SimPy could remove is the rest.
+
+Then the tools: simulations per second of the default calibration's simulator (every
+target set's design, its replications) and of the default sensitivity analysis's
+sample points, on one core, at parameter values drawn from their ranges.
+
 Then how cost grows with the population: one catchment of 200, 1,000, 3,000 and
 10,000 citizens (unlimited beds, fragmented care, 1 + 4 years), with the event log on
 and off: seconds per 1,000 citizen-years and peak memory (tracemalloc, in a second run
@@ -47,6 +57,56 @@ def scenario(overrides, event_log: bool = True):
     with initialize_config_dir(config_dir=str(SCENARIOS), version_base="1.3"):
         cfg = compose("config", overrides=list(overrides) + [f"event_log={str(event_log).lower()}"])
     return load(cfg)[0]
+
+
+def simpy_events(sc, org) -> int:
+    """How many events SimPy processes in one replication (an untimed run)."""
+    count = [0]
+    step = simpy.Environment.step
+
+    def counting(env):
+        count[0] += 1
+        return step(env)
+
+    simpy.Environment.step = counting
+    try:
+        simulate(sc, org, 0)
+    finally:
+        simpy.Environment.step = step
+    return count[0]
+
+
+def tools(points: int) -> None:
+    """Simulations per second of the calibration's and the sensitivity's simulators."""
+    from sim.research import calibrate, sensitivity
+    from sim.research.designs import Designs
+
+    settings, _ = calibrate.compose_settings([])
+    configs = calibrate.base_configs(settings)
+    names = list(settings.priors.parameters)
+    designs = Designs(configs, settings.targets, names, settings.replications_per_simulation,
+                      settings.abc.seed)
+    rng = np.random.default_rng(1)
+    values = [{n: rng.uniform(p.low, p.high) for n, p in settings.priors.parameters.items()}
+              for _ in range(points + 1)]
+    designs.statistics(values[0])   # imports and caches warm
+    t0 = time.process_time()
+    for v in values[1:]:
+        designs.statistics(v)
+    cal = points / (time.process_time() - t0)
+    s_settings, _ = sensitivity.compose_settings([])
+    comparison = sensitivity.Comparison(sensitivity.base_config(s_settings), s_settings)
+    rows = [np.array([rng.uniform(r.low, r.high) for r in s_settings.parameters.values()])
+            for _ in range(points + 1)]
+    comparison(rows[0])
+    t0 = time.process_time()
+    for row in rows[1:]:
+        comparison(row)
+    sens = points / (time.process_time() - t0)
+    print(f"\ncalibration (default: {len(settings.targets)} target sets, "
+          f"{settings.replications_per_simulation} replications): {cal:.2f} simulations/s on one core")
+    print(f"sensitivity (default: {s_settings.replications} replications of both organisations): "
+          f"{sens:.2f} sample points/s on one core")
 
 
 def bare_loop(processes: int, transitions: int, mean_days: float, seed: int = 1) -> float:
@@ -104,11 +164,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="timings per case; the best is kept")
     ap.add_argument("--no-scaling", action="store_true", help="skip the population-size cases")
+    ap.add_argument("--tool-points", type=int, default=6,
+                    help="parameter points timed for the calibration and sensitivity (0: skip)")
     args = ap.parse_args()
     print(f"python {platform.python_version()}, simpy {simpy.__version__}, numpy {np.__version__}, "
           f"{platform.machine()}")
     print(f"{'case':32s} {'organisation':18s} {'citizens':>8s} {'transitions':>11s} "
-          f"{'model s':>8s} {'events/s':>10s} {'bare s':>7s} {'bare ev/s':>10s} {'ratio':>6s}")
+          f"{'model s':>8s} {'events/s':>10s} {'bare s':>7s} {'bare ev/s':>10s} {'ratio':>6s} "
+          f"{'simpy events':>12s} {'simpy s':>8s} {'simpy share':>11s}")
     for label, overrides in CASES.items():
         sc = scenario(overrides)
         for org in sc.organisations:
@@ -122,9 +185,13 @@ def main() -> None:
             days = (sc.warmup_years + sc.results_years) * 365.0
             mean_gap = days * citizens / max(transitions, 1)
             bare = min(bare_loop(citizens, transitions, mean_gap) for _ in range(args.repeat))
+            events = simpy_events(sc, org)
+            floor = min(bare_loop(citizens, events, days * citizens / events) for _ in range(args.repeat))
             print(f"{label:32s} {org.name:18s} {citizens:8d} {transitions:11d} {best:8.2f} "
                   f"{transitions / best:10.0f} {bare:7.3f} {transitions / bare:10.0f} "
-                  f"{best / bare:6.1f}", flush=True)
+                  f"{best / bare:6.1f} {events:12d} {floor:8.3f} {floor / best:11.0%}", flush=True)
+    if args.tool_points > 0:
+        tools(args.tool_points)
     if not args.no_scaling:
         scaling(args.repeat)
 

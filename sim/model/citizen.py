@@ -490,8 +490,8 @@ class Citizen:
         if rec.in_window(admitted_at):
             rec.stays.append((admitted_at, self.env.now - admitted_at, blocking))
         self._log("discharge")
-        delays = [rng.standard_exponential("handover") for _ in range(2)]
-        losses = [rng.uniform("handover") for _ in range(2)]
+        delays = rng.standard_exponentials("handover", 2)   # two of each, on every branch
+        losses = [rng.uniform("handover"), rng.uniform("handover")]
         lost = False
         for i, team in enumerate(self.care.routine):
             if not team.spec.inreach:

@@ -91,5 +91,9 @@ def test_two_designs_identify_what_one_cannot(tmp_path, truth_sets):
     assert sd(both, B) < 0.85 * prior_sd(B), sd(both, B)
     alone, _ = run(tmp_path, {"prepost": truth_sets["prepost"]}, "prepost_alone")
     assert sd(alone, B) < 0.85 * prior_sd(B)         # the pre/post study still informs its own parameter
-    assert sd(alone, A) > 0.8 * prior_sd(A), sd(alone, A)   # ... and says nothing about the in-reach effect
+    # ... and says nothing about the in-reach effect: its posterior is the prior seen through
+    # 24 particles, whose sd has a sampling error of about 12 % (an effective sample of about
+    # 15, a uniform's kurtosis 1.8) and narrows by drift over three small generations; 0.65 is
+    # about three such errors below the prior's sd (the test above shows the independence exactly)
+    assert sd(alone, A) > 0.65 * prior_sd(A), sd(alone, A)
     assert sd(alone, A) > 1.5 * sd(both, A)
