@@ -206,9 +206,7 @@ class Citizen:
             team.change(now, delta)
         rec = self.rec
         if names and rec.start <= now < rec.end:   # the teams that served the citizen
-            seen = rec.teams_seen[self.id]
-            for name in names:
-                seen.add(name)
+            rec.teams_seen[self.id].update(names)
         self._loads = new
         if (level == INTENSIVE) != (self.level == INTENSIVE):
             self.m.on_intensive += 1 if level == INTENSIVE else -1
