@@ -85,7 +85,8 @@ def as_comparison(summary: pd.DataFrame, baseline: str | None = None) -> pd.Data
 
 
 def summarise_draws(changes: pd.DataFrame) -> pd.DataFrame:
-    """Across draws: mean change, total 95 % interval, Monte Carlo share of the variance."""
+    """Across draws: mean change in % and mean difference in the metric's unit, each with
+    its total 95 % interval, and the Monte Carlo share of the change's variance."""
     rows = []
     for (org, metric), g in changes.groupby(["organisation", "metric"], sort=False):
         c = g.change_pct.to_numpy(float)
@@ -94,10 +95,15 @@ def summarise_draws(changes: pd.DataFrame) -> pd.DataFrame:
             continue
         total = c.var(ddof=1) if len(c) > 1 else np.nan
         mc = np.nanmean(g.mc_variance.to_numpy(float))
+        d = (g.organisation_mean - g.baseline_mean).to_numpy(float)   # in the metric's own unit
+        d = d[~np.isnan(d)]
         rows.append({"organisation": org, "metric": metric, "draws": len(c),
                      "change_pct": float(c.mean()),
                      "change_pct_lower": float(np.percentile(c, 2.5)),
                      "change_pct_upper": float(np.percentile(c, 97.5)),
+                     "difference": float(d.mean()),
+                     "difference_lower": float(np.percentile(d, 2.5)),
+                     "difference_upper": float(np.percentile(d, 97.5)),
                      "variance_total": total,
                      # no spread across draws at all (a fixed quantity): no share to report
                      "monte_carlo_share": (float(min(1.0, mc / total))

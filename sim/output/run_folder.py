@@ -56,6 +56,9 @@ HEADLINE = [
     ("contacts_lost_share", "Contacts lost (share)"),
     ("caseload_per_case_manager", "Caseload per case manager"),
 ]
+# shares (0 to 1): their change is stated in percentage points, never as a relative change
+# (a share near zero in the baseline would give thousands of per cent)
+SHARES = ("staff_utilisation", "contacts_lost_share")
 
 
 def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> list[str]:
@@ -236,8 +239,10 @@ def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels:
             if len(r):
                 r = r.iloc[0]
                 mc = "n/a" if pd.isna(r.monte_carlo_share) else f"{100 * r.monte_carlo_share:.0f} %"
-                lines.append(f"  {name:28s} {r.change_pct:+5.0f} % ({r.change_pct_lower:+.0f} to "
-                             f"{r.change_pct_upper:+.0f})   MC {mc}")
+                change = (f"{100 * r.difference:+5.1f} pp ({100 * r.difference_lower:+.1f} to "
+                          f"{100 * r.difference_upper:+.1f})" if metric in SHARES else
+                          f"{r.change_pct:+5.0f} % ({r.change_pct_lower:+.0f} to {r.change_pct_upper:+.0f})")
+                lines.append(f"  {name:28s} {change}   MC {mc}")
         d = decisions[decisions.organisation == org].set_index("decision").probability
         words = {"bed_days_fall": "bed days fall", "bed_days_fall_by_threshold":
                  f"bed days fall by at least {reduction_pct:g} %", "staff_hours_rise": "staff hours rise",
@@ -305,6 +310,7 @@ def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
         if comparison is not None:
             for _, c in comparison[comparison.metric == metric].iterrows():
                 row[f"change vs {labels.get(c['baseline'], c['baseline'])}"] = (
+                    _points(c) if metric in SHARES else
                     "n/a (zero in the baseline)" if pd.isna(c["change_pct"]) else
                     f"{c['change_pct']:+.0f} % (no interval: one replication)"
                     if pd.isna(c["change_pct_ci_lower"]) else
@@ -313,6 +319,14 @@ def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
         rows.append(row)
     with pd.option_context("display.max_columns", None, "display.width", 200):
         return pd.DataFrame(rows).set_index("outcome").to_string()
+
+
+def _points(c: pd.Series) -> str:
+    """A share's paired difference in percentage points, with its interval."""
+    text = f"{100 * c['difference']:+.1f} pp"
+    if pd.isna(c["difference_ci_lower"]):
+        return f"{text} (no interval: one replication)"
+    return f"{text} ({100 * c['difference_ci_lower']:+.1f} to {100 * c['difference_ci_upper']:+.1f})"
 
 
 def _version(package: str) -> str:
