@@ -79,13 +79,9 @@ def simpy_events(sc, org) -> int:
 def tools(points: int) -> None:
     """Simulations per second of the calibration's and the sensitivity's simulators."""
     from sim.research import calibrate, sensitivity
-    from sim.research.designs import Designs
 
     settings, _ = calibrate.compose_settings([])
-    configs = calibrate.base_configs(settings)
-    names = list(settings.priors.parameters)
-    designs = Designs(configs, settings.targets, names, settings.replications_per_simulation,
-                      settings.abc.seed)
+    designs = calibrate.simulator(settings, calibrate.base_configs(settings))
     rng = np.random.default_rng(1)
     values = [{n: rng.uniform(p.low, p.high) for n, p in settings.priors.parameters.items()}
               for _ in range(points + 1)]

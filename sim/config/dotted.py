@@ -10,14 +10,25 @@ from typing import Any
 
 from sim.config.errors import ConfigError
 
+_ABSENT = object()
+
+
+def value_at(config: dict, dotted: str, default: Any = None) -> Any:
+    """The value at ``dotted`` in a plain configuration (a scenario's, a run's saved one),
+    or ``default`` if a key on the way is missing or is a ``sources`` tree."""
+    node: Any = config
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node or part == "sources":
+            return default
+        node = node[part]
+    return node
+
 
 def number_at(config: dict, dotted: str, key: str) -> float:
     """The number at ``dotted`` in a scenario; ``key`` names the setting that asked for it."""
-    node = config
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node or part == "sources":
-            raise ConfigError(f"{key}.{dotted}: no such parameter in the scenario")
-        node = node[part]
+    node = value_at(config, dotted, _ABSENT)
+    if node is _ABSENT:
+        raise ConfigError(f"{key}.{dotted}: no such parameter in the scenario")
     if isinstance(node, (dict, bool)) or not isinstance(node, (int, float)):
         raise ConfigError(f"{key}.{dotted}: not a number in the scenario")
     return float(node)

@@ -215,11 +215,10 @@ class Model:
         # a waiting process and the event it waits for refer to each other (the event's
         # callbacks resume the process): cut the link, then drop the events
         queue = self.env._queue   # SimPy's event queue: (time, priority, id, event)
-        for *_, event in queue:
+        for event in [event for *_, event in queue] + self.ward.drain():
             if event.callbacks:
                 event.callbacks.clear()
         queue.clear()
-        self.ward.clear()
         self.alive.clear()
         self.events = None
         self._daily.clear()

@@ -48,10 +48,8 @@ class Ward:
         else:
             self.free += 1
 
-    def clear(self) -> None:
-        """Forget the citizens still waiting (the end of a run), and cut each waiting
-        event's link to the process it would resume."""
-        for wait in self._queue:
-            if wait.callbacks:
-                wait.callbacks.clear()
+    def drain(self) -> list[simpy.Event]:
+        """The end of a run: the events of the citizens still waiting, taken off the queue."""
+        waiting = list(self._queue)
         self._queue.clear()
+        return waiting

@@ -29,6 +29,7 @@ import pandas as pd
 import yaml
 from hydra.experimental.callback import Callback
 
+from sim.config.dotted import value_at
 from sim.config.errors import ConfigError, command, exit_bad_input
 from sim.experiments.results import compare, summarise
 from sim.experiments.uncertainty import draw_changes, summarise_draws
@@ -92,17 +93,9 @@ def _point(job: Path, asked: dict[str, str], keys: list[str]) -> dict:
             continue
         if config is None:
             config = yaml.safe_load((job / "config.yaml").read_text())
-        point[key] = _configured(config, key)
+        value = value_at(config, key)
+        point[key] = value if isinstance(value, int | float | str | bool) else None   # a value, not a tree
     return point
-
-
-def _configured(node, key: str):
-    """The value at dotted ``key`` of a saved configuration (None if absent or not a value)."""
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node if isinstance(node, int | float | str | bool) else None
 
 
 def typed(value: str):

@@ -36,7 +36,7 @@ from sim.experiments.uncertainty import (
 )
 from sim.output import numbers
 from sim.output.files import digests, read_manifest, replacing, write_text
-from sim.output.words import FIGURE
+from sim.output.words import FIGURE, SHARES
 from sim.output.words import METRICS as KEY_METRICS
 
 MANIFEST = "manifest.json"
@@ -56,9 +56,6 @@ HEADLINE = [
     ("contacts_lost_share", "Contacts lost (share)"),
     ("caseload_per_case_manager", "Caseload per case manager"),
 ]
-# shares (0 to 1): their change is stated in percentage points, never as a relative change
-# (a share near zero in the baseline would give thousands of per cent)
-SHARES = ("staff_utilisation", "contacts_lost_share")
 
 
 def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> list[str]:
@@ -239,8 +236,8 @@ def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels:
             if len(r):
                 r = r.iloc[0]
                 mc = "n/a" if pd.isna(r.monte_carlo_share) else f"{100 * r.monte_carlo_share:.0f} %"
-                change = (f"{100 * r.difference:+5.1f} pp ({100 * r.difference_lower:+.1f} to "
-                          f"{100 * r.difference_upper:+.1f})" if metric in SHARES else
+                change = (points(r.difference, r.difference_lower, r.difference_upper, width=5)
+                          if metric in SHARES else
                           f"{r.change_pct:+5.0f} % ({r.change_pct_lower:+.0f} to {r.change_pct_upper:+.0f})")
                 lines.append(f"  {name:28s} {change}   MC {mc}")
         d = decisions[decisions.organisation == org].set_index("decision").probability
@@ -310,7 +307,8 @@ def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
         if comparison is not None:
             for _, c in comparison[comparison.metric == metric].iterrows():
                 row[f"change vs {labels.get(c['baseline'], c['baseline'])}"] = (
-                    _points(c) if metric in SHARES else
+                    points(c["difference"], c["difference_ci_lower"], c["difference_ci_upper"])
+                    if metric in SHARES else
                     "n/a (zero in the baseline)" if pd.isna(c["change_pct"]) else
                     f"{c['change_pct']:+.0f} % (no interval: one replication)"
                     if pd.isna(c["change_pct_ci_lower"]) else
@@ -321,12 +319,12 @@ def terminal_table(summary: pd.DataFrame, comparison: pd.DataFrame | None,
         return pd.DataFrame(rows).set_index("outcome").to_string()
 
 
-def _points(c: pd.Series) -> str:
-    """A share's paired difference in percentage points, with its interval."""
-    text = f"{100 * c['difference']:+.1f} pp"
-    if pd.isna(c["difference_ci_lower"]):
+def points(difference: float, lower: float, upper: float, width: int = 0) -> str:
+    """A share's change in percentage points with its interval (none from one replication)."""
+    text = f"{100 * difference:+{width}.1f} pp"
+    if pd.isna(lower):
         return f"{text} (no interval: one replication)"
-    return f"{text} ({100 * c['difference_ci_lower']:+.1f} to {100 * c['difference_ci_upper']:+.1f})"
+    return f"{text} ({100 * lower:+.1f} to {100 * upper:+.1f})"
 
 
 def _version(package: str) -> str:

@@ -172,6 +172,9 @@ METRICS = {
 }
 # a share of 0-1 stated as levels in %, not as a change in %
 UTILISATION = "staff_utilisation"
+# shares (0 to 1): levels in %, a change in percentage points, never a relative change
+# (a share near zero in the baseline would give thousands of per cent)
+SHARES = (UTILISATION, "contacts_lost_share")
 # outcomes that figures show but the key figures do not state
 FIGURE_METRICS = {
     "staff_hours_per_citizen_year": ("personaletimer i alt", "staff hours used", "pr. borger-år",

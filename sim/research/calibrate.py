@@ -148,6 +148,12 @@ def base_configs(settings: Settings) -> dict[str, dict]:
     return configs
 
 
+def simulator(settings: Settings, configs: dict[str, dict]) -> Designs:
+    """The calibration's simulator: a particle's parameters to every target set's statistics."""
+    return Designs(configs, settings.targets, list(settings.priors.parameters),
+                   settings.replications_per_simulation, settings.abc.seed)
+
+
 def resumed_settings(folder: Path, argv: list[str]) -> tuple[Settings, dict]:
     """A resumed run keeps its saved targets, priors and scenario; only budgets may change."""
     if not (folder / "abc.db").is_file() or not (folder / "config.yaml").is_file():
@@ -362,7 +368,7 @@ def calibrate(settings: Settings, raw: dict, folder: Path, configs: dict[str, di
     start_folder(folder)
     configs = base_configs(settings) if configs is None else configs
     names = list(settings.priors.parameters)
-    sim = Designs(configs, settings.targets, names, settings.replications_per_simulation, settings.abc.seed)
+    sim = simulator(settings, configs)
     prior = pyabc.Distribution(**{safe(n): pyabc.RV("uniform", p.low, p.high - p.low)
                                   for n, p in settings.priors.parameters.items()})
     a = settings.abc
