@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
-from sim.model.names import EVENTS
 from sim.model.streams import CitizenStreams
 
 INF = math.inf
@@ -38,6 +37,7 @@ EXIT = "exit"
 STATES = (STABLE, DETERIORATING, CRISIS, WAITING_FOR_BED, ADMITTED, DISCHARGE_READY,
           POST_DISCHARGE, DISENGAGED)
 IN_BED = (ADMITTED, DISCHARGE_READY)
+WARD_STATES = frozenset((WAITING_FOR_BED, ADMITTED, DISCHARGE_READY))   # logged as the ward's
 # time in each state is added to these totals
 STATE_DAYS = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
               CRISIS: "days_in_crisis", WAITING_FOR_BED: "bed_wait_days",
@@ -126,27 +126,32 @@ class Citizen:
 
     # -- bookkeeping ----------------------------------------------------------------
     def _log(self, event: str) -> None:
+        """Append an event to the run's log, if it keeps one (the names the model logs
+        are checked against ``EVENTS`` by a test that reads this module)."""
         log = self.m.events
         if log is None:
             return
-        if event not in EVENTS:
-            raise ValueError(f"unknown event {event!r}; known: {', '.join(sorted(EVENTS))}")
-        if self.state in (WAITING_FOR_BED, ADMITTED, DISCHARGE_READY):
+        state = self.state
+        if state in WARD_STATES:
             team, sector = "ward", "regional"
-        elif self.state == DISENGAGED or self.state is None:
+        elif state is None or state == DISENGAGED:
             team, sector = "", ""
         else:
-            t = self.care.intensive if self.level == INTENSIVE else self.care.case_management
+            care = self.care
+            t = care.intensive if self.level == INTENSIVE else care.case_management
             team, sector = t.name, t.sector_label
-        log.append((self.id, self.env.now, event, self.state or EXIT, sector, team))
+        log.append((self.id, self.env.now, event, state or EXIT, sector, team))
 
     def _enter(self, state: str, event: str) -> None:
         now = self.env.now
+        m = self.m
+        if now >= m.next_sample:   # the day's sample sees the counts before the change
+            m.sample(now)
         self._leave(now)
-        self.m.state_counts[state] += 1
+        m.state_counts[state] += 1
         self.state = state
         self.since = now
-        if self.m.events is not None:
+        if m.events is not None:
             self._log(event)
 
     def _leave(self, now: float) -> None:
@@ -162,13 +167,13 @@ class Citizen:
             if self.coercive and state == ADMITTED:
                 rec.span("coercive_bed_days", self.since, now)
 
-    def _hold(self, delay: float):
-        """Wait ``delay`` days unless the citizen exits first; True if still here."""
-        if self.env.now + delay >= self.exit_time:
-            yield self.env.timeout(max(0.0, self.exit_time - self.env.now))
-            return False
-        yield self.env.timeout(delay)
-        return True
+    def _wait(self, delay: float) -> tuple:
+        """The wait of ``delay`` days, cut short if the citizen exits first: the event to
+        yield, and whether the citizen is still here after it."""
+        env = self.env
+        if env.now + delay >= self.exit_time:
+            return env.timeout(max(0.0, self.exit_time - env.now)), False
+        return env.timeout(delay), True
 
     def _set_care(self, level: str) -> None:
         """Move the citizen's load on teams to a new care level (mechanism 7).
@@ -209,7 +214,10 @@ class Citizen:
             rec.teams_seen[self.id].update(names)
         self._loads = new
         if (level == INTENSIVE) != (self.level == INTENSIVE):
-            self.m.on_intensive += 1 if level == INTENSIVE else -1
+            m = self.m
+            if now >= m.next_sample:
+                m.sample(now)
+            m.on_intensive += 1 if level == INTENSIVE else -1
         self.level = level
 
     def _load(self, level: str) -> dict:
@@ -290,6 +298,8 @@ class Citizen:
 
     def _exit(self) -> None:
         now = self.env.now
+        if now >= self.m.next_sample:
+            self.m.sample(now)
         self._set_care(NO_CARE)
         self._leave(now)
         self.state = None
@@ -314,7 +324,9 @@ class Citizen:
         else:
             t_down = INF
         t = min(t_det, t_drop, t_down)
-        if not (yield from self._hold(t)):
+        wait, here = self._wait(t)
+        yield wait
+        if not here:
             return EXIT
         if t == t_down:
             return self._scale_down()
@@ -388,7 +400,9 @@ class Citizen:
         averts = self.rng.uniform("avert") < self.c.crisis_averted_prob
         s = self._escalation_time()
         if s < window:
-            if not (yield from self._hold(s)):
+            wait, here = self._wait(s)
+            yield wait
+            if not here:
                 return EXIT
             if self.level == INTENSIVE:
                 accepted = True
@@ -400,7 +414,9 @@ class Citizen:
                 rec.count("crises_averted", self.env.now)
                 return STABLE
             window -= s
-        if not (yield from self._hold(window)):
+        wait, here = self._wait(window)
+        yield wait
+        if not here:
             return EXIT
         return CRISIS
 
@@ -422,7 +438,9 @@ class Citizen:
             self.coercive = u_coerce < self.c.coercion_prob[support]
             return WAITING_FOR_BED
         self.rec.count("crises_resolved_at_home", now)
-        if not (yield from self._hold(home_days)):
+        wait, here = self._wait(home_days)
+        yield wait
+        if not here:
             return EXIT
         return STABLE if self.engaged else DISENGAGED
 
@@ -506,7 +524,9 @@ class Citizen:
         self._enter(POST_DISCHARGE, "post_discharge")
         relapse = self._time_to("relapse", self.hazard * self.c.post_discharge_hazard_ratio)
         t = min(relapse, self.c.post_discharge_days)
-        if not (yield from self._hold(t)):
+        wait, here = self._wait(t)
+        yield wait
+        if not here:
             return EXIT
         return DETERIORATING if relapse < self.c.post_discharge_days else STABLE
 
@@ -522,7 +542,9 @@ class Citizen:
         t_det = self._time_to("deterioration", self.hazard * c.disengaged_hazard_ratio)
         t_re = self.rng.exponential("reengagement", rate)
         t = min(t_det, t_re)
-        if not (yield from self._hold(t)):
+        wait, here = self._wait(t)
+        yield wait
+        if not here:
             return EXIT
         if t == t_re:
             self.rec.count("reengagements", self.env.now)

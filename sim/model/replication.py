@@ -25,6 +25,8 @@ from sim.model.streams import BATCH, CitizenBlocks, population_stream
 from sim.model.ward import Ward
 
 EVENT_COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
+TIMESERIES_COLUMNS = ["day", *STATES, "beds_occupied", "on_intensive_care", "citizens"]
+STRING = pd.Series(["a"]).dtype   # the type pandas gives a column of text (str from pandas 3)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class Model:
         study = scenario.study is not None
         self.events: list | None = [] if (scenario.event_log or study) else None
         self._daily: list[tuple] = []
+        self.next_sample = 0.5   # the time of the next daily sample (noon)
         self._citizens: list[tuple] = []
         self._rng = population_stream(self.seed, replication)
         self._attributes: list[Attributes] = []   # the next citizens' attributes, drawn in batches
@@ -75,7 +78,6 @@ class Model:
         sizes = np.array([m.target_group for m in self.population.municipalities.values()])
         self._muni_p = (sizes / sizes.sum()).tolist()
         self.env.process(self._arrivals())
-        self.env.process(self._monitor())
         if study:
             self.env.process(self._inclusion())
 
@@ -111,6 +113,9 @@ class Model:
         cid = len(self._citizens)
         attrs = self._draw_attributes()
         citizen = Citizen(self, cid, attrs)
+        now = self.env.now
+        if now >= self.next_sample:
+            self.sample(now)
         self._citizens.append((cid, self.env.now, citizen.exit_time, attrs.municipality, attrs.age_band,
                                attrs.diagnosis, attrs.dual_diagnosis, attrs.severity,
                                attrs.engagement, attrs.prior_admissions))
@@ -128,16 +133,27 @@ class Model:
             yield self.env.timeout(self._rng.exponential(1.0 / rate))
             self._admit_citizen()
 
-    def _monitor(self):
-        """Sample state counts once a day at noon (an independent look at occupancy)."""
-        day = 0
-        yield self.env.timeout(0.5)
-        while True:
-            counts = self.state_counts
-            self._daily.append((day, *(counts[s] for s in STATES),
-                                sum(counts[s] for s in IN_BED), self.on_intensive, len(self.alive)))
-            day += 1
-            yield self.env.timeout(1.0)
+    def sample(self, now: float) -> None:
+        """The daily samples due by ``now``: the state counts at noon of each day since the
+        last sample (an independent look at occupancy, from the counts rather than the
+        recorder's spans).
+
+        Called before any count changes (a citizen's state, intensive care, arrival or
+        exit), so the counts are those of noon: they do not change between changes. This
+        gives the rows a process waking at noon each day would record, without an event
+        in SimPy's queue every day (a noon exactly at a change's time is sampled before
+        the change, as such a process, scheduled first, would).
+        """
+        t, end = self.next_sample, self.end
+        if t > now or t >= end:
+            return
+        c = self.state_counts
+        row = (*(c[s] for s in STATES), sum(c[s] for s in IN_BED), self.on_intensive, len(self.alive))
+        daily = self._daily
+        while t <= now and t < end:
+            daily.append((len(daily), *row))
+            t += 1.0
+        self.next_sample = t
 
     # -- a study's inclusion date ------------------------------------------------------
     def _inclusion(self):
@@ -192,6 +208,7 @@ class Model:
         gc.disable()
         try:
             self.env.run(until=self.end)
+            self.sample(self.end)   # the days since the last change
             for citizen in list(self.alive.values()):
                 citizen.close(self.end)
             for network in self.networks:
@@ -285,13 +302,22 @@ class Model:
         return out
 
     def _events_frame(self) -> pd.DataFrame | None:
-        if self.events is None:
+        """The event log, built a column at a time (the strings straight into pandas'
+        string type, not through a column of objects first)."""
+        events = self.events
+        if events is None:
             return None
-        return pd.DataFrame.from_records(self.events, columns=EVENT_COLUMNS)
+        if not events:
+            return pd.DataFrame.from_records(events, columns=EVENT_COLUMNS)
+        n = len(events)
+        citizen, time, *words = zip(*events)
+        frame = {"citizen": np.fromiter(citizen, np.int64, n), "time": np.fromiter(time, np.float64, n)}
+        frame.update((name, pd.array(column, dtype=STRING)) for name, column in zip(EVENT_COLUMNS[2:], words))
+        return pd.DataFrame(frame)
 
     def _timeseries(self) -> pd.DataFrame:
-        df = pd.DataFrame.from_records(
-            self._daily, columns=["day", *STATES, "beds_occupied", "on_intensive_care", "citizens"])
+        df = pd.DataFrame(np.array(self._daily, dtype=np.int64).reshape(-1, len(TIMESERIES_COLUMNS)),
+                          columns=TIMESERIES_COLUMNS)
         df.insert(1, "period", np.where(df["day"] < self.warmup, "warmup", "results"))
         return df
 

@@ -142,3 +142,27 @@ def test_every_event_the_model_logs_is_a_known_name():
     for org in sc.organisations:
         res = Model(sc, org, 0).run()
         assert set(res.events.event) <= EVENTS
+
+
+def test_every_event_name_written_in_the_citizen_module_is_a_known_name():
+    """The model does not check names as it logs (a hot path): every name the citizen
+    module passes to ``_log`` or ``_enter`` is checked here instead, from its source."""
+    import ast
+
+    from sim.model.names import EVENTS
+
+    tree = ast.parse(inspect.getsource(citizen_module))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "_log":
+                args = node.args[:1]
+            elif node.func.attr == "_enter":
+                args = node.args[1:2]
+            else:
+                continue
+            for arg in args:   # a name chosen between two literals counts both
+                names += [n.value for n in ast.walk(arg)
+                          if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert len(names) >= 15
+    assert set(names) <= EVENTS, sorted(set(names) - EVENTS)
