@@ -54,7 +54,8 @@ def task(cfg: DictConfig) -> None:
     try:
         # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
         study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
-        tables = write_run(folder, scenario, config, provenance, study, started, asked)
+        tables = write_run(folder, scenario, config, provenance, study, started, asked,
+                           n_jobs=1 if sweeping else None)
     except BaseException:
         _discard(folder, sweeping)
         raise

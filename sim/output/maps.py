@@ -12,15 +12,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.colors import Normalize  # noqa: E402
-
-from sim.output import numbers, plots, words  # noqa: E402
-from sim.output.words import FIGURE, title  # noqa: E402
+from sim.output import numbers, words
+from sim.output.words import FIGURE, title
 
 COLOURS = "cividis"     # a sequential colour map readable with colour-vision deficiency
 BASE_COLOUR = "#D55E00"   # Okabe-Ito vermilion: the team bases and their catchment lines
@@ -39,6 +34,10 @@ def layout_map(geography: pd.DataFrame, capacity: pd.DataFrame, municipality_sum
     """One panel per organisation: municipalities as circles (area: target group; colour:
     ``metric``'s mean), each case-management team's base as a star with lines to the
     municipalities it covers."""
+    from matplotlib.colors import Normalize  # matplotlib loads only where a map is drawn
+
+    from sim.output import plots
+    plt = plots.plt
     geo = geography.set_index("municipality")
     orgs = [o for o in labels if o in set(capacity.organisation)]
     means = municipality_summary[municipality_summary.metric == metric]

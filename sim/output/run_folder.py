@@ -7,6 +7,7 @@ else it holds. Every file is written to a temporary name and renamed into place
 """
 from __future__ import annotations
 
+import importlib
 import json
 import platform
 import shutil
@@ -35,7 +36,9 @@ from sim.experiments.uncertainty import (
     summarise_draws,
 )
 from sim.output import numbers
+from sim.output.drawing import PlotDrawer
 from sim.output.files import digests, read_manifest, replacing, write_text
+from sim.output.maps import can_draw
 from sim.output.words import FIGURE, SHARES
 from sim.output.words import METRICS as KEY_METRICS
 
@@ -96,22 +99,37 @@ def write_manifest(folder: Path, tool: str, started: float, files: list[str], **
 
 
 def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
-              study: StudyResult, started: float, overrides: Sequence[str] = ()) -> dict:
+              study: StudyResult, started: float, overrides: Sequence[str] = (),
+              n_jobs: int | None = None) -> dict:
     """Write a run's folder: config, provenance, tidy tables, plots, and the manifest last
-    (with the command-line ``overrides`` the run was asked for)."""
-    # matplotlib loads only when a run draws its plots, so a refusal of bad input is quick
-    from sim.output import plots
-    from sim.output import study_plots as research_plots
-
+    (with the command-line ``overrides`` the run was asked for). The plots are drawn in
+    up to ``n_jobs`` worker processes (the scenario's by default) while the tables are
+    written; the manifest waits for them."""
     start_folder(folder)
+    draw = PlotDrawer(folder, scenario.plots, scenario.n_jobs if n_jobs is None else n_jobs)
+    try:
+        tables, files = _write_run(folder, scenario, config, provenance, study, draw)
+        draw.wait()
+    except BaseException:
+        draw.abandon()
+        raise
+    write_manifest(folder, "factsim", started, files,
+                   organisations=[o.name for o in scenario.organisations],
+                   baseline=scenario.baseline.name if scenario.baseline else None,
+                   population=scenario.population.name, replications=scenario.replications,
+                   seed=scenario.seed, study=scenario.study.name if scenario.study else None,
+                   overrides=list(overrides))
+    return tables
 
-    def draw(plot, name: str) -> list[str]:
-        """Draw one of the run's plots into plots/ (none with ``plots: false``)."""
-        if not scenario.plots:
-            return []
-        plot(folder / "plots" / name)
-        return [f"plots/{name}"]
 
+def _plots(module: str = "plots"):
+    """A plotting module, imported where its plot is drawn (matplotlib loads only there)."""
+    return importlib.import_module(f"sim.output.{module}")
+
+
+def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[dict],
+               study: StudyResult, draw: PlotDrawer) -> tuple[dict, list[str]]:
+    """Everything of :func:`write_run` but the manifest: the tables and the file names."""
     files = [write_yaml(folder, "config.yaml", config)]
     files += write_table(pd.DataFrame(provenance), folder, "provenance")
     pooled = pooled_over_draws(study.results, scenario.replications)
@@ -132,29 +150,23 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
             files += write_table(uncertainty, folder, "uncertainty_summary")
             files += write_table(decisions, folder, "decisions")
             files += write_table(drivers(study.draws, changes), folder, "uncertainty_drivers")
-            files += draw(lambda p: plots.uncertainty(
+            files += draw(lambda p: _plots().uncertainty(
                 changes, scenario.labels(), p, title=f"{scenario.population.name}: {scenario.uncertainty.draws} "
                 f"parameter draws x {scenario.replications} replications"), "uncertainty.png")
-    if study.events is not None:
-        files += write_table(study.events, folder, "events", csv=False)
-    files += write_table(study.timeseries, folder, "timeseries")
-    files += write_table(study.citizens, folder, "citizens")
-    if study.capacity is not None:
-        files += write_table(study.capacity, folder, "capacity")
     labels = scenario.labels()
-    files += write_areas(folder, scenario, study, labels, draw)
-    files += draw(lambda p: plots.comparison(
+    files += draw(lambda p: _plots().comparison(
         summary, labels, p, title=f"{scenario.population.name}: mean per replication with 95 % interval "
         f"({scenario.replications} replications, {scenario.results_years:g} years)"), "comparison.png")
-    files += draw(lambda p: plots.occupancy(study.timeseries, labels, p), "occupancy.png")
-    files += draw(lambda p: plots.outcomes(
+    files += draw(lambda p: _plots().occupancy(study.timeseries, labels, p), "occupancy.png")
+    files += draw(lambda p: _plots().outcomes(
         summary, labels, p, title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
         currency=scenario.costs.currency if scenario.costs else None), "outcomes.png")
     if comparison is not None:   # the paired changes, as the report states them
         shown = comparison if uncertainty is None else as_comparison(uncertainty, scenario.baseline.name)
-        files += draw(lambda p: plots.changes(shown, labels, p, list(KEY_METRICS)), "changes.png")
+        files += draw(lambda p: _plots().changes(shown, labels, p, list(KEY_METRICS)), "changes.png")
     if study.events is not None and len(study.events):
-        files += draw(lambda p: plots.pathways(study.events, labels, p, seed=scenario.seed), "pathways.png")
+        first = study.events[study.events.replication == 0]   # what the plot shows: less to hand over
+        files += draw(lambda p: _plots().pathways(first, labels, p, seed=scenario.seed), "pathways.png")
     prepost = prepost_draws = None
     if study.prepost is not None:
         files += write_table(study.prepost, folder, "prepost_counts")
@@ -164,7 +176,7 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
         files += write_table(prepost, folder, "prepost_summary")
         shown = prepost[prepost.quantity.isin(["observed_ratio", "counterfactual_ratio",
                                                "organisation_effect_ratio"])]
-        files += draw(lambda p: research_plots.ratio_panels(
+        files += draw(lambda p: _plots("study_plots").ratio_panels(
             shown, p, title=FIGURE["en"]["prepost_title"].format(
                 study=scenario.study.label, org=labels[scenario.organisation.name], reps=scenario.replications,
                 cohort=numbers.number(study.prepost.cohort.mean(), "en", 0))), "prepost.png")
@@ -173,14 +185,16 @@ def write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[d
             prepost_draws = summarise_decomposition_draws(by_draw)
             files += write_table(by_draw, folder, "prepost_draws")
             files += write_table(prepost_draws, folder, "prepost_uncertainty")
-    write_manifest(folder, "factsim", started, files,
-                   organisations=[o.name for o in scenario.organisations],
-                   baseline=scenario.baseline.name if scenario.baseline else None,
-                   population=scenario.population.name, replications=scenario.replications,
-                   seed=scenario.seed, study=scenario.study.name if scenario.study else None,
-                   overrides=list(overrides))
+    # the large tables last, while the plots asked for above are drawn
+    files += write_areas(folder, scenario, study, labels, draw)
+    if study.capacity is not None:
+        files += write_table(study.capacity, folder, "capacity")
+    if study.events is not None:
+        files += write_table(study.events, folder, "events", csv=False)
+    files += write_table(study.timeseries, folder, "timeseries")
+    files += write_table(study.citizens, folder, "citizens")
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
-            "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}
+            "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}, files
 
 
 def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str],
@@ -189,8 +203,6 @@ def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: di
     summarised (with the paired change per municipality), the catchment's geography, and
     the map of the layout when the towns have positions (``draw``: the run's plot writer);
     returns the file names."""
-    from sim.output import maps
-
     files = []
     summary = None
     if study.municipalities is not None:
@@ -208,8 +220,8 @@ def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: di
                              "team_summary")
     if study.geography is not None:
         files += write_table(study.geography, folder, "geography")
-        if summary is not None and study.capacity is not None and maps.can_draw(study.geography):
-            files += draw(lambda p: maps.layout_map(study.geography, study.capacity, summary, labels, p),
+        if summary is not None and study.capacity is not None and can_draw(study.geography):
+            files += draw(lambda p: _plots("maps").layout_map(study.geography, study.capacity, summary, labels, p),
                           "layout_map.png")
     return files
 

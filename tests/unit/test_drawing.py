@@ -1,0 +1,65 @@
+"""The plot drawer: plots drawn in worker processes are the files drawn here, a failed
+plot fails the run, and nothing is drawn when plots are off."""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from sim.output.drawing import PlotDrawer
+
+
+def _write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{text} {os.getpid()}")
+
+
+def _fail(path):
+    raise ValueError("no such metric: bed_dayz")
+
+
+def test_plots_drawn_in_workers_are_the_plots_drawn_here(tmp_path):
+    """A real matplotlib figure from the run's tables: the same bytes either way, and a
+    worker's plot is drawn in another process."""
+    summary = pd.DataFrame({"organisation": ["fragmented", "fact_crosssector"], "metric": "bed_days",
+                            "mean": [20.0, 14.0], "ci_lower": [19.0, 13.0], "ci_upper": [21.0, 15.0]})
+    labels = {"fragmented": "Fragmented", "fact_crosssector": "FACT"}
+
+    def plot(path):
+        from sim.output import plots
+        plots.comparison(summary, labels, path, panels=[("bed_days", "Bed days", "days")], title="t")
+
+    here, there = PlotDrawer(tmp_path / "a", n_jobs=1), PlotDrawer(tmp_path / "b", n_jobs=2)
+    assert here(plot, "x.png") == there(plot, "x.png") == ["plots/x.png"]
+    there(lambda p: _write(p, "pid"), "pid.txt")
+    there.wait()
+    assert (tmp_path / "a/plots/x.png").read_bytes() == (tmp_path / "b/plots/x.png").read_bytes()
+    assert (tmp_path / "b/plots/pid.txt").read_text() != f"pid {os.getpid()}"
+
+
+def test_a_plot_that_fails_in_a_worker_fails_the_run(tmp_path):
+    draw = PlotDrawer(tmp_path, n_jobs=2)
+    draw(lambda p: _write(p, "fine"), "fine.txt")
+    draw(_fail, "bad.png")
+    with pytest.raises(ValueError, match="bed_dayz"):
+        draw.wait()
+    draw.wait()   # nothing left to wait for
+
+
+def test_abandon_waits_for_plots_being_drawn_and_ignores_their_errors(tmp_path):
+    draw = PlotDrawer(tmp_path, n_jobs=2)
+    draw(_fail, "bad.png")
+    draw(lambda p: _write(p, "late"), "late.txt")
+    draw.abandon()
+    assert draw._pending == []
+    # a plot either ran to its end before abandon returned, or never started
+    late = tmp_path / "plots" / "late.txt"
+    assert not late.exists() or late.read_text().startswith("late")
+
+
+def test_nothing_is_drawn_when_plots_are_off(tmp_path):
+    draw = PlotDrawer(tmp_path, enabled=False, n_jobs=2)
+    assert draw(_fail, "bad.png") == []
+    draw.wait()
+    assert not (tmp_path / "plots").exists()
