@@ -11,7 +11,7 @@ run's tables only, so it draws the same file in a worker as here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from joblib import effective_n_jobs
@@ -26,7 +26,7 @@ class PlotDrawer:
         self.enabled = enabled
         self.workers = effective_n_jobs(n_jobs)
         self._pending: list[Future] = []
-        self._executor = None
+        self._executor: Executor | None = None
 
     def __call__(self, plot: Callable[[Path], object], name: str) -> list[str]:
         """Draw ``plot(path)`` as ``plots/<name>``; return the file names it will write."""
