@@ -39,21 +39,24 @@ QUANTITIES = ("observed_ratio", "counterfactual_ratio", "organisation_effect",
               "organisation_effect_ratio", "selection_and_regression")
 
 
-def stays(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per admission: citizen, admitted, coercive_until, discharged, coercive.
+def _rows(events) -> list[tuple]:
+    """(citizen, time, event) of every entry, from a frame with those columns or from the
+    model's own log (tuples starting with them)."""
+    if isinstance(events, pd.DataFrame):
+        return list(zip(events.citizen.tolist(), events.time.tolist(), events.event.tolist()))
+    return [(row[0], row[1], row[2]) for row in events]
 
-    A stay ends at the citizen's next ``discharge`` after the admission (infinite if
-    none); a coercive stay is coercive until ``ready_for_discharge`` or discharge,
-    whichever comes first. Events of a citizen before any admission are not a stay's.
-    """
-    kinds = ADMISSION_EVENTS + ("ready_for_discharge", "discharge")
-    ev = events[events.event.isin(kinds)].sort_values(["citizen", "time"], kind="stable")
-    rows = []   # [citizen, admitted, ready, discharged, coercive]
+
+def _stays(rows: list[tuple]) -> list[list]:
+    """[citizen, admitted, ready, discharged, coercive] per admission, in order of citizen
+    and time (see :func:`stays`)."""
+    kinds = set(ADMISSION_EVENTS) | {"ready_for_discharge", "discharge"}
+    out = []
     current: dict[int, list] = {}
-    for cid, time, event in zip(ev.citizen.tolist(), ev.time.tolist(), ev.event.tolist()):
+    for cid, time, event in sorted((r for r in rows if r[2] in kinds), key=lambda r: (r[0], r[1])):
         if event in ADMISSION_EVENTS:
             row = [cid, time, np.inf, np.inf, event == "coercive_admission"]
-            rows.append(row)
+            out.append(row)
             current[cid] = row
             continue
         row = current.get(cid)
@@ -64,40 +67,59 @@ def stays(events: pd.DataFrame) -> pd.DataFrame:
                 row[3] = time
         elif row[2] == np.inf:
             row[2] = time
-    out = pd.DataFrame(rows, columns=["citizen", "admitted", "ready", "discharged", "coercive"])
+    return out
+
+
+def stays(events) -> pd.DataFrame:
+    """One row per admission: citizen, admitted, coercive_until, discharged, coercive.
+
+    A stay ends at the citizen's next ``discharge`` after the admission (infinite if
+    none); a coercive stay is coercive until ``ready_for_discharge`` or discharge,
+    whichever comes first. Events of a citizen before any admission are not a stay's.
+    """
+    out = pd.DataFrame(_stays(_rows(events)), columns=["citizen", "admitted", "ready", "discharged", "coercive"])
     out["coercive"] = out["coercive"].astype(bool)
     out["coercive_until"] = np.where(out.coercive, np.minimum(out.ready, out.discharged), out.admitted)
     return out[["citizen", "admitted", "coercive_until", "discharged", "coercive"]]
 
 
-def _overlap(t0: pd.Series, t1: pd.Series, start: float, end: float) -> pd.Series:
-    return (np.minimum(t1, end) - np.maximum(t0, start)).clip(lower=0.0)
+def _overlap(t0: np.ndarray, t1: np.ndarray, start: float, end: float) -> float:
+    """Days of the spans ``[t0, t1)`` inside ``[start, end)``, summed."""
+    return float((np.minimum(t1, end) - np.maximum(t0, start)).clip(min=0.0).sum())
 
 
-def count_periods(events: pd.DataFrame, cohort, inclusion: float, pre_days: float,
+def count_periods(events, cohort, inclusion: float, pre_days: float,
                   post_days: float) -> pd.DataFrame:
     """Counts for the cohort in ``[inclusion - pre, inclusion)`` and ``[inclusion, inclusion + post)``.
 
-    Returns one row per period and measure (columns period, measure, value).
+    ``events``: a frame with columns citizen, time and event, or the model's own log (rows
+    starting with those three). Returns one row per period and measure (columns period,
+    measure, value).
     """
     cohort = set(int(c) for c in cohort)
-    ev = events[events.citizen.isin(cohort)]
-    st = stays(ev)
-    crises = ev[ev.event == "crisis"].time
-    rows = []
+    rows = [r for r in _rows(events) if r[0] in cohort]
+    st = _stays(rows)
+    citizen = [s[0] for s in st]
+    admitted = np.array([s[1] for s in st], dtype=float)
+    discharged = np.array([s[3] for s in st], dtype=float)
+    coercive = np.array([s[4] for s in st], dtype=bool)
+    coercive_until = np.where(coercive, np.minimum(np.array([s[2] for s in st], dtype=float), discharged),
+                              admitted)
+    crises = [t for _, t, event in rows if event == "crisis"]
+    out = []
     for period, (start, end) in (("pre", (inclusion - pre_days, inclusion)),
                                  ("post", (inclusion, inclusion + post_days))):
-        inside = st[(st.admitted >= start) & (st.admitted < end)]
+        inside = (admitted >= start) & (admitted < end)
         values = {
-            "admissions": len(inside),
-            "coercive_admissions": int(inside.coercive.sum()),
-            "bed_days": float(_overlap(st.admitted, st.discharged, start, end).sum()),
-            "coercive_bed_days": float(_overlap(st.admitted, st.coercive_until, start, end).sum()),
-            "people_admitted": inside.citizen.nunique(),
-            "crises": int(((crises >= start) & (crises < end)).sum()),
+            "admissions": int(inside.sum()),
+            "coercive_admissions": int((inside & coercive).sum()),
+            "bed_days": _overlap(admitted, discharged, start, end),
+            "coercive_bed_days": _overlap(admitted, coercive_until, start, end),
+            "people_admitted": len({c for c, i in zip(citizen, inside.tolist()) if i}),
+            "crises": sum(1 for t in crises if start <= t < end),
         }
-        rows += [{"period": period, "measure": m, "value": float(values[m])} for m in MEASURES]
-    return pd.DataFrame(rows)
+        out += [{"period": period, "measure": m, "value": float(values[m])} for m in MEASURES]
+    return pd.DataFrame(out)
 
 
 def decompose(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:

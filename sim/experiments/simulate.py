@@ -46,7 +46,7 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
     res = model.run(tables)
     events, prepost = res.events, None
     if study is not None:
-        prepost = count_periods(events, res.cohort, scenario.inclusion_day,
+        prepost = count_periods(res.log, res.cohort, scenario.inclusion_day,
                                 study.pre_months * DAYS_PER_MONTH, study.post_months * DAYS_PER_MONTH)
         prepost["cohort"] = len(res.cohort)
         if not scenario.event_log:

@@ -39,6 +39,7 @@ class ReplicationResult:
     cohort: list[int] | None = None   # a study's enrolled citizens (their ids)
     municipalities: pd.DataFrame | None = None   # outcomes per municipality: municipality, metric, value
     teams: pd.DataFrame | None = None            # each team's own figures: network, team, metric, value
+    log: list | None = None   # the event log as the model kept it: (citizen, time, event, state, sector, team)
 
 
 class Model:
@@ -218,8 +219,10 @@ class Model:
                 result = ReplicationResult(self.metrics(), self._events_frame(), self._timeseries(),
                                            self._citizen_frame(), cohort, self._municipality_frame(),
                                            self._team_frame())
-            else:
-                result = ReplicationResult(self.metrics(), self._events_frame(), None, None, cohort)
+            else:   # the log as the model kept it (a study's counts read it), a frame only if asked
+                result = ReplicationResult(self.metrics(), self._events_frame() if self.scenario.event_log
+                                           else None, None, None, cohort)
+            result.log = self.events
             self._release()
         finally:
             if paused:

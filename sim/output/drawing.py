@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
+import cloudpickle
 from joblib import effective_n_jobs
 
 
@@ -39,7 +40,9 @@ class PlotDrawer:
             if self._executor is None:
                 from joblib.externals.loky import get_reusable_executor
                 self._executor = get_reusable_executor(max_workers=self.workers)
-            self._pending.append(self._executor.submit(plot, path))
+            # pickled now: a closure draws the tables it sees at this call, even if the
+            # caller rebinds a name it captured before the worker gets the plot
+            self._pending.append(self._executor.submit(_draw, cloudpickle.dumps(plot), path))
         return [f"plots/{name}"]
 
     def wait(self) -> None:
@@ -66,3 +69,8 @@ class PlotDrawer:
         for future in pending:
             if not future.cancelled():
                 future.exception()   # waits; the error is the failed run's, not this one's
+
+
+def _draw(plot: bytes, path: Path) -> None:
+    """In a worker: the pickled plot, drawn to ``path``."""
+    cloudpickle.loads(plot)(path)

@@ -174,10 +174,10 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
         prepost = summarise_decomposition(parts)
         files += write_table(parts, folder, "prepost_decomposition")
         files += write_table(prepost, folder, "prepost_summary")
-        shown = prepost[prepost.quantity.isin(["observed_ratio", "counterfactual_ratio",
-                                               "organisation_effect_ratio"])]
+        ratios = prepost[prepost.quantity.isin(["observed_ratio", "counterfactual_ratio",
+                                                "organisation_effect_ratio"])]
         files += draw(lambda p: _plots("study_plots").ratio_panels(
-            shown, p, title=FIGURE["en"]["prepost_title"].format(
+            ratios, p, title=FIGURE["en"]["prepost_title"].format(
                 study=scenario.study.label, org=labels[scenario.organisation.name], reps=scenario.replications,
                 cohort=numbers.number(study.prepost.cohort.mean(), "en", 0))), "prepost.png")
         if "draw" in study.prepost.columns:   # the decomposition per parameter draw

@@ -97,3 +97,24 @@ def test_decomposition_per_parameter_draw_pools_each_draws_replications():
     assert effect["draws"] == 2 and effect["mean"] == pytest.approx((0.4 / 0.6 + 0.5 / 0.9) / 2)
     assert effect["lower"] == pytest.approx(np.quantile([0.4 / 0.6, 0.5 / 0.9], 0.025))
     assert effect["upper"] == pytest.approx(np.quantile([0.4 / 0.6, 0.5 / 0.9], 0.975))
+
+
+def test_the_models_own_log_counts_as_its_frame_does():
+    """A study's counts come from the model's log as it was kept (no frame is built for a
+    calibration's simulations); they equal the counts from the frame, bit for bit, and the
+    hand-made log counts the same as tuples as it does as a frame."""
+    from pandas.testing import assert_frame_equal
+
+    from sim.model.replication import Model
+
+    from ..conftest import scenario
+
+    as_tuples = count_periods(LOG, COHORT, 100.0, 50.0, 50.0)
+    assert_frame_equal(as_tuples, count_periods(EVENTS, COHORT, 100.0, 50.0, 50.0), check_exact=True)
+    sc = scenario("study=norway_prepost")
+    res = Model(sc, sc.baseline, 0, enrol_into=sc.organisation).run()
+    assert len(res.cohort) > 10 and len(res.log) == len(res.events)
+    args = (res.cohort, sc.inclusion_day, 730.0, 730.0)
+    from_log, from_frame = count_periods(res.log, *args), count_periods(res.events, *args)
+    assert from_log.value.sum() > 0
+    assert_frame_equal(from_log, from_frame, check_exact=True)

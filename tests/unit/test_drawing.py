@@ -63,3 +63,16 @@ def test_nothing_is_drawn_when_plots_are_off(tmp_path):
     assert draw(_fail, "bad.png") == []
     draw.wait()
     assert not (tmp_path / "plots").exists()
+
+
+def test_a_plot_draws_what_it_saw_when_it_was_asked_for(tmp_path):
+    """A closure handed to a worker draws the values its names held at the call, even
+    when the caller rebinds a name right after (as a run reuses a variable)."""
+    draw = PlotDrawer(tmp_path, n_jobs=2)
+    shown = "the changes"
+    draw(lambda p: _write(p, shown), "changes.txt")
+    shown = "the pre/post ratios"
+    draw(lambda p: _write(p, shown), "ratios.txt")
+    draw.wait()
+    assert (tmp_path / "plots/changes.txt").read_text().startswith("the changes ")
+    assert (tmp_path / "plots/ratios.txt").read_text().startswith("the pre/post ratios ")
