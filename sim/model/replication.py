@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from sim.model.ward import Ward
 
 EVENT_COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
 TIMESERIES_COLUMNS = ["day", *STATES, "beds_occupied", "on_intensive_care", "citizens"]
+_COUNTS, _BEDS = itemgetter(*STATES), itemgetter(*IN_BED)   # a day's counts, read at once
 STRING = pd.Series(["a"]).dtype   # the type pandas gives a column of text (str from pandas 3)
 
 
@@ -149,7 +151,7 @@ class Model:
         if t > now or t >= end:
             return
         c = self.state_counts
-        row = (*(c[s] for s in STATES), sum(c[s] for s in IN_BED), self.on_intensive, len(self.alive))
+        row = (*_COUNTS(c), sum(_BEDS(c)), self.on_intensive, len(self.alive))
         daily = self._daily
         while t <= now and t < end:
             daily.append((len(daily), *row))

@@ -53,6 +53,7 @@ _SIZE = [0] * ROWS
 for _name, _i in ACTIVITIES.items():
     _SIZE[_i] = BLOCK[_name]
 _START = [sum(_SIZE[:i]) for i in range(ROWS)]
+_PARTS = [slice(a, a + n) for a, n in zip(_START, _SIZE)]   # each activity's part of a block
 _TOTAL = sum(_SIZE)
 REFILL = 64   # uniforms drawn at a time from an activity's own Generator
 BATCH = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
@@ -105,7 +106,7 @@ class CitizenStreams:
             block = CitizenBlocks(seed, replication).row(citizen_id)
         # each activity hands out its numbers from an iterator over its part of the block;
         # ``_given`` counts the numbers put into its iterators so far
-        self._its = [iter(block[a:a + n]) for a, n in zip(_START, _SIZE)]
+        self._its = list(map(iter, map(block.__getitem__, _PARTS)))
         self._given = list(_SIZE)
         self._gens: dict[int, np.random.Generator] = {}
 
