@@ -39,12 +39,12 @@ QUANTITIES = ("observed_ratio", "counterfactual_ratio", "organisation_effect",
               "organisation_effect_ratio", "selection_and_regression")
 
 
-def _rows(events) -> list[tuple]:
-    """(citizen, time, event) of every entry, from a frame with those columns or from the
-    model's own log (tuples starting with them)."""
+def _rows(events, cohort: set[int] | None = None) -> list[tuple]:
+    """(citizen, time, event) of every entry (of the ``cohort``'s citizens only, if given),
+    from a frame with those columns or from the model's own log (tuples starting with them)."""
     if isinstance(events, pd.DataFrame):
-        return list(zip(events.citizen.tolist(), events.time.tolist(), events.event.tolist()))
-    return [(row[0], row[1], row[2]) for row in events]
+        events = zip(events.citizen.tolist(), events.time.tolist(), events.event.tolist())
+    return [row[:3] for row in events if cohort is None or row[0] in cohort]
 
 
 def _stays(rows: list[tuple]) -> list[list]:
@@ -77,10 +77,18 @@ def stays(events) -> pd.DataFrame:
     none); a coercive stay is coercive until ``ready_for_discharge`` or discharge,
     whichever comes first. Events of a citizen before any admission are not a stay's.
     """
-    out = pd.DataFrame(_stays(_rows(events)), columns=["citizen", "admitted", "ready", "discharged", "coercive"])
-    out["coercive"] = out["coercive"].astype(bool)
-    out["coercive_until"] = np.where(out.coercive, np.minimum(out.ready, out.discharged), out.admitted)
-    return out[["citizen", "admitted", "coercive_until", "discharged", "coercive"]]
+    return pd.DataFrame(_stay_columns(_stays(_rows(events))))
+
+
+def _stay_columns(st: list[list]) -> dict[str, np.ndarray]:
+    """The stays as columns: citizen, admitted, coercive_until, discharged, coercive."""
+    admitted = np.array([s[1] for s in st], dtype=float)
+    discharged = np.array([s[3] for s in st], dtype=float)
+    coercive = np.array([s[4] for s in st], dtype=bool)
+    ready = np.array([s[2] for s in st], dtype=float)
+    return {"citizen": np.array([s[0] for s in st], dtype=np.int64), "admitted": admitted,
+            "coercive_until": np.where(coercive, np.minimum(ready, discharged), admitted),
+            "discharged": discharged, "coercive": coercive}
 
 
 def _overlap(t0: np.ndarray, t1: np.ndarray, start: float, end: float) -> float:
@@ -97,14 +105,10 @@ def count_periods(events, cohort, inclusion: float, pre_days: float,
     measure, value).
     """
     cohort = set(int(c) for c in cohort)
-    rows = [r for r in _rows(events) if r[0] in cohort]
-    st = _stays(rows)
-    citizen = [s[0] for s in st]
-    admitted = np.array([s[1] for s in st], dtype=float)
-    discharged = np.array([s[3] for s in st], dtype=float)
-    coercive = np.array([s[4] for s in st], dtype=bool)
-    coercive_until = np.where(coercive, np.minimum(np.array([s[2] for s in st], dtype=float), discharged),
-                              admitted)
+    rows = _rows(events, cohort)
+    st = _stay_columns(_stays(rows))
+    citizen, admitted, discharged = st["citizen"].tolist(), st["admitted"], st["discharged"]
+    coercive, coercive_until = st["coercive"], st["coercive_until"]
     crises = [t for _, t, event in rows if event == "crisis"]
     out = []
     for period, (start, end) in (("pre", (inclusion - pre_days, inclusion)),
