@@ -1,4 +1,4 @@
-"""A citizen: one long-lived SimPy process through the states of [model].
+"""A citizen: one long-lived process (a generator that SimPy's events drive) through the states of [model].
 
 stable -> deteriorating -> (stable | crisis) -> (stable | waiting_for_bed -> admitted
 -> discharge_ready) -> post_discharge -> stable ...; disengaged from stable (drop-out)
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
@@ -94,6 +95,7 @@ class Citizen:
         self.engaged = True
         self.coercive = False
         self.intensive_until = -INF
+        self._process: Any = None   # the citizen's process, a generator (see start)
         self.admissions: list[float] = []   # admission times, for enrolment rules
         self.crises: list[float] = []       # crisis times, for enrolment rules
         self._loads: dict = {}   # team -> its load from this citizen, per week
@@ -284,16 +286,32 @@ class Citizen:
         return True
 
     # -- the process ---------------------------------------------------------------
+    def start(self) -> None:
+        """Enter the catchment and run the process until its first wait.
+
+        The process is a generator (:meth:`run`) that yields the SimPy events the citizen
+        waits for. The citizen drives it itself: the event it waits for calls
+        :meth:`_resume`, which sends the generator on. This is what a ``simpy.Process``
+        does, without its general machinery: a citizen never waits for a failed event,
+        is never interrupted and is waited for by nobody."""
+        self._process = self.run()
+        self._resume(None)
+
+    def _resume(self, _event) -> None:
+        """Send the process on to its next wait (SimPy calls this when the wait ends)."""
+        try:
+            self._process.send(None).callbacks.append(self._resume)
+        except StopIteration:
+            self._process = None
+
     def run(self):
-        """The process: from stable through the states until the citizen exits (a SimPy generator)."""
+        """The process: from stable through the states until the citizen exits (a generator
+        of the events the citizen waits for)."""
         self._enter(STABLE, "enter")
         self._set_care(ROUTINE)
-        handlers = {STABLE: self._stable, DETERIORATING: self._deteriorating, CRISIS: self._crisis,
-                    WAITING_FOR_BED: self._admission, POST_DISCHARGE: self._post_discharge,
-                    DISENGAGED: self._disengaged}
         state = STABLE
         while state != EXIT:
-            state = yield from handlers[state]()
+            state = yield from STATE_STEPS[state](self)
         self._exit()
 
     def _exit(self) -> None:
@@ -309,7 +327,9 @@ class Citizen:
         self.m.alive.pop(self.id, None)
 
     def close(self, now: float) -> None:
-        """End of run: close open spans."""
+        """End of run: close open spans, and drop the process (its generator refers to the
+        citizen, so keeping it would leave a cycle for Python's cycle collector)."""
+        self._process = None
         self._leave(now)
         self.rec.span("citizen_days", self.entered, now)
 
@@ -552,3 +572,9 @@ class Citizen:
             self._set_care(ROUTINE)
             return STABLE
         return DETERIORATING
+
+
+# what each state does: a generator of the events it waits for, returning the next state
+STATE_STEPS = {STABLE: Citizen._stable, DETERIORATING: Citizen._deteriorating, CRISIS: Citizen._crisis,
+               WAITING_FOR_BED: Citizen._admission, POST_DISCHARGE: Citizen._post_discharge,
+               DISENGAGED: Citizen._disengaged}

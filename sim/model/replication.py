@@ -123,7 +123,7 @@ class Model:
                                attrs.diagnosis, attrs.dual_diagnosis, attrs.severity,
                                attrs.engagement, attrs.prior_admissions))
         self.alive[cid] = citizen
-        self.env.process(citizen.run())
+        citizen.start()
 
     def _arrivals(self):
         pop = self.population

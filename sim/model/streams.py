@@ -13,16 +13,20 @@ citizen number, from the Generator at ``(replication, CITIZEN_BLOCKS, citizen //
 BATCH)``), so making a citizen costs no Generator of its own; only an activity that
 needs more numbers gets a Generator, spawned at ``(replication, CITIZEN, citizen,
 activity)``, and continues from it. Citizens are numbered in order of arrival, which
-no organisation changes, so a citizen's row is the same under every organisation. Either way the n-th number of
-an activity depends only on (seed, replication, citizen, activity, n), never on how
-many numbers other activities used. Waiting times are exponential by inversion of
-those uniforms, and a length of stay is a gamma variate made from them by Marsaglia
-and Tsang's exact method. Each stream counts what it has handed out, so tests can
-check that a decision draws the same count whatever branch it takes.
+no organisation changes, so a citizen's row is the same under every organisation. An
+activity's numbers become Python floats ``CHUNK`` at a time as it reaches them (most of
+a block is never used, and a float object takes four times the memory of its number in
+the table). Either way the n-th number of an activity depends only on (seed,
+replication, citizen, activity, n), never on how many numbers other activities used.
+Waiting times are exponential by inversion of those uniforms, and a length of stay is a
+gamma variate made from them by Marsaglia and Tsang's exact method. Each stream counts
+what it has handed out, so tests can check that a decision draws the same count
+whatever branch it takes.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from itertools import islice
 from operator import length_hint
 
@@ -57,6 +61,8 @@ _PARTS = [slice(a, a + n) for a, n in zip(_START, _SIZE)]   # each activity's pa
 _TOTAL = sum(_SIZE)
 REFILL = 64   # uniforms drawn at a time from an activity's own Generator
 BATCH = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
+CHUNK = 16    # numbers of a block an activity makes Python floats of at a time (no effect on the numbers)
+_USED: Iterator[float] = iter(())   # an iterator with nothing left: the activity's next numbers are fetched
 _log1p = math.log1p
 
 
@@ -73,20 +79,21 @@ def population_stream(seed: int, replication: int) -> np.random.Generator:
 class CitizenBlocks:
     """The first block of every citizen of a replication, ``BATCH`` citizens at a time."""
 
-    __slots__ = ("seed", "replication", "_batch", "_rows")
+    __slots__ = ("seed", "replication", "_batch", "_table")
 
     def __init__(self, seed: int, replication: int):
         self.seed, self.replication = seed, replication
         self._batch = -1
-        self._rows: list[list[float]] = []
+        self._table = np.empty((0, _TOTAL))
 
-    def row(self, citizen_id: int) -> list[float]:
-        """The citizen's first block: every activity's first numbers, in activity order."""
+    def row(self, citizen_id: int) -> np.ndarray:
+        """The citizen's first block: every activity's first numbers, in activity order
+        (a row of the batch's table, which lives as long as one of its citizens uses it)."""
         batch, i = divmod(citizen_id, BATCH)
         if batch != self._batch:   # citizens are made in order: one table at a time suffices
-            table = generator(self.seed, self.replication, CITIZEN_BLOCKS, batch).random((BATCH, _TOTAL))
-            self._batch, self._rows = batch, table.tolist()
-        return self._rows[i]
+            self._table = generator(self.seed, self.replication, CITIZEN_BLOCKS, batch).random((BATCH, _TOTAL))
+            self._batch = batch
+        return self._table[i]
 
     def streams(self, citizen_id: int) -> CitizenStreams:
         """The citizen's streams."""
@@ -96,28 +103,37 @@ class CitizenBlocks:
 class CitizenStreams:
     """One stream of numbers per activity for one citizen."""
 
-    __slots__ = ("_seed", "_key", "_its", "_given", "_gens")
+    __slots__ = ("_seed", "_key", "_block", "_its", "_given", "_gens")
 
-    def __init__(self, seed: int, replication: int, citizen_id: int, block: list[float] | None = None):
+    def __init__(self, seed: int, replication: int, citizen_id: int, block: np.ndarray | None = None):
         """``block``: the citizen's row of :class:`CitizenBlocks` (drawn here if not given)."""
         self._seed = seed
         self._key = (replication, CITIZEN, citizen_id)
-        if block is None:
-            block = CitizenBlocks(seed, replication).row(citizen_id)
-        # each activity hands out its numbers from an iterator over its part of the block;
-        # ``_given`` counts the numbers put into its iterators so far
-        self._its = list(map(iter, map(block.__getitem__, _PARTS)))
-        self._given = list(_SIZE)
+        self._block = CitizenBlocks(seed, replication).row(citizen_id) if block is None else block
+        # each activity hands out its numbers from an iterator over a few of them at a
+        # time (its part of the block, then its own Generator's); ``_given`` counts the
+        # numbers put into its iterators so far. Numbers become Python floats only when
+        # an activity reaches them: most of a block is never used.
+        self._its: list[Iterator[float]] = [_USED] * ROWS
+        self._given = [0] * ROWS
         self._gens: dict[int, np.random.Generator] = {}
 
     def _refill(self, i: int) -> float:
-        """The first of the activity's next numbers, from its own Generator (spawned at
-        the citizen's key plus the activity's index) once its part of the block is used."""
-        gen = self._gens.get(i)
-        if gen is None:
-            gen = self._gens[i] = generator(self._seed, *self._key, i)
-        it = self._its[i] = iter(gen.random(REFILL).tolist())
-        self._given[i] += REFILL
+        """The first of the activity's next numbers: the next ``CHUNK`` of its part of the
+        block, then, once that is used, from its own Generator (spawned at the citizen's
+        key plus the activity's index)."""
+        given, size = self._given[i], _SIZE[i]
+        if given < size:
+            start = _START[i] + given
+            n = min(CHUNK, size - given)
+            numbers = self._block[start:start + n].tolist()
+        else:
+            gen = self._gens.get(i)
+            if gen is None:
+                gen = self._gens[i] = generator(self._seed, *self._key, i)
+            n, numbers = REFILL, gen.random(REFILL).tolist()
+        self._given[i] = given + n
+        it = self._its[i] = iter(numbers)
         return next(it)
 
     def uniform(self, activity: str) -> float:
@@ -142,7 +158,7 @@ class CitizenStreams:
         :meth:`standard_exponential`."""
         i = ACTIVITIES[activity]
         us = list(islice(self._its[i], n))
-        if len(us) < n:   # the rest from the activity's next numbers
+        while len(us) < n:   # the rest from the activity's next numbers
             us.append(self._refill(i))
             us.extend(islice(self._its[i], n - len(us)))
         return [-_log1p(-u) for u in us]

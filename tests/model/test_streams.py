@@ -11,7 +11,7 @@ from scipy import stats
 from sim.model import citizen as citizen_module
 from sim.model.citizen import Citizen
 from sim.model.replication import Model
-from sim.model.streams import ACTIVITIES, BATCH, BLOCK, CitizenBlocks, CitizenStreams
+from sim.model.streams import ACTIVITIES, BATCH, BLOCK, CITIZEN, CitizenBlocks, CitizenStreams, generator
 
 from ..conftest import scenario
 
@@ -33,12 +33,27 @@ def test_a_citizens_first_numbers_are_their_row_whatever_else_was_made():
     blocks = CitizenBlocks(7, 0)
     rows = {cid: blocks.row(cid) for cid in (0, BATCH - 1, BATCH, 3 * BATCH + 5)}
     for cid, row in rows.items():
-        assert CitizenBlocks(7, 0).row(cid) == row
+        assert np.array_equal(CitizenBlocks(7, 0).row(cid), row)
         alone = CitizenStreams(7, 0, cid)
         made = blocks.streams(cid)
         assert [alone.uniform("crisis") for _ in range(70)] == [made.uniform("crisis") for _ in range(70)]
     assert len({tuple(r) for r in rows.values()}) == len(rows)
-    assert CitizenBlocks(7, 1).row(0) != rows[0] and CitizenBlocks(8, 0).row(0) != rows[0]
+    assert not np.array_equal(CitizenBlocks(7, 1).row(0), rows[0])
+    assert not np.array_equal(CitizenBlocks(8, 0).row(0), rows[0])
+
+
+def test_an_activitys_numbers_are_its_part_of_the_block_then_its_own_generator():
+    """Handed out a few at a time, an activity's numbers are still, in order, its part of
+    the citizen's row and then its own Generator's (the chunks change no number)."""
+    row = CitizenBlocks(7, 0).row(5)
+    s = CitizenStreams(7, 0, 5, row)
+    i, n = ACTIVITIES["window"], BLOCK["window"]
+    start = sum(BLOCK[a] for a, j in ACTIVITIES.items() if j < i)
+    drawn = [s.uniform("window") for _ in range(n + 10)]
+    assert drawn[:n] == row[start:start + n].tolist()
+    own = generator(7, 0, CITIZEN, 5, i).random(64).tolist()
+    assert drawn[n:] == own[:10]
+    assert s.drawn("window") == n + 10 and s.drawn("los") == 0
 
 
 def test_several_numbers_at_once_are_the_numbers_one_at_a_time():
@@ -103,13 +118,17 @@ def _draws_per_call(org_name: str) -> dict[str, set[tuple[int, ...]]]:
             return result
         return handler
 
+    steps = dict(citizen_module.STATE_STEPS)   # the process calls the states from here
     try:
         for h, fn in originals.items():
             setattr(Citizen, h, wrap(h, fn))
+        citizen_module.STATE_STEPS.update(
+            {state: getattr(Citizen, fn.__name__) for state, fn in steps.items()})
         Model(sc, org, 0).run()
     finally:
         for h, fn in originals.items():
             setattr(Citizen, h, fn)
+        citizen_module.STATE_STEPS.update(steps)
     return seen
 
 
