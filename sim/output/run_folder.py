@@ -13,6 +13,7 @@ import platform
 import shutil
 import time
 from collections.abc import Sequence
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -61,16 +62,27 @@ HEADLINE = [
 ]
 
 
-def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True) -> list[str]:
-    """Write ``df`` as Parquet (and CSV); return the file names written."""
+def write_table(df: pd.DataFrame, folder: Path, name: str, csv: bool = True,
+                writer: PlotDrawer | None = None) -> list[str]:
+    """Write ``df`` as Parquet (and CSV); return the file names written. ``writer``: the
+    run's worker processes, which write the CSV file (pandas formats every number, the
+    slow part of a large table) while this process goes on."""
     with replacing(folder / f"{name}.parquet") as tmp:
         df.to_parquet(tmp, index=False)
     files = [f"{name}.parquet"]
     if csv:
-        with replacing(folder / f"{name}.csv") as tmp:
-            df.to_csv(tmp, index=False)
-        files.append(f"{name}.csv")
+        if writer is None:
+            write_csv(df, folder / f"{name}.csv")
+            files.append(f"{name}.csv")
+        else:
+            files += writer.write(partial(write_csv, df), f"{name}.csv")
     return files
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` as CSV (no index) to ``path``, atomically."""
+    with replacing(path) as tmp:
+        df.to_csv(tmp, index=False)
 
 
 def write_yaml(folder: Path, name: str, data: dict) -> str:
@@ -185,14 +197,16 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
             prepost_draws = summarise_decomposition_draws(by_draw)
             files += write_table(by_draw, folder, "prepost_draws")
             files += write_table(prepost_draws, folder, "prepost_uncertainty")
-    # the large tables last, while the plots asked for above are drawn
+    # the large tables last, while the plots asked for above are drawn; the CSV files of the
+    # two largest are written by the workers (if any) after the plots, while this process
+    # writes their Parquet files
     files += write_areas(folder, scenario, study, labels, draw)
     if study.capacity is not None:
         files += write_table(study.capacity, folder, "capacity")
     if study.events is not None:
         files += write_table(study.events, folder, "events", csv=False)
-    files += write_table(study.timeseries, folder, "timeseries")
-    files += write_table(study.citizens, folder, "citizens")
+    files += write_table(study.timeseries, folder, "timeseries", writer=draw)
+    files += write_table(study.citizens, folder, "citizens", writer=draw)
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
             "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}, files
 

@@ -76,3 +76,49 @@ def test_a_plot_draws_what_it_saw_when_it_was_asked_for(tmp_path):
     draw.wait()
     assert (tmp_path / "plots/changes.txt").read_text().startswith("the changes ")
     assert (tmp_path / "plots/ratios.txt").read_text().startswith("the pre/post ratios ")
+
+
+def test_a_large_tables_csv_written_by_a_worker_is_the_csv_written_here(tmp_path):
+    """write_table hands the CSV of a large table to the run's workers: the same bytes as
+    written here, the Parquet file beside it, and written even when plots are off."""
+    from sim.output.run_folder import write_table
+
+    df = pd.DataFrame({"replication": [0, 0, 1], "day": [0, 1, 0], "value": [0.1, 1 / 3, 2.5e-9],
+                       "team": pd.array(["a", "b", None], dtype="string")})
+    here = write_table(df, tmp_path / "a", "t")
+    writer = PlotDrawer(tmp_path / "b", enabled=False, n_jobs=2)
+    there = write_table(df, tmp_path / "b", "t", writer=writer)
+    writer.wait()
+    assert here == there == ["t.parquet", "t.csv"]
+    assert (tmp_path / "a/t.csv").read_bytes() == (tmp_path / "b/t.csv").read_bytes()
+    assert pd.read_parquet(tmp_path / "b/t.parquet").equals(pd.read_parquet(tmp_path / "a/t.parquet"))
+
+
+def test_a_csv_a_worker_cannot_write_fails_the_run_and_leaves_no_file(tmp_path):
+    from sim.output.run_folder import write_table
+
+    (tmp_path / "t.csv").mkdir()   # a folder where the file should go: the rename fails
+    writer = PlotDrawer(tmp_path, n_jobs=2)
+    write_table(pd.DataFrame({"x": [1]}), tmp_path, "t", writer=writer)
+    with pytest.raises(OSError, match="t.csv"):
+        writer.wait()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _pid(_=None):
+    return os.getpid()
+
+
+def test_the_replications_workers_still_work_after_a_run_drew_its_plots(tmp_path):
+    """A process that runs twice (the workshop) gets joblib's workers back for its second
+    run: the drawer's pool is its own and is shut down when the run's files are written
+    (asking loky's shared pool for other settings broke joblib's next run)."""
+    from joblib import Parallel, delayed
+
+    first = set(Parallel(n_jobs=2)(delayed(_pid)() for _ in range(4)))
+    draw = PlotDrawer(tmp_path, n_jobs=2)
+    draw(lambda p: _write(p, "plot"), "plot.txt")
+    draw.wait()
+    assert draw._executor is None
+    again = set(Parallel(n_jobs=2)(delayed(_pid)() for _ in range(4)))
+    assert again and os.getpid() not in again | first
