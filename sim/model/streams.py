@@ -57,7 +57,6 @@ _SIZE = [0] * ROWS
 for _name, _i in ACTIVITIES.items():
     _SIZE[_i] = BLOCK[_name]
 _START = [sum(_SIZE[:i]) for i in range(ROWS)]
-_PARTS = [slice(a, a + n) for a, n in zip(_START, _SIZE)]   # each activity's part of a block
 _TOTAL = sum(_SIZE)
 REFILL = 64   # uniforms drawn at a time from an activity's own Generator
 BATCH = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
