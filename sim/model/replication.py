@@ -204,9 +204,9 @@ class Model:
         # that grows with the population; citizens leave no reference cycles behind
         # (their objects are freed by reference counting when they exit), so the
         # collector is paused while the model runs. The citizens still waiting at the end
-        # are held in cycles (a process and its citizen refer to each other through the
-        # event queue); they are released before the collector resumes, so it does not
-        # scan the whole run once more on its next pass.
+        # are held in cycles (a citizen's process refers to the citizen, and the event it
+        # waits for to both); they are released before the collector resumes, so it does
+        # not scan the whole run once more on its next pass.
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -234,8 +234,9 @@ class Model:
     def _release(self) -> None:
         """Drop the finished run's processes, citizens and logs (a model runs once): what
         they held is freed by reference counting, without the cycle collector."""
-        # a waiting process and the event it waits for refer to each other (the event's
-        # callbacks resume the process): cut the link, then drop the events
+        # a waiting citizen and the event it waits for refer to each other (the event's
+        # callbacks resume the citizen's process; the process was dropped by close()):
+        # cut the link, then drop the events
         queue = self.env._queue   # SimPy's event queue: (time, priority, id, event)
         for event in [event for *_, event in queue] + self.ward.drain():
             if event.callbacks:

@@ -37,13 +37,13 @@ class PlotDrawer:
             return []
         return self.write(plot, f"plots/{name}")
 
-    def write(self, write: Callable[[Path], object], name: str) -> list[str]:
-        """Write any file of the run, ``write(path)`` as ``<folder>/<name>``, in a worker
+    def write(self, make: Callable[[Path], object], name: str) -> list[str]:
+        """Write any file of the run, ``make(path)`` as ``<folder>/<name>``, in a worker
         when there are workers (whether plots are drawn or not: a large table's CSV);
         return the file names it will write."""
         path = self.folder / name
         if self.workers <= 1:
-            write(path)
+            make(path)
         else:
             if self._executor is None:
                 # a pool of the run's own, not loky's shared reusable one: asking for that
@@ -53,7 +53,7 @@ class PlotDrawer:
                 self._executor = ProcessPoolExecutor(max_workers=self.workers)
             # pickled now: a closure draws the tables it sees at this call, even if the
             # caller rebinds a name it captured before the worker gets the plot
-            self._pending.append(self._executor.submit(_draw, cloudpickle.dumps(write), path))
+            self._pending.append(self._executor.submit(_draw, cloudpickle.dumps(make), path))
         return [name]
 
     def wait(self) -> None:
