@@ -21,8 +21,9 @@ sample points, on one core, at parameter values drawn from their ranges.
 
 Then how cost grows with the population: one catchment of 200, 1,000, 3,000 and
 10,000 citizens (unlimited beds, fragmented care, 1 + 4 years), with the event log on
-and off: seconds per 1,000 citizen-years and peak memory (tracemalloc, in a second run
-so that it does not slow the timed one). Figures, not a test.
+and off: seconds per 1,000 citizen-years (the sizes timed in turn, round after round,
+the best of each kept) and peak memory (tracemalloc, in a further run so that it does
+not slow the timed ones). Figures, not a test.
 """
 from __future__ import annotations
 
@@ -131,29 +132,37 @@ SCALING = ["population.beds=null", "warmup_years=1", "results_years=4",
 
 
 def scaling(repeat: int) -> None:
-    print(f"\n{'citizens':>8s} {'event log':>9s} {'citizen-years':>13s} {'s':>7s} "
-          f"{'s per 1,000 c-y':>15s} {'peak MiB':>9s}")
+    """Seconds per 1,000 citizen-years by population size. The sizes are timed in turn,
+    round after round (the best of each kept), so that a drift in the machine's speed
+    touches every size alike rather than the last ones."""
+    cases = []
     for size in SIZES:
         adults = round(size / 2.7 * 1000)
         for log in (True, False):
             sc = scenario(SCALING + [f"population.municipalities.silkeborg.adults={adults}"],
                           event_log=log)
-            org = sc.organisation
-            best, result = np.inf, None
-            for _ in range(repeat):
-                gc.collect()
-                t0 = time.perf_counter()
-                result = simulate(sc, org, 0)
-                best = min(best, time.perf_counter() - t0)
+            result = simulate(sc, sc.organisation, 0)   # untimed: the citizen-years, warm caches
             cy = result.metrics["citizen_years"] * (sc.warmup_years + sc.results_years) / sc.results_years
             del result
+            cases.append((size, log, sc, cy))
+    best = [np.inf] * len(cases)
+    for r in range(repeat):
+        print(f"  population sizes, round {r + 1} of {repeat}", flush=True)
+        for k, (_, _, sc, _) in enumerate(cases):
             gc.collect()
-            tracemalloc.start()
-            simulate(sc, org, 0)
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
-            print(f"{size:8d} {'on' if log else 'off':>9s} {cy:13.0f} {best:7.2f} "
-                  f"{best / cy * 1000:15.3f} {peak:9.1f}", flush=True)
+            t0 = time.perf_counter()
+            simulate(sc, sc.organisation, 0)
+            best[k] = min(best[k], time.perf_counter() - t0)
+    print(f"\n{'citizens':>8s} {'event log':>9s} {'citizen-years':>13s} {'s':>7s} "
+          f"{'s per 1,000 c-y':>15s} {'peak MiB':>9s}")
+    for k, (size, log, sc, cy) in enumerate(cases):
+        gc.collect()
+        tracemalloc.start()
+        simulate(sc, sc.organisation, 0)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        print(f"{size:8d} {'on' if log else 'off':>9s} {cy:13.0f} {best[k]:7.2f} "
+              f"{best[k] / cy * 1000:15.3f} {peak:9.1f}", flush=True)
 
 
 def main() -> None:

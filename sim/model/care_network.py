@@ -44,6 +44,8 @@ class CareNetwork:
         # what a change of care level does to the teams' load, per (municipality, from,
         # to): the same for every citizen of a municipality, so it is worked out once
         self.moves: dict[tuple[str, str, str], tuple] = {}
+        # the detection channels' fixed parts, per (municipality, on intensive care, engaged)
+        self.channels: dict[tuple[str, bool, bool], tuple] = {}
         self._by_municipality: dict[str, CareTeams] = {}
         munis = population.municipalities
         size = covered or {m: spec.target_group for m, spec in munis.items()}

@@ -371,39 +371,54 @@ class Citizen:
         earliest of the detection channels, each a time to see the sign and a time to
         decide (mechanisms 1 and 2). Four numbers of each kind are drawn whatever the
         channels, so the streams stay in step."""
-        seen = self.rng.standard_exponentials("detection", 4)
-        wait = self.rng.standard_exponentials("decision", 4)
+        rng = self.rng
+        seen = rng.standard_exponentials("detection", 4)
+        wait = rng.standard_exponentials("decision", 4)
+        key = (self.attrs.municipality, self.level == INTENSIVE, self.engaged)
+        channels = self.net.channels.get(key)
+        if channels is None:
+            channels = self.net.channels[key] = self._detection_channels(key[1], key[2])
         best = INF
-        for slot, rate, delay in self._detection_channels():
+        for slot, team, rate, reach, delay in channels:
+            if team is not None:   # a routine team: as often as it delivers contacts now
+                rate = rate * team.routine_fulfilment() * self.c.detection_prob_per_contact * reach
             if rate > 0:
-                best = min(best, seen[slot] / rate + wait[slot] * delay)
+                t = seen[slot] / rate + wait[slot] * delay
+                if t < best:
+                    best = t
         return best
 
-    def _detection_channels(self) -> list[tuple[int, float, float]]:
-        """Mechanism 1: who can see a warning sign, as (slot, signs seen per day, mean
-        delay to a decision). The intensive team if the citizen is on intensive care; the
-        citizen's routine teams if engaged, as often as they deliver contacts and as far
-        as what they see reaches the team that can scale up; and the citizen, a relative
-        or the GP asking for help. The board decides at once in its own team; any other
-        channel goes through a referral."""
+    def _detection_channels(self, intensive: bool, engaged: bool) -> tuple[tuple, ...]:
+        """Mechanism 1: who can see a warning sign, as (slot, team, signs seen per day,
+        chance that the sign reaches the acting team, mean delay to a decision). The
+        intensive team if the citizen is on intensive care; the citizen's routine teams
+        if engaged, as often as they deliver contacts and as far as what they see reaches
+        the team that can scale up; and the citizen, a relative or the GP asking for
+        help. The board decides at once in its own team; any other channel goes through
+        a referral.
+
+        What does not change while the model runs is worked out here, once per
+        municipality and (intensive, engaged) in each care network. A routine team's
+        channel holds its contacts per day; the share of them it delivers now, the chance
+        of detection per contact and the reach make its rate when a sign comes. The other
+        channels have no team and hold their rate."""
         c, care, net = self.c, self.care, self.net
         acting = care.intensive
-        p = c.detection_prob_per_contact
-        channels = []
-        if self.level == INTENSIVE:
-            channels.append((0, c.intensive_contacts_per_week / DAYS_PER_WEEK * p, 0.0))
-        if self.engaged:
+        channels: list[tuple] = []
+        if intensive:
+            channels.append((0, None, c.intensive_contacts_per_week / DAYS_PER_WEEK
+                             * c.detection_prob_per_contact, 1.0, 0.0))
+        if engaged:
             for slot, team in ((1, care.case_management), (2, care.social_support)):
                 if slot == 2 and team is care.case_management:
                     continue
-                if self.level == INTENSIVE and team is acting:
+                if intensive and team is acting:
                     continue
-                rate = (team.spec.routine_contacts_per_week / DAYS_PER_WEEK * team.routine_fulfilment()
-                        * p * net.info_prob(team, acting))
-                channels.append((slot, rate, self._decision_delay(team)))
-        channels.append((3, c.self_referral_rate_per_year / DAYS_PER_YEAR,
+                channels.append((slot, team, team.spec.routine_contacts_per_week / DAYS_PER_WEEK,
+                                 net.info_prob(team, acting), self._decision_delay(team)))
+        channels.append((3, None, c.self_referral_rate_per_year / DAYS_PER_YEAR, 1.0,
                          self._decision_delay(care.case_management)))
-        return channels
+        return tuple(channels)
 
     def _decision_delay(self, seen_by) -> float:
         """Mean days from a sign seen by ``seen_by`` to the decision: the board's delay in

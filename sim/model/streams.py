@@ -14,9 +14,9 @@ BATCH)``), so making a citizen costs no Generator of its own; only an activity t
 needs more numbers gets a Generator, spawned at ``(replication, CITIZEN, citizen,
 activity)``, and continues from it. Citizens are numbered in order of arrival, which
 no organisation changes, so a citizen's row is the same under every organisation. An
-activity's numbers become Python floats ``CHUNK`` at a time as it reaches them (most of
-a block is never used, and a float object takes four times the memory of its number in
-the table). Either way the n-th number of an activity depends only on (seed,
+activity reads its part of the row through a memoryview, so a number becomes a Python
+float only when it is drawn (most of a block is never used, and a float object takes
+four times the memory of its number in the table). Either way the n-th number of an activity depends only on (seed,
 replication, citizen, activity, n), never on how many numbers other activities used.
 Waiting times are exponential by inversion of those uniforms, and a length of stay is a
 gamma variate made from them by Marsaglia and Tsang's exact method. Each stream counts
@@ -26,9 +26,8 @@ whatever branch it takes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
-from operator import length_hint
 
 import numpy as np
 
@@ -60,7 +59,6 @@ _START = [sum(_SIZE[:i]) for i in range(ROWS)]
 _TOTAL = sum(_SIZE)
 REFILL = 64   # uniforms drawn at a time from an activity's own Generator
 BATCH = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
-CHUNK = 16    # numbers of a block an activity makes Python floats of at a time (no effect on the numbers)
 _USED: Iterator[float] = iter(())   # an iterator with nothing left: the activity's next numbers are fetched
 _log1p = math.log1p
 
@@ -83,16 +81,17 @@ class CitizenBlocks:
     def __init__(self, seed: int, replication: int):
         self.seed, self.replication = seed, replication
         self._batch = -1
-        self._table = np.empty((0, _TOTAL))
+        self._table = np.empty(0).data
 
-    def row(self, citizen_id: int) -> np.ndarray:
-        """The citizen's first block: every activity's first numbers, in activity order
-        (a row of the batch's table, which lives as long as one of its citizens uses it)."""
+    def row(self, citizen_id: int) -> memoryview:
+        """The citizen's first block: every activity's first numbers, in activity order (a
+        view of the batch's table, which lives as long as one of its citizens uses it)."""
         batch, i = divmod(citizen_id, BATCH)
         if batch != self._batch:   # citizens are made in order: one table at a time suffices
-            self._table = generator(self.seed, self.replication, CITIZEN_BLOCKS, batch).random((BATCH, _TOTAL))
+            # the rows one after another, seen as a memoryview
+            self._table = generator(self.seed, self.replication, CITIZEN_BLOCKS, batch).random(BATCH * _TOTAL).data
             self._batch = batch
-        return self._table[i]
+        return self._table[i * _TOTAL:(i + 1) * _TOTAL]
 
     def streams(self, citizen_id: int) -> CitizenStreams:
         """The citizen's streams."""
@@ -104,34 +103,31 @@ class CitizenStreams:
 
     __slots__ = ("_seed", "_key", "_block", "_its", "_given", "_gens")
 
-    def __init__(self, seed: int, replication: int, citizen_id: int, block: np.ndarray | None = None):
+    def __init__(self, seed: int, replication: int, citizen_id: int, block: memoryview | None = None):
         """``block``: the citizen's row of :class:`CitizenBlocks` (drawn here if not given)."""
         self._seed = seed
         self._key = (replication, CITIZEN, citizen_id)
         self._block = CitizenBlocks(seed, replication).row(citizen_id) if block is None else block
-        # each activity hands out its numbers from an iterator over a few of them at a
-        # time (its part of the block, then its own Generator's); ``_given`` counts the
-        # numbers put into its iterators so far. Numbers become Python floats only when
-        # an activity reaches them: most of a block is never used.
+        # each activity hands out its numbers from an iterator: over its part of the block,
+        # then over its own Generator's numbers, REFILL at a time; ``_given`` counts the
+        # numbers put into its iterators so far
         self._its: list[Iterator[float]] = [_USED] * ROWS
         self._given = [0] * ROWS
         self._gens: dict[int, np.random.Generator] = {}
 
     def _refill(self, i: int) -> float:
-        """The first of the activity's next numbers: the next ``CHUNK`` of its part of the
-        block, then, once that is used, from its own Generator (spawned at the citizen's
-        key plus the activity's index)."""
-        given, size = self._given[i], _SIZE[i]
-        if given < size:
-            start = _START[i] + given
-            n = min(CHUNK, size - given)
-            numbers = self._block[start:start + n].tolist()
+        """The first of the activity's next numbers: its part of the block the first time,
+        then its own Generator's (spawned at the citizen's key plus the activity's index)."""
+        given = self._given[i]
+        numbers: Iterable[float]
+        if given == 0 and _SIZE[i]:
+            given, numbers = _SIZE[i], self._block[_START[i]:_START[i] + _SIZE[i]]
         else:
             gen = self._gens.get(i)
             if gen is None:
                 gen = self._gens[i] = generator(self._seed, *self._key, i)
-            n, numbers = REFILL, gen.random(REFILL).tolist()
-        self._given[i] = given + n
+            given, numbers = given + REFILL, gen.random(REFILL).tolist()
+        self._given[i] = given
         it = self._its[i] = iter(numbers)
         return next(it)
 
@@ -199,4 +195,6 @@ class CitizenStreams:
     def drawn(self, activity: str) -> int:
         """How many numbers the activity has handed out (for tests of stream discipline)."""
         i = ACTIVITIES[activity]
-        return self._given[i] - length_hint(self._its[i])
+        rest = list(self._its[i])   # what is left, handed out again in the same order
+        self._its[i] = iter(rest)
+        return self._given[i] - len(rest)

@@ -89,19 +89,23 @@ class Team:
         self._integrate(now)
         rc, rh, rd, ic, ih, idr = delta
         # a load that returns to zero is set to zero, so float drift cannot leave a load
-        # behind when the last citizen leaves (within SNAP of zero is zero)
-        v = self.routine_contacts + rc
-        self.routine_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
-        v = self.routine_hours + rh
-        self.routine_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
-        v = self.routine_drive + rd
-        self.routine_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
-        v = self.intensive_contacts + ic
-        self.intensive_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
-        v = self.intensive_hours + ih
-        self.intensive_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
-        v = self.intensive_drive + idr
-        self.intensive_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
+        # behind when the last citizen leaves (within SNAP of zero is zero). A load is
+        # always zero or at least SNAP away from it, so a part of ``delta`` that is zero
+        # (most changes move only routine or only intensive load) changes nothing.
+        if rc or rh or rd:
+            v = self.routine_contacts + rc
+            self.routine_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
+            v = self.routine_hours + rh
+            self.routine_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
+            v = self.routine_drive + rd
+            self.routine_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
+        if ic or ih or idr:
+            v = self.intensive_contacts + ic
+            self.intensive_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
+            v = self.intensive_hours + ih
+            self.intensive_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
+            v = self.intensive_drive + idr
+            self.intensive_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
 
     def _integrate(self, now: float) -> None:
         """Add the load since the last change, over its overlap with the results period."""
