@@ -16,8 +16,9 @@ activity)``, and continues from it. Citizens are numbered in order of arrival, w
 no organisation changes, so a citizen's row is the same under every organisation. An
 activity reads its part of the row through a memoryview, so a number becomes a Python
 float only when it is drawn (most of a block is never used, and a float object takes
-four times the memory of its number in the table). Either way the n-th number of an activity depends only on (seed,
-replication, citizen, activity, n), never on how many numbers other activities used.
+four times the memory of its number in the table). Either way the n-th number of an
+activity depends only on (seed, replication, citizen, activity, n), never on how many
+numbers other activities used.
 Waiting times are exponential by inversion of those uniforms, and a length of stay is a
 gamma variate made from them by Marsaglia and Tsang's exact method. Each stream counts
 what it has handed out, so tests can check that a decision draws the same count

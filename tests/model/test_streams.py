@@ -43,8 +43,9 @@ def test_a_citizens_first_numbers_are_their_row_whatever_else_was_made():
 
 
 def test_an_activitys_numbers_are_its_part_of_the_block_then_its_own_generator():
-    """Handed out a few at a time, an activity's numbers are still, in order, its part of
-    the citizen's row and then its own Generator's (the chunks change no number)."""
+    """Read through a view of the batch's table and then from a Generator, an activity's
+    numbers are, in order, its part of the citizen's row and then its own Generator's; and
+    counting what was drawn changes none of the numbers still to come."""
     row = CitizenBlocks(7, 0).row(5)
     s = CitizenStreams(7, 0, 5, row)
     i, n = ACTIVITIES["window"], BLOCK["window"]
@@ -54,6 +55,13 @@ def test_an_activitys_numbers_are_its_part_of_the_block_then_its_own_generator()
     own = generator(7, 0, CITIZEN, 5, i).random(64).tolist()
     assert drawn[n:] == own[:10]
     assert s.drawn("window") == n + 10 and s.drawn("los") == 0
+    t = CitizenStreams(7, 0, 5, row)   # counted in the block's part, then in the Generator's
+    again = [t.uniform("window") for _ in range(5)]
+    assert t.drawn("window") == 5 and t.drawn("window") == 5
+    again += [t.uniform("window") for _ in range(n - 2)]
+    assert t.drawn("window") == n + 3
+    again += [t.uniform("window") for _ in range(7)]
+    assert again == drawn
 
 
 def test_several_numbers_at_once_are_the_numbers_one_at_a_time():
