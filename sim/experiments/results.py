@@ -8,14 +8,17 @@ baseline (common random numbers), which removes the noise the two share.
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 
+@cache
 def t_quantile(p: float, df: int) -> float:
     """Student's t quantile (scipy.special.stdtrit, loaded on first use: scipy.stats takes
-    about a second to import, which every refused command would pay)."""
+    about a second to import, which every refused command would pay). Kept once worked
+    out: a summary asks for the same few quantiles for every metric of every group."""
     from scipy.special import stdtrit
     return float(stdtrit(df, p))
 
