@@ -73,15 +73,11 @@ class IllnessCourse:
         for a unit exponential ``e``; infinite when ``rate`` is zero."""
         if rate <= 0.0:
             return math.inf
-        ends, mult, first = self._ends, self._mult, self._unwell_first
-        k = self._k   # move the cursor to the phase holding now (as unwell(now), written out)
-        while (ends[k] if k < len(ends) else self._end(k)) <= now:
-            k += 1
-        self._k = k
-        t = now
+        self.unwell(now)            # move the cursor to the phase holding now
+        k, t = self._k, now
         while True:
-            end = ends[k] if k < len(ends) else self._end(k)
-            lam = rate * mult[(k % 2 == 0) == first]
+            end = self._end(k)
+            lam = rate * self._mult[self._unwell(k)]
             if e <= lam * (end - t):
                 return t + e / lam - now
             e -= lam * (end - t)
