@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from simpy.events import NORMAL
+
 from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
 from sim.model.streams import CitizenStreams
@@ -96,6 +98,8 @@ class Citizen:
         self.coercive = False
         self.intensive_until = -INF
         self._process: Any = None   # the citizen's process, a generator (see start)
+        self._wake: list | None = None
+        self.callbacks: list | None = None   # while the citizen is in SimPy's queue: its wake-up
         self.admissions: list[float] = []   # admission times, for enrolment rules
         self.crises: list[float] = []       # crisis times, for enrolment rules
         self._loads: dict = {}   # team -> its load from this citizen, per week
@@ -169,13 +173,13 @@ class Citizen:
             if self.coercive and state == ADMITTED:
                 rec.span("coercive_bed_days", self.since, now)
 
-    def _wait(self, delay: float) -> tuple:
-        """The wait of ``delay`` days, cut short if the citizen exits first: the event to
-        yield, and whether the citizen is still here after it."""
-        env = self.env
-        if env.now + delay >= self.exit_time:
-            return env.timeout(max(0.0, self.exit_time - env.now)), False
-        return env.timeout(delay), True
+    def _wait(self, delay: float) -> tuple[float, bool]:
+        """The wait of ``delay`` days, cut short if the citizen exits first: the days to
+        yield, and whether the citizen is still here after them."""
+        now = self.env.now
+        if now + delay >= self.exit_time:
+            return max(0.0, self.exit_time - now), False
+        return delay, True
 
     def _set_care(self, level: str) -> None:
         """Move the citizen's load on teams to a new care level (mechanism 7).
@@ -289,20 +293,31 @@ class Citizen:
     def start(self) -> None:
         """Enter the catchment and run the process until its first wait.
 
-        The process is a generator (:meth:`run`) that yields the SimPy events the citizen
-        waits for. The citizen drives it itself: the event it waits for calls
-        :meth:`_resume`, which sends the generator on. This is what a ``simpy.Process``
-        does, without its general machinery: a citizen never waits for a failed event,
-        is never interrupted and is waited for by nobody."""
+        The process is a generator (:meth:`run`) that yields how many days the citizen
+        waits, or None when it waits for an event it has subscribed to itself (a bed
+        handed on). The citizen drives it: for a wait of so many days the citizen puts
+        *itself* in SimPy's queue as the event (:meth:`simpy.Environment.schedule`, the
+        same time and order a ``Timeout`` would get, without making one), and SimPy calls
+        :meth:`_resume` when it comes, which sends the generator on. This is what a
+        ``simpy.Process`` does, without its general machinery: a citizen never waits for a
+        failed event, is never interrupted and is waited for by nobody."""
+        self._wake = [self._resume]   # the callbacks SimPy calls when the citizen's time comes
         self._process = self.run()
         self._resume(None)
+
+    # what SimPy's step reads of an event it has processed: a citizen's wake-up never fails
+    _ok = True
 
     def _resume(self, _event) -> None:
         """Send the process on to its next wait (SimPy calls this when the wait ends)."""
         try:
-            self._process.send(None).callbacks.append(self._resume)
-        except StopIteration:
-            self._process = None
+            days = self._process.send(None)
+        except StopIteration:   # the citizen has left: nothing refers back to it any more
+            self._process = self._wake = None
+            return
+        if days is not None:
+            self.callbacks = self._wake
+            self.env.schedule(self, NORMAL, days)
 
     def run(self):
         """The process: from stable through the states until the citizen exits (a generator
@@ -329,7 +344,7 @@ class Citizen:
     def close(self, now: float) -> None:
         """End of run: close open spans, and drop the process (its generator refers to the
         citizen, so keeping it would leave a cycle for Python's cycle collector)."""
-        self._process = None
+        self._process = self._wake = self.callbacks = None
         self._leave(now)
         self.rec.span("citizen_days", self.entered, now)
 
@@ -485,10 +500,10 @@ class Citizen:
         yield from self._get_bed()
         admitted_at = self._admit()
         los, blocking = self._stay_and_blocking()
-        yield self.env.timeout(los)
+        yield los
         if blocking > 0.0:
             self._enter(DISCHARGE_READY, "ready_for_discharge")
-            yield self.env.timeout(blocking)
+            yield blocking
         return self._discharge(admitted_at, blocking)
 
     def _get_bed(self):
@@ -501,7 +516,8 @@ class Citizen:
         if wait is not None:
             self._enter(WAITING_FOR_BED, "bed_wait")
             rec.count("admissions_waited", now)
-            yield wait
+            wait.callbacks.append(self._resume)   # the bed handed on resumes the process
+            yield None
 
     def _admit(self) -> float:
         """Count the admission (voluntary or coercive); return its time."""
