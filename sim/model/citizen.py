@@ -133,9 +133,11 @@ class Citizen:
     # -- bookkeeping ----------------------------------------------------------------
     def _log(self, event: str) -> None:
         """Append an event to the run's log, if it keeps one (the names the model logs
-        are checked against ``EVENTS`` by a test that reads this module)."""
-        log = self.m.events
-        if log is None:
+        are checked against ``EVENTS`` by a test that reads this module); a run without
+        an event log that runs a study keeps only the events the study counts."""
+        m = self.m
+        log = m.events
+        if log is None or (m.logged is not None and event not in m.logged):
             return
         state = self.state
         if state in WARD_STATES:

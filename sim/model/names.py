@@ -24,3 +24,6 @@ ADMISSION_EVENTS = ("admission", "coercive_admission")
 EVENTS = frozenset(ADMISSION_EVENTS + (
     "enter", "stable", "deterioration", "crisis", "bed_wait", "ready_for_discharge", "discharge",
     "post_discharge", "disengaged", "handover", "scale_up", "scale_up_refused", "scale_down", "exit"))
+# what a pre/post study counts from the log (sim.experiments.prepost): all that a run
+# without an event log keeps of it when it runs a study
+STUDY_EVENTS = frozenset(ADMISSION_EVENTS + ("ready_for_discharge", "discharge", "crisis"))

@@ -20,7 +20,7 @@ from sim.config.params import Organisation, Scenario
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
 from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
-from sim.model.names import TEAM_TOTALS
+from sim.model.names import STUDY_EVENTS, TEAM_TOTALS
 from sim.model.recorder import Recorder, merged
 from sim.model.streams import BATCH, CitizenBlocks, population_stream
 from sim.model.ward import Ward
@@ -71,6 +71,8 @@ class Model:
         self.alive: dict[int, Citizen] = {}  # insertion order: same sums in every run
         study = scenario.study is not None
         self.events: list | None = [] if (scenario.event_log or study) else None
+        # without an event log, a study's run logs only the events the study counts
+        self.logged: frozenset[str] | None = None if scenario.event_log else STUDY_EVENTS
         self._daily: list[tuple] = []
         self.next_sample = 0.5   # the time of the next daily sample (noon)
         self._citizens: list[tuple] = []

@@ -90,3 +90,21 @@ def test_enrolment_on_a_recent_crisis_takes_exactly_those_citizens_and_only_they
     team = model.networks[1].teams[0]
     assert team.case_manager_fte == pytest.approx(len(expected) / 100.0 * sum(
         m.fte_per_100 for m in team.spec.staffing.values() if m.case_manager))
+
+
+def test_without_the_event_log_a_study_counts_the_same_from_the_events_it_keeps():
+    """A run with ``event_log=false`` keeps only the events the study counts: its counts
+    and metrics are those of the same run with the whole log, and its log holds nothing else."""
+    from sim.experiments.simulate import simulate
+    from sim.model.names import STUDY_EVENTS
+
+    full = scenario(*STUDY)
+    lean = dataclasses.replace(full, event_log=False)
+    for org in full.organisations:
+        a, b = simulate(full, org, 0), simulate(lean, org, 0, tables=False)
+        assert b.events is None
+        assert a.prepost.equals(b.prepost)
+        assert a.metrics == b.metrics
+        assert a.prepost.value.sum() > 0
+    kinds = {row[2] for row in Model(lean, lean.baseline, 0).run(tables=False).log}
+    assert "crisis" in kinds and kinds <= STUDY_EVENTS
