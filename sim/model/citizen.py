@@ -27,6 +27,7 @@ from sim.model.course import IllnessCourse
 from sim.model.streams import CitizenStreams
 
 INF = math.inf
+_log1p = math.log1p
 
 STABLE = "stable"
 DETERIORATING = "deteriorating"
@@ -389,8 +390,10 @@ class Citizen:
         decide (mechanisms 1 and 2). Four numbers of each kind are drawn whatever the
         channels, so the streams stay in step."""
         rng = self.rng
-        seen = rng.standard_exponentials("detection", 4)
-        wait = rng.standard_exponentials("decision", 4)
+        # the uniforms; a channel's waiting times are made from its own two (by inversion,
+        # as CitizenStreams.standard_exponential makes them), so absent channels cost nothing
+        seen = rng.uniforms("detection", 4)
+        wait = rng.uniforms("decision", 4)
         key = (self.attrs.municipality, self.level == INTENSIVE, self.engaged)
         channels = self.net.channels.get(key)
         if channels is None:
@@ -400,7 +403,7 @@ class Citizen:
             if team is not None:   # a routine team: as often as it delivers contacts now
                 rate = rate * team.routine_fulfilment() * self.c.detection_prob_per_contact * reach
             if rate > 0:
-                t = seen[slot] / rate + wait[slot] * delay
+                t = -_log1p(-seen[slot]) / rate + -_log1p(-wait[slot]) * delay
                 if t < best:
                     best = t
         return best
@@ -559,12 +562,12 @@ class Citizen:
         if rec.in_window(admitted_at):
             rec.stays.append((admitted_at, self.env.now - admitted_at, blocking))
         self._log("discharge")
-        delays = rng.standard_exponentials("handover", 2)   # two of each, on every branch
-        losses = [rng.uniform("handover"), rng.uniform("handover")]
+        # two delays' uniforms, then two losses', on every branch
+        u = rng.uniforms("handover", 4)
         lost = False
         for i, team in enumerate(self.care.routine):
             if not team.spec.inreach:
-                lost |= self._handover(delays[i], losses[i])
+                lost |= self._handover(-_log1p(-u[i]), u[2 + i])
         if self.env.now >= self.exit_time:
             return EXIT
         if lost:

@@ -149,15 +149,19 @@ class CitizenStreams:
             u = self._refill(i)
         return -_log1p(-u)
 
-    def standard_exponentials(self, activity: str, n: int) -> list[float]:
-        """``n`` exponential waiting times with mean 1: the same numbers as ``n`` calls of
-        :meth:`standard_exponential`."""
+    def uniforms(self, activity: str, n: int) -> list[float]:
+        """The activity's next ``n`` numbers: the same numbers as ``n`` calls of :meth:`uniform`."""
         i = ACTIVITIES[activity]
         us = list(islice(self._its[i], n))
         while len(us) < n:   # the rest from the activity's next numbers
             us.append(self._refill(i))
             us.extend(islice(self._its[i], n - len(us)))
-        return [-_log1p(-u) for u in us]
+        return us
+
+    def standard_exponentials(self, activity: str, n: int) -> list[float]:
+        """``n`` exponential waiting times with mean 1: the same numbers as ``n`` calls of
+        :meth:`standard_exponential`."""
+        return [-_log1p(-u) for u in self.uniforms(activity, n)]
 
     def exponential(self, activity: str, rate: float) -> float:
         """A waiting time at ``rate`` per day; infinite when the rate is zero.

@@ -69,6 +69,10 @@ def test_several_numbers_at_once_are_the_numbers_one_at_a_time():
     many = [x for _ in range(40) for x in a.standard_exponentials("detection", 4)]
     single = [b.standard_exponential("detection") for _ in range(160)]   # crosses the block
     assert many == single and a.drawn("detection") == 160
+    c, d = CitizenStreams(3, 1, 9), CitizenStreams(3, 1, 9)
+    many = [x for _ in range(30) for x in c.uniforms("handover", 3)]
+    single = [d.uniform("handover") for _ in range(90)]   # crosses the block (64)
+    assert many == single and c.drawn("handover") == 90
 
 
 def test_citizens_replications_and_seeds_get_different_numbers():
