@@ -28,7 +28,7 @@ import pandas as pd
 
 from sim.config.units import DAYS_PER_MONTH
 from sim.experiments.results import interval
-from sim.model.names import ADMISSION_EVENTS
+from sim.model.names import ADMISSION_EVENTS, STAY_EVENTS
 
 MONTH = DAYS_PER_MONTH
 MEASURES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
@@ -50,10 +50,9 @@ def _rows(events, cohort: set[int] | None = None) -> list[tuple]:
 def _stays(rows: list[tuple]) -> list[list]:
     """[citizen, admitted, ready, discharged, coercive] per admission, in order of citizen
     and time (see :func:`stays`)."""
-    kinds = set(ADMISSION_EVENTS) | {"ready_for_discharge", "discharge"}
     out = []
     current: dict[int, list] = {}
-    for cid, time, event in sorted((r for r in rows if r[2] in kinds), key=lambda r: (r[0], r[1])):
+    for cid, time, event in sorted((r for r in rows if r[2] in STAY_EVENTS), key=lambda r: (r[0], r[1])):
         if event in ADMISSION_EVENTS:
             row = [cid, time, np.inf, np.inf, event == "coercive_admission"]
             out.append(row)

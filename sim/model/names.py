@@ -24,6 +24,8 @@ ADMISSION_EVENTS = ("admission", "coercive_admission")
 EVENTS = frozenset(ADMISSION_EVENTS + (
     "enter", "stable", "deterioration", "crisis", "bed_wait", "ready_for_discharge", "discharge",
     "post_discharge", "disengaged", "handover", "scale_up", "scale_up_refused", "scale_down", "exit"))
-# what a pre/post study counts from the log (sim.experiments.prepost): all that a run
-# without an event log keeps of it when it runs a study
-STUDY_EVENTS = frozenset(ADMISSION_EVENTS + ("ready_for_discharge", "discharge", "crisis"))
+# what a pre/post study counts from the log (sim.experiments.prepost): the events that
+# open and close a stay, and crises; all that a run without an event log keeps of it
+# when it runs a study
+STAY_EVENTS = frozenset(ADMISSION_EVENTS + ("ready_for_discharge", "discharge"))
+STUDY_EVENTS = STAY_EVENTS | {"crisis"}

@@ -236,9 +236,10 @@ class Model:
     def _release(self) -> None:
         """Drop the finished run's processes, citizens and logs (a model runs once): what
         they held is freed by reference counting, without the cycle collector."""
-        # a waiting citizen and the event it waits for refer to each other (the event's
-        # callbacks resume the citizen's process; the process was dropped by close()):
-        # cut the link, then drop the events
+        # a citizen waiting for a bed and the ward's event refer to each other (the event's
+        # callbacks resume the citizen's process): cut the link, then drop the events. A
+        # citizen waiting a number of days is itself the event in the queue; close() has
+        # already dropped its process and wake-up.
         queue = self.env._queue   # SimPy's event queue: (time, priority, id, event)
         for event in [event for *_, event in queue] + self.ward.drain():
             if event.callbacks:

@@ -8,6 +8,8 @@ import pytest
 
 from sim.experiments.prepost import decompose, summarise_decomposition
 from sim.experiments.runner import run_study
+from sim.experiments.simulate import simulate
+from sim.model.names import STUDY_EVENTS
 from sim.model.replication import Model
 
 from ..conftest import scenario
@@ -95,9 +97,6 @@ def test_enrolment_on_a_recent_crisis_takes_exactly_those_citizens_and_only_they
 def test_without_the_event_log_a_study_counts_the_same_from_the_events_it_keeps():
     """A run with ``event_log=false`` keeps only the events the study counts: its counts
     and metrics are those of the same run with the whole log, and its log holds nothing else."""
-    from sim.experiments.simulate import simulate
-    from sim.model.names import STUDY_EVENTS
-
     full = scenario(*STUDY)
     lean = dataclasses.replace(full, event_log=False)
     for org in full.organisations:
