@@ -9,7 +9,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 WORKSHOP_STAMP := $(VENV)/.installed-workshop
 
-.PHONY: install run test check bench report screenshot study calibrate sensitivity notebook workshop clean
+.PHONY: install run test test-native native check bench report screenshot study calibrate sensitivity notebook workshop clean
 
 # make run needs only the light base install; make test installs every extra the tests use
 $(RUN_STAMP): pyproject.toml
@@ -42,9 +42,24 @@ check: $(DEV_STAMP)
 
 # the suite on every core (pytest-xdist), each test file in one worker so its fixtures run
 # once; TEST_WORKERS=0 runs it in one process (e.g. make test TEST_WORKERS=0 PYTEST_ARGS=tests/unit)
+# The suite runs on the pure-Python core; then the compiled core is built (make native) and
+# the model's, back, verification and study tests run again on it (NATIVE_TESTS= skips that)
 TEST_WORKERS ?= auto
+NATIVE_TESTS ?= tests/model tests/back tests/verification tests/study tests/plausibility
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: check
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	FACTSIM_CORE=python $(PYTEST) $(PYTEST_ARGS)
+	@if [ -n "$(strip $(NATIVE_TESTS))" ]; then $(MAKE) --no-print-directory test-native; fi
+
+test-native: $(DEV_STAMP)
+	$(BIN)/python -m sim.apps.native
+	FACTSIM_CORE=compiled $(PYTEST) $(PYTEST_ARGS) $(NATIVE_TESTS)
+
+# planners: compile the model's core with mypyc (a C compiler and about a minute; the same
+# numbers, faster). Edited sources fall back to pure Python until the next make native.
+# ARGS=--status says which core runs, ARGS=--remove goes back to pure Python.
+native: $(DEV_STAMP)
+	$(BIN)/python -m sim.apps.native $(ARGS)
 
 # leaders: the live workshop page on http://localhost:8501 (PORT=... for another port)
 PORT ?= 8501
@@ -76,4 +91,4 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_model.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache
+	rm -rf $(VENV) outputs multirun .pytest_cache build sim/model/_native

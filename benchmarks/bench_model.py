@@ -22,6 +22,9 @@ Then the tools: simulations per second of the default calibration's simulator (e
 target set's design, its replications) and of the default sensitivity analysis's
 sample points, on one core, at parameter values drawn from their ranges.
 
+The core timed is named first: pure Python, or the compiled core if ``make native``
+built a fresh one (``FACTSIM_CORE=python make bench`` times pure Python whatever is built).
+
 Then how cost grows with the population: one catchment of 200, 1,000, 3,000 and
 10,000 citizens (unlimited beds, fragmented care, 1 + 4 years), with the event log on
 and off: seconds per 1,000 citizen-years (the sizes timed in turn, round after round,
@@ -47,6 +50,7 @@ from hydra import compose, initialize_config_dir  # noqa: E402
 
 from sim.config.load import load  # noqa: E402
 from sim.experiments.simulate import simulate  # noqa: E402
+from sim.model import CORE  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 CASES = {
@@ -179,6 +183,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"python {platform.python_version()}, simpy {simpy.__version__}, numpy {np.__version__}, "
           f"{platform.machine()}")
+    print(f"core: {CORE.describe()}")
     print(f"{'case':32s} {'organisation':18s} {'citizens':>8s} {'transitions':>11s} "
           f"{'model s':>8s} {'events/s':>10s} {'bare s':>7s} {'bare ev/s':>10s} {'ratio':>6s} "
           f"{'simpy events':>12s} {'simpy s':>8s} {'simpy share':>11s} {'rounds':>6s}")

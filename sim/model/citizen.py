@@ -17,14 +17,23 @@ drop-out, outreach and re-engagement (6), staff load (7), beds (8).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simpy.events import NORMAL
 
 from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
 from sim.model.streams import CitizenStreams
+
+if TYPE_CHECKING:   # typed for mypy and for the compiled core (sim.model.native)
+    from sim.model.replication import Model
+    from sim.model.team import Team
+
+# a state's step: a generator of the days the citizen waits (None: it waits for an event
+# it has subscribed to itself), returning the next state
+Step = Generator[float | None, None, str]
 
 INF = math.inf
 _log1p = math.log1p
@@ -69,7 +78,7 @@ class Attributes:
 
 class Citizen:
     """One citizen's pathway as a SimPy process (see the module docstring for the states and mechanisms)."""
-    def __init__(self, model, cid: int, attrs: Attributes):
+    def __init__(self, model: Model, cid: int, attrs: Attributes):
         self.m = model
         self.env = model.env
         self.id = cid
@@ -234,7 +243,7 @@ class Citizen:
         c, care, mun = self.c, self.care, self.attrs.municipality
         new: dict = {}
 
-        def put(team, intensive, per_week, home):
+        def put(team: Team, intensive: bool, per_week: float, home: bool) -> None:
             if per_week > 0:
                 h, d = team.contact_hours(mun, home)
                 a, b, e, f, g, k = new.get(team, ZERO_LOAD)
@@ -320,11 +329,12 @@ class Citizen:
             return
         if days is not None:
             self.callbacks = self._wake
-            self.env.schedule(self, NORMAL, days)
+            # the citizen is the event SimPy steps (it reads callbacks and _ok)
+            self.env.schedule(self, NORMAL, days)  # type: ignore[arg-type]
 
-    def run(self):
+    def run(self) -> Generator[float | None, None, None]:
         """The process: from stable through the states until the citizen exits (a generator
-        of the events the citizen waits for)."""
+        of the days the citizen waits, see :meth:`start`)."""
         self._enter(STABLE, "enter")
         self._set_care(ROUTINE)
         state = STABLE
@@ -351,7 +361,7 @@ class Citizen:
         self._leave(now)
         self.rec.span("citizen_days", self.entered, now)
 
-    def _stable(self):
+    def _stable(self) -> Step:
         if self.state != STABLE:
             self._enter(STABLE, "stable")
         now = self.env.now
@@ -373,7 +383,7 @@ class Citizen:
             return DISENGAGED
         return DETERIORATING
 
-    def _scale_down(self):
+    def _scale_down(self) -> str:
         self._set_care(ROUTINE)
         self._log("scale_down")
         rng = self.rng
@@ -440,14 +450,14 @@ class Citizen:
                          self._decision_delay(care.case_management)))
         return tuple(channels)
 
-    def _decision_delay(self, seen_by) -> float:
+    def _decision_delay(self, seen_by: Team) -> float:
         """Mean days from a sign seen by ``seen_by`` to the decision: the board's delay in
         the intensive team itself, a referral delay from any other team (mechanism 2)."""
         acting = self.care.intensive
         return (acting.spec.board_delay_mean_days if seen_by is acting
                 else self.org.referral_delay_mean_days)
 
-    def _deteriorating(self):
+    def _deteriorating(self) -> Step:
         self._enter(DETERIORATING, "deterioration")
         rec = self.rec
         rec.count("deteriorations", self.env.now)
@@ -475,7 +485,7 @@ class Citizen:
             return EXIT
         return CRISIS
 
-    def _crisis(self):
+    def _crisis(self) -> Step:
         self._enter(CRISIS, "crisis")
         now = self.env.now
         self.crises.append(now)
@@ -499,7 +509,7 @@ class Citizen:
             return EXIT
         return STABLE if self.engaged else DISENGAGED
 
-    def _admission(self):
+    def _admission(self) -> Step:
         """Into the ward (mechanism 8), the stay and any wait for a municipal offer
         (mechanism 4), then the hand-overs at discharge (mechanism 5)."""
         yield from self._get_bed()
@@ -511,7 +521,7 @@ class Citizen:
             yield blocking
         return self._discharge(admitted_at, blocking)
 
-    def _get_bed(self):
+    def _get_bed(self) -> Generator[None, None, None]:
         """Mechanism 8: the hand-over into the ward, and a wait if no bed is free."""
         rec, now = self.rec, self.env.now
         self.engaged = True
@@ -576,7 +586,7 @@ class Citizen:
         self._set_care(ROUTINE)
         return POST_DISCHARGE
 
-    def _post_discharge(self):
+    def _post_discharge(self) -> Step:
         self._enter(POST_DISCHARGE, "post_discharge")
         relapse = self._time_to("relapse", self.hazard * self.c.post_discharge_hazard_ratio)
         t = min(relapse, self.c.post_discharge_days)
@@ -586,15 +596,18 @@ class Citizen:
             return EXIT
         return DETERIORATING if relapse < self.c.post_discharge_days else STABLE
 
-    def _disengaged(self):
+    def _disengaged(self) -> Step:
         if self.state != DISENGAGED:
             self._enter(DISENGAGED, "disengaged")
         self.engaged = False
         self._set_care(OUT_OF_CONTACT)
         c = self.c
         rate = 0.0 if c.spontaneous_reengagement_mean_days is None else 1.0 / c.spontaneous_reengagement_mean_days
-        if self.care.outreach is not None:
-            rate += self.care.outreach.routine_fulfilment() / self.care.outreach.spec.reengagement_mean_days
+        outreach = self.care.outreach
+        if outreach is not None:
+            mean = outreach.spec.reengagement_mean_days
+            assert mean is not None   # an outreach team has one (sim.config.params validates it)
+            rate += outreach.routine_fulfilment() / mean
         t_det = self._time_to("deterioration", self.hazard * c.disengaged_hazard_ratio)
         t_re = self.rng.exponential("reengagement", rate)
         t = min(t_det, t_re)
@@ -610,7 +623,8 @@ class Citizen:
         return DETERIORATING
 
 
-# what each state does: a generator of the events it waits for, returning the next state
-STATE_STEPS = {STABLE: Citizen._stable, DETERIORATING: Citizen._deteriorating, CRISIS: Citizen._crisis,
-               WAITING_FOR_BED: Citizen._admission, POST_DISCHARGE: Citizen._post_discharge,
-               DISENGAGED: Citizen._disengaged}
+# what each state does: a generator of the days the citizen waits, returning the next state
+STATE_STEPS: dict[str, Callable[[Citizen], Step]] = {
+    STABLE: Citizen._stable, DETERIORATING: Citizen._deteriorating, CRISIS: Citizen._crisis,
+    WAITING_FOR_BED: Citizen._admission, POST_DISCHARGE: Citizen._post_discharge,
+    DISENGAGED: Citizen._disengaged}

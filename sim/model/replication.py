@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -241,7 +242,9 @@ class Model:
         # citizen waiting a number of days is itself the event in the queue; close() has
         # already dropped its process and wake-up.
         queue = self.env._queue   # SimPy's event queue: (time, priority, id, event)
-        for event in [event for *_, event in queue] + self.ward.drain():
+        # (Any: a citizen in the queue is not a simpy.Event, and its callbacks may be None)
+        waiting: list[Any] = [event for *_, event in queue]
+        for event in waiting + self.ward.drain():
             if event.callbacks:
                 event.callbacks.clear()
         queue.clear()

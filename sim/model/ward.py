@@ -19,7 +19,7 @@ class Ward:
     def __init__(self, env: simpy.Environment, beds: int | None):
         self.env = env
         self.beds = beds
-        self.free = beds
+        self.free = 0 if beds is None else beds   # unlimited beds never count free ones
         self._queue: deque[simpy.Event] = deque()
 
     @property

@@ -36,6 +36,7 @@ from sim.experiments.uncertainty import (
     drivers,
     summarise_draws,
 )
+from sim.model import CORE
 from sim.output import numbers
 from sim.output.drawing import PlotDrawer
 from sim.output.files import digests, read_manifest, replacing, write_text
@@ -105,6 +106,7 @@ def write_manifest(folder: Path, tool: str, started: float, files: list[str], **
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.time() - started, 2),
         **fields, "files": files, "sha256": digests(folder, files),
         "python": platform.python_version(),
+        "core": CORE.kind,   # pure Python or compiled: the same numbers, bit for bit
         "packages": {p: _version(p) for p in ("simpy", "numpy", "pandas", "hydra-core")},
     }
     write_text(folder / MANIFEST, json.dumps(manifest, indent=2))

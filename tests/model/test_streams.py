@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.model import CORE, native
 from sim.model import citizen as citizen_module
 from sim.model.citizen import Citizen
 from sim.model.replication import Model
@@ -144,6 +145,9 @@ def _draws_per_call(org_name: str) -> dict[str, set[tuple[int, ...]]]:
     return seen
 
 
+@pytest.mark.skipif(CORE.kind == "compiled", reason="a compiled Citizen's methods cannot be wrapped: the "
+                    "pure-Python run of the suite checks this, and the back tests pin the compiled core's "
+                    "outputs to the same numbers")
 def test_every_decision_draws_the_same_count_whatever_the_organisation_and_branch():
     """Common random numbers stay in step only if a decision draws the same numbers
     on every branch: a citizen on intensive care still draws a drop-out time, a
@@ -182,7 +186,8 @@ def test_every_event_name_written_in_the_citizen_module_is_a_known_name():
 
     from sim.model.names import EVENTS
 
-    tree = ast.parse(inspect.getsource(citizen_module))
+    # the source file itself: with the compiled core, the module is an extension module
+    tree = ast.parse((native.HERE / "citizen.py").read_text())
     names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
