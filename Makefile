@@ -87,7 +87,9 @@ sensitivity: $(DEV_STAMP)
 notebook: $(DEV_STAMP)
 	$(BIN)/python -m sim.research.notebook $(ARGS)
 
+# speed figures, on the compiled core if it builds (FACTSIM_CORE=python make bench: pure Python)
 bench: $(DEV_STAMP)
+	-$(BIN)/python -m sim.apps.native
 	$(BIN)/python benchmarks/bench_model.py $(ARGS)
 
 clean:

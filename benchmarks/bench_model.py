@@ -28,7 +28,10 @@ built a fresh one (``FACTSIM_CORE=python make bench`` times pure Python whatever
 Then how cost grows with the population: one catchment of 200, 1,000, 3,000 and
 10,000 citizens (unlimited beds, fragmented care, 1 + 4 years), with the event log on
 and off: seconds per 1,000 citizen-years (the sizes timed in turn, round after round,
-the best of each kept) and peak memory (tracemalloc, in a further run so that it does
+the best of each kept); beside it, a bare SimPy loop making the model's own count of
+SimPy events with as many processes (SimPy's heap grows with the population, so its
+cost per event does too) and what the model adds to it per 1,000 citizen-years; and
+peak memory (tracemalloc, in a further run so that it does
 not slow the timed ones). Figures, not a test.
 """
 from __future__ import annotations
@@ -150,26 +153,32 @@ def scaling(repeat: int) -> None:
                           event_log=log)
             result = simulate(sc, sc.organisation, 0)   # untimed: the citizen-years, warm caches
             cy = result.metrics["citizen_years"] * (sc.warmup_years + sc.results_years) / sc.results_years
+            days = (sc.warmup_years + sc.results_years) * 365.0
+            # SimPy's own share at this size: the model's count of SimPy events in a bare loop
+            loop = (len(result.citizens), simpy_events(sc, sc.organisation), days)
             del result
-            cases.append((size, log, sc, cy))
+            cases.append((size, log, sc, cy, loop))
     best = [np.inf] * len(cases)
+    floor = [np.inf] * len(cases)
     for r in range(repeat):
         print(f"  population sizes, round {r + 1} of {repeat}", flush=True)
-        for k, (_, _, sc, _) in enumerate(cases):
+        for k, (_, _, sc, _, (processes, events, days)) in enumerate(cases):
             gc.collect()
             t0 = time.perf_counter()
             simulate(sc, sc.organisation, 0)
             best[k] = min(best[k], time.perf_counter() - t0)
+            floor[k] = min(floor[k], bare_loop(processes, events, days * processes / events))
     print(f"\n{'citizens':>8s} {'event log':>9s} {'citizen-years':>13s} {'s':>7s} "
-          f"{'s per 1,000 c-y':>15s} {'peak MiB':>9s}")
-    for k, (size, log, sc, cy) in enumerate(cases):
+          f"{'s per 1,000 c-y':>15s} {'simpy s':>8s} {'model - simpy per 1,000 c-y':>27s} {'peak MiB':>9s}")
+    for k, (size, log, sc, cy, _) in enumerate(cases):
         gc.collect()
         tracemalloc.start()
         simulate(sc, sc.organisation, 0)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         print(f"{size:8d} {'on' if log else 'off':>9s} {cy:13.0f} {best[k]:7.2f} "
-              f"{best[k] / cy * 1000:15.3f} {peak:9.1f}", flush=True)
+              f"{best[k] / cy * 1000:15.3f} {floor[k]:8.3f} {(best[k] - floor[k]) / cy * 1000:27.3f} "
+              f"{peak:9.1f}", flush=True)
 
 
 def main() -> None:
@@ -178,6 +187,7 @@ def main() -> None:
     ap.add_argument("--min-seconds", type=float, default=4.0,
                     help="rounds continue until the model's timings of a case add up to this")
     ap.add_argument("--no-scaling", action="store_true", help="skip the population-size cases")
+    ap.add_argument("--no-cases", action="store_true", help="skip the default and region cases")
     ap.add_argument("--tool-points", type=int, default=6,
                     help="parameter points timed for the calibration and sensitivity (0: skip)")
     args = ap.parse_args()
@@ -187,7 +197,7 @@ def main() -> None:
     print(f"{'case':32s} {'organisation':18s} {'citizens':>8s} {'transitions':>11s} "
           f"{'model s':>8s} {'events/s':>10s} {'bare s':>7s} {'bare ev/s':>10s} {'ratio':>6s} "
           f"{'simpy events':>12s} {'simpy s':>8s} {'simpy share':>11s} {'rounds':>6s}")
-    for label, overrides in CASES.items():
+    for label, overrides in ({} if args.no_cases else CASES).items():
         sc = scenario(overrides)
         for org in sc.organisations:
             # what the loops must match: the run's transitions and SimPy events (untimed runs)
