@@ -159,7 +159,11 @@ def fingerprint(core: str) -> str:
 def check() -> None:
     """The compiled core must give what pure Python gives, bit for bit; if not it is removed."""
     _say("checking that the compiled core gives the same numbers as pure Python")
-    pure, compiled = fingerprint("python"), fingerprint("compiled")
+    try:
+        pure, compiled = fingerprint("python"), fingerprint("compiled")
+    except BuildError:   # a compiled core that cannot run the check is not kept either
+        remove()
+        raise
     if pure.split()[1] != compiled.split()[1] or compiled.split()[0] != "compiled":
         remove()
         raise BuildError(f"the compiled core's outputs differ from pure Python's ({compiled} "

@@ -140,3 +140,44 @@ def test_the_compiled_leg_really_runs_compiled_modules():
     assert CORE.kind == "compiled"
     for module in (sim.model.citizen, sim.model.replication):
         assert module.__file__.endswith(native.suffix()), module.__file__
+
+
+def test_a_compiled_core_whose_outputs_differ_from_pure_python_is_removed(package, monkeypatch):
+    from sim.apps import native as build
+
+    monkeypatch.setattr(build, "PACKAGE", package)
+    monkeypatch.setattr(build, "fingerprint", lambda core: f"{core} {'ab' if core == 'python' else 'ac'}")
+    with pytest.raises(build.BuildError, match="differ from pure Python's"):
+        build.check()
+    assert not (package / native.FOLDER_NAME).exists()
+    assert native.choose("auto", package).kind == "python"
+
+
+def test_a_compiled_core_that_cannot_run_the_check_is_removed(package, monkeypatch):
+    from sim.apps import native as build
+
+    def crash(core):
+        raise build.BuildError(f"the check on the {core} core failed")
+
+    monkeypatch.setattr(build, "PACKAGE", package)
+    monkeypatch.setattr(build, "fingerprint", crash)
+    with pytest.raises(build.BuildError):
+        build.check()
+    assert not (package / native.FOLDER_NAME).exists()
+
+
+def test_a_failed_build_is_one_line_exit_1_and_keeps_nothing(package, monkeypatch, capsys, tmp_path):
+    from sim.apps import native as build
+
+    def no_compiler(log):
+        raise build.BuildError("the C compiler failed (command 'gcc' failed: No such file or directory)")
+
+    monkeypatch.setattr(build, "PACKAGE", package)
+    monkeypatch.setattr(build, "build", no_compiler)
+    shutil.rmtree(package / native.FOLDER_NAME)
+    with pytest.raises(SystemExit) as ended:
+        build.main(["--force", "--log", str(tmp_path / "native.log")])
+    assert ended.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "gcc" in err[0] and "pure Python" in err[0]
+    assert not (package / native.FOLDER_NAME).exists()
