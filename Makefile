@@ -43,7 +43,8 @@ check: $(DEV_STAMP)
 # the suite on every core (pytest-xdist), each test file in one worker so its fixtures run
 # once; TEST_WORKERS=0 runs it in one process (e.g. make test TEST_WORKERS=0 PYTEST_ARGS=tests/unit)
 # The suite runs on the pure-Python core; then the compiled core is built (make native) and
-# the model's, back, verification and study tests run again on it (NATIVE_TESTS= skips that)
+# the model's, back, verification, study and plausibility tests run again on it
+# (NATIVE_TESTS= skips that leg; make test-native runs only it)
 TEST_WORKERS ?= auto
 NATIVE_TESTS ?= tests/model tests/back tests/verification tests/study tests/plausibility
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
@@ -55,8 +56,8 @@ test-native: $(DEV_STAMP)
 	$(BIN)/python -m sim.apps.native
 	FACTSIM_CORE=compiled $(PYTEST) $(PYTEST_ARGS) $(NATIVE_TESTS)
 
-# planners: compile the model's core with mypyc (a C compiler and about a minute; the same
-# numbers, faster). Edited sources fall back to pure Python until the next make native.
+# planners: compile the model's core with mypyc (a C compiler and about 30 s; the same
+# numbers, in about a third less time). Edited sources fall back to pure Python until the next make native.
 # ARGS=--status says which core runs, ARGS=--remove goes back to pure Python.
 native: $(DEV_STAMP)
 	$(BIN)/python -m sim.apps.native $(ARGS)

@@ -1,18 +1,19 @@
 """``make native``: compile the model's core with mypyc, check it, and keep it only if it
 gives the same numbers as pure Python.
 
-    python -m sim.apps.native            # build (about a minute), check, install; nothing if fresh
+    python -m sim.apps.native            # build (about 30 s), check, install; nothing if fresh
     python -m sim.apps.native --force    # build even if fresh
     python -m sim.apps.native --status   # which core runs, and why
     python -m sim.apps.native --remove   # back to pure Python
 
-The compiled core is optional: the model runs the same without it, a quarter or so
-slower. It needs mypyc (part of mypy, in the dev install) and a C compiler with the
-Python headers. The build type-checks the model's modules, turns them into C, compiles
-them in a temporary folder, and installs them into ``sim/model/_native/`` with the
-manifest written last (:mod:`sim.model.native` uses nothing without it). It then runs a
-short check in two fresh processes, one on each core, and removes the compiled core
-again if their outputs differ by a single bit.
+The compiled core is optional: without it the model gives the same numbers and takes
+about half as long again. It needs mypyc (part of mypy, in the dev install) and a C
+compiler with the Python headers. The build type-checks the model's modules, turns them
+into C, compiles them in a temporary folder, and installs them into
+``sim/model/_native/`` with the manifest written last (:mod:`sim.model.native` uses
+nothing without it). It then runs a short check in two fresh processes, one on each
+core, and removes the compiled core again if their outputs differ by a single bit, or if
+it cannot run the check.
 """
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def build(log_path: Path) -> float:
                                       target_dir=str(work / "c"))
             except SystemExit:   # mypyc reports type errors and exits
                 raise BuildError("mypyc refused the model's modules (type errors)") from None
-        _say("compiling the C (a minute or so on two cores)")
+        _say("compiling the C (about half a minute here)")
         dist = Distribution({"name": "factsim-native", "ext_modules": extensions})
         dist.script_args = ["build_ext", "--build-lib", str(work / "lib"), "--build-temp", str(work / "obj"),
                             "--parallel", "2"]
