@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hydra import compose, initialize_config_dir  # noqa: E402
 
 from sim.config.load import load  # noqa: E402
+from sim.config.units import DAYS_PER_YEAR  # noqa: E402
 from sim.experiments.simulate import simulate  # noqa: E402
 from sim.model import CORE  # noqa: E402
 
@@ -68,6 +69,11 @@ def scenario(overrides, event_log: bool = True):
     with initialize_config_dir(config_dir=str(SCENARIOS), version_base="1.3"):
         cfg = compose("config", overrides=list(overrides) + [f"event_log={str(event_log).lower()}"])
     return load(cfg)[0]
+
+
+def run_days(sc) -> float:
+    """Days a replication simulates: warm-up and results window."""
+    return (sc.warmup_years + sc.results_years) * DAYS_PER_YEAR
 
 
 def simpy_events(sc, org) -> int:
@@ -153,7 +159,7 @@ def scaling(repeat: int) -> None:
                           event_log=log)
             result = simulate(sc, sc.organisation, 0)   # untimed: the citizen-years, warm caches
             cy = result.metrics["citizen_years"] * (sc.warmup_years + sc.results_years) / sc.results_years
-            days = (sc.warmup_years + sc.results_years) * 365.0
+            days = run_days(sc)
             # SimPy's own share at this size: the model's count of SimPy events in a bare loop
             loop = (len(result.citizens), simpy_events(sc, sc.organisation), days)
             del result
@@ -204,7 +210,7 @@ def main() -> None:
             result = simulate(sc, org, 0)
             transitions = len(result.events)
             citizens = len(result.citizens)
-            days = (sc.warmup_years + sc.results_years) * 365.0
+            days = run_days(sc)
             mean_gap = days * citizens / max(transitions, 1)
             events = simpy_events(sc, org)
             del result

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sim.config.errors import exit_bad_input
@@ -76,6 +77,13 @@ def _say(text: str) -> None:
     print(f"{TOOL}: {text}", flush=True)
 
 
+@contextlib.contextmanager
+def _quietly_in_root(log: io.StringIO) -> Iterator[None]:
+    """Run the compiler from the repository's root, its output to ``log``."""
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        yield
+
+
 def build(log_path: Path) -> float:
     """Compile the model's modules; install them with their manifest. Returns seconds taken."""
     try:
@@ -93,7 +101,7 @@ def build(log_path: Path) -> float:
         files = [str((PACKAGE / f"{m}.py").relative_to(ROOT)) for m in native.MODULES]
         manifest = native.manifest_for(PACKAGE)   # the sources as they are when the build starts
         _say(f"type-checking and translating {len(files)} modules to C (mypyc)")
-        with contextlib.chdir(ROOT), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        with _quietly_in_root(log):
             try:
                 extensions = mypycify(["--config-file", str(config), "--cache-dir", str(work / "cache"),
                                        *files], opt_level="3", group_name=f"sim.model.{native.GROUP}",
@@ -104,7 +112,7 @@ def build(log_path: Path) -> float:
         dist = Distribution({"name": "factsim-native", "ext_modules": extensions})
         dist.script_args = ["build_ext", "--build-lib", str(work / "lib"), "--build-temp", str(work / "obj"),
                             "--parallel", "2"]
-        with contextlib.chdir(ROOT), contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        with _quietly_in_root(log):
             try:
                 dist.parse_command_line()
                 dist.run_commands()
@@ -127,7 +135,7 @@ def install(built: Path, manifest: dict) -> None:
     remove()
     staging = Path(tempfile.mkdtemp(prefix=".native-", dir=PACKAGE))
     try:
-        for name in (*native.MODULES, f"{native.GROUP}__mypyc"):
+        for name in native.EXTENSIONS:
             shutil.copy2(built / f"{name}{native.suffix()}", staging / f"{name}{native.suffix()}")
         staging.rename(folder)
     except BaseException:
@@ -148,13 +156,14 @@ def remove() -> bool:
     return True
 
 
-def fingerprint(core: str) -> str:
+def fingerprint(core: str) -> tuple[str, str]:
     """Run the check on one core in a fresh process: the core it ran on and its outputs' hash."""
     env = {**os.environ, native.SETTING: core}
     done = subprocess.run([sys.executable, "-c", CHECK], env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise BuildError(f"the check on the {core} core failed: {done.stderr.strip().splitlines()[-1:]}")
-    return done.stdout.strip().splitlines()[-1]
+    kind, digest = done.stdout.split()[-2:]
+    return kind, digest
 
 
 def check() -> None:
@@ -165,10 +174,10 @@ def check() -> None:
     except BuildError:   # a compiled core that cannot run the check is not kept either
         remove()
         raise
-    if pure.split()[1] != compiled.split()[1] or compiled.split()[0] != "compiled":
+    if compiled != ("compiled", pure[1]):
         remove()
-        raise BuildError(f"the compiled core's outputs differ from pure Python's ({compiled} "
-                         f"against {pure}): removed, pure Python runs")
+        raise BuildError(f"the compiled core's outputs differ from pure Python's ({' '.join(compiled)} "
+                         f"against {' '.join(pure)}): removed, pure Python runs")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -191,9 +200,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.remove:
         _say("compiled core removed: pure Python runs" if remove() else "no compiled core: pure Python runs")
         return
-    if not args.force and native.stale(PACKAGE / native.FOLDER_NAME) is None:
-        _say(f"up to date: {native.Core('compiled', 'built from these sources').describe()} "
-             "(--force rebuilds it)")
+    built = native.choose("auto", PACKAGE)   # what a run would use, whatever FACTSIM_CORE says
+    if not args.force and built.kind == "compiled":
+        _say(f"up to date: {built.describe()} (--force rebuilds it)")
         return
     try:
         seconds = build(args.log)

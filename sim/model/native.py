@@ -32,6 +32,8 @@ MODULES = ("capacity", "care_network", "citizen", "course", "names", "recorder",
            "replication", "streams", "team", "ward")
 # the shared library that holds the compiled code; the modules above are thin shims on it
 GROUP = "core"
+LIBRARY = f"{GROUP}__mypyc"
+EXTENSIONS = (*MODULES, LIBRARY)   # the extension modules a build installs
 SETTING = "FACTSIM_CORE"
 CHOICES = ("auto", "python", "compiled")
 FOLDER_NAME = "_native"
@@ -101,7 +103,7 @@ def stale(folder: Path, package: Path = HERE) -> str | None:
                      if now["sources"].get(k) != recorded["sources"].get(k))
     if changed:
         return f"out of date: {', '.join(changed)} changed since the build (make native rebuilds it)"
-    missing = [m for m in (*MODULES, f"{GROUP}__mypyc") if not (folder / f"{m}{suffix()}").exists()]
+    missing = [m for m in EXTENSIONS if not (folder / f"{m}{suffix()}").exists()]
     if missing:
         return f"incomplete: no compiled {', '.join(missing)} (make native rebuilds it)"
     return None

@@ -30,7 +30,7 @@ def package(tmp_path) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__"))
     folder = model / native.FOLDER_NAME
     folder.mkdir()
-    for name in (*native.MODULES, f"{native.GROUP}__mypyc"):
+    for name in native.EXTENSIONS:
         (folder / f"{name}{native.suffix()}").write_bytes(b"stand-in")
     (folder / native.MANIFEST).write_text(json.dumps(native.manifest_for(model)))
     return model
@@ -81,7 +81,7 @@ def test_an_unfinished_or_damaged_build_is_not_used(package, damage):
     elif damage == "a module missing":
         (folder / f"citizen{native.suffix()}").unlink()
     elif damage == "the library missing":
-        (folder / f"{native.GROUP}__mypyc{native.suffix()}").unlink()
+        (folder / f"{native.LIBRARY}{native.suffix()}").unlink()
     else:
         shutil.rmtree(folder)
     core = native.choose("auto", package)
@@ -146,7 +146,7 @@ def test_a_compiled_core_whose_outputs_differ_from_pure_python_is_removed(packag
     from sim.apps import native as build
 
     monkeypatch.setattr(build, "PACKAGE", package)
-    monkeypatch.setattr(build, "fingerprint", lambda core: f"{core} {'ab' if core == 'python' else 'ac'}")
+    monkeypatch.setattr(build, "fingerprint", lambda core: (core, "ab" if core == "python" else "ac"))
     with pytest.raises(build.BuildError, match="differ from pure Python's"):
         build.check()
     assert not (package / native.FOLDER_NAME).exists()
