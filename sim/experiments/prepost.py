@@ -28,6 +28,7 @@ import pandas as pd
 
 from sim.config.units import DAYS_PER_MONTH
 from sim.experiments.results import interval
+from sim.model.event_log import EventLog
 from sim.model.names import ADMISSION_EVENTS, STAY_EVENTS
 
 MONTH = DAYS_PER_MONTH
@@ -41,10 +42,15 @@ QUANTITIES = ("observed_ratio", "counterfactual_ratio", "organisation_effect",
 
 def _rows(events, cohort: set[int] | None = None) -> list[tuple]:
     """(citizen, time, event) of every entry (of the ``cohort``'s citizens only, if given),
-    from a frame with those columns or from the model's own log (tuples starting with them)."""
-    if isinstance(events, pd.DataFrame):
-        events = zip(events.citizen.tolist(), events.time.tolist(), events.event.tolist())
-    return [row[:3] for row in events if cohort is None or row[0] in cohort]
+    from a frame with those columns or from the model's own log."""
+    if isinstance(events, EventLog):
+        citizen, time, event = events.citizens(), events.times(), events.words("event")
+    else:
+        citizen, time, event = events.citizen.to_numpy(), events.time.to_numpy(), events.event.to_numpy()
+    if cohort is not None:
+        keep = np.isin(citizen, np.fromiter(cohort, np.int64, len(cohort)))
+        citizen, time, event = citizen[keep], time[keep], event[keep]
+    return list(zip(citizen.tolist(), time.tolist(), event.tolist()))
 
 
 def _stays(rows: list[tuple]) -> list[list]:

@@ -158,7 +158,7 @@ class Citizen:
             care = self.care
             t = care.intensive if self.level == INTENSIVE else care.case_management
             team, sector = t.name, t.sector_label
-        log.append((self.id, self.env.now, event, state or EXIT, sector, team))
+        log.add(self.id, self.env.now, event, state or EXIT, sector, team)
 
     def _enter(self, state: str, event: str) -> None:
         now = self.env.now

@@ -21,15 +21,14 @@ from sim.config.params import Organisation, Scenario
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
 from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
+from sim.model.event_log import EventLog
 from sim.model.names import STUDY_EVENTS, TEAM_TOTALS
 from sim.model.recorder import Recorder, merged
 from sim.model.streams import BATCH, CitizenBlocks, population_stream
 from sim.model.ward import Ward
 
-EVENT_COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
 TIMESERIES_COLUMNS = ["day", *STATES, "beds_occupied", "on_intensive_care", "citizens"]
 _COUNTS, _BEDS = itemgetter(*STATES), itemgetter(*IN_BED)   # a day's counts, read at once
-STRING = pd.Series(["a"]).dtype   # the type pandas gives a column of text (str from pandas 3)
 
 
 @dataclass
@@ -42,7 +41,7 @@ class ReplicationResult:
     cohort: list[int] | None = None   # a study's enrolled citizens (their ids)
     municipalities: pd.DataFrame | None = None   # outcomes per municipality: municipality, metric, value
     teams: pd.DataFrame | None = None            # each team's own figures: network, team, metric, value
-    log: list | None = None   # the event log as the model kept it: (citizen, time, event, state, sector, team)
+    log: EventLog | None = None   # the event log as the model kept it (citizen, time, event, state, sector, team)
 
 
 class Model:
@@ -71,7 +70,7 @@ class Model:
         self.on_intensive = 0   # citizens on intensive care now (kept by the citizens)
         self.alive: dict[int, Citizen] = {}  # insertion order: same sums in every run
         study = scenario.study is not None
-        self.events: list | None = [] if (scenario.event_log or study) else None
+        self.events: EventLog | None = EventLog() if (scenario.event_log or study) else None
         # without an event log, a study's run logs only the events the study counts
         self.logged: frozenset[str] | None = None if scenario.event_log else STUDY_EVENTS
         self._daily: list[tuple] = []
@@ -314,18 +313,8 @@ class Model:
         return out
 
     def _events_frame(self) -> pd.DataFrame | None:
-        """The event log, built a column at a time (the strings straight into pandas'
-        string type, not through a column of objects first)."""
-        events = self.events
-        if events is None:
-            return None
-        if not events:
-            return pd.DataFrame.from_records(events, columns=EVENT_COLUMNS)
-        n = len(events)
-        citizen, time, *words = zip(*events)
-        frame = {"citizen": np.fromiter(citizen, np.int64, n), "time": np.fromiter(time, np.float64, n)}
-        frame.update((name, pd.array(column, dtype=STRING)) for name, column in zip(EVENT_COLUMNS[2:], words))
-        return pd.DataFrame(frame)
+        """The event log as a frame (see :class:`EventLog`)."""
+        return None if self.events is None else self.events.frame()
 
     def _timeseries(self) -> pd.DataFrame:
         df = pd.DataFrame(np.array(self._daily, dtype=np.int64).reshape(-1, len(TIMESERIES_COLUMNS)),

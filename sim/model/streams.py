@@ -12,11 +12,12 @@ every activity are one row of a table drawn for ``BATCH`` citizens at a time (by
 citizen number, from the Generator at ``(replication, CITIZEN_BLOCKS, citizen //
 BATCH)``), so making a citizen costs no Generator of its own; only an activity that
 needs more numbers gets a Generator, spawned at ``(replication, CITIZEN, citizen,
-activity)``, and continues from it. Citizens are numbered in order of arrival, which
-no organisation changes, so a citizen's row is the same under every organisation. An
-activity reads its part of the row through a memoryview, so a number becomes a Python
-float only when it is drawn (most of a block is never used, and a float object takes
-four times the memory of its number in the table). Either way the n-th number of an
+activity)``, and continues from it, its part of the row filled again with the
+Generator's next numbers each time it is used up. Citizens are numbered in order of
+arrival, which no organisation changes, so a citizen's row is the same under every
+organisation. A number becomes a Python float only when it is drawn (most of a block is
+never used, and a float object takes four times the memory of its number in the row).
+Either way the n-th number of an
 activity depends only on (seed, replication, citizen, activity, n), never on how many
 numbers other activities used.
 Waiting times are exponential by inversion of those uniforms, and a length of stay is a
@@ -27,8 +28,7 @@ whatever branch it takes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from array import array
 
 import numpy as np
 
@@ -56,11 +56,10 @@ ROWS = max(ACTIVITIES.values()) + 1
 _SIZE = [0] * ROWS
 for _name, _i in ACTIVITIES.items():
     _SIZE[_i] = BLOCK[_name]
-_START = [sum(_SIZE[:i]) for i in range(ROWS)]
+_START = [sum(_SIZE[:i]) for i in range(ROWS)]   # where each activity's part of a row begins
+_STOP = [a + n for a, n in zip(_START, _SIZE)]   # and where it ends
 _TOTAL = sum(_SIZE)
-REFILL = 64   # uniforms drawn at a time from an activity's own Generator
 BATCH = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
-_USED: Iterator[float] = iter(())   # an iterator with nothing left: the activity's next numbers are fetched
 _log1p = math.log1p
 
 
@@ -86,7 +85,7 @@ class CitizenBlocks:
 
     def row(self, citizen_id: int) -> memoryview:
         """The citizen's first block: every activity's first numbers, in activity order (a
-        view of the batch's table, which lives as long as one of its citizens uses it)."""
+        view of the batch's table, valid until the next batch is drawn)."""
         batch, i = divmod(citizen_id, BATCH)
         if batch != self._batch:   # citizens are made in order: one table at a time suffices
             # the rows one after another, seen as a memoryview
@@ -100,62 +99,73 @@ class CitizenBlocks:
 
 
 class CitizenStreams:
-    """One stream of numbers per activity for one citizen."""
+    """One stream of numbers per activity for one citizen.
 
-    __slots__ = ("_seed", "_key", "_block", "_its", "_given", "_gens")
+    The citizen keeps a copy of their row (so the batch's table is freed once its
+    citizens are made) and, per activity, the position of its next number in it. When an
+    activity has used its part of the row, the part is filled again, in place, with the
+    next numbers of the activity's own Generator (as many as the part holds: a Generator
+    gives the same sequence in any sizes of draws). A citizen's numbers are so one array
+    and one list of positions: few objects to visit per draw, which matters once a
+    catchment's citizens no longer fit in the processor's cache."""
+
+    __slots__ = ("_seed", "_key", "_numbers", "_next", "_gens")
 
     def __init__(self, seed: int, replication: int, citizen_id: int, block: memoryview | None = None):
         """``block``: the citizen's row of :class:`CitizenBlocks` (drawn here if not given)."""
         self._seed = seed
         self._key = (replication, CITIZEN, citizen_id)
-        self._block = CitizenBlocks(seed, replication).row(citizen_id) if block is None else block
-        # each activity hands out its numbers from an iterator: over its part of the block,
-        # then over its own Generator's numbers, REFILL at a time; ``_given`` counts the
-        # numbers put into its iterators so far
-        self._its: list[Iterator[float]] = [_USED] * ROWS
-        self._given = [0] * ROWS
-        self._gens: dict[int, np.random.Generator] = {}
+        self._numbers = array("d")
+        row = CitizenBlocks(seed, replication).row(citizen_id) if block is None else block
+        self._numbers.frombytes(row.cast("B"))
+        self._next = list(_START)   # each activity's next number in ``_numbers``
+        # an activity that has used its part of the row: its Generator and how often the
+        # part was filled from it
+        self._gens: dict[int, tuple[np.random.Generator, int]] | None = None
 
-    def _refill(self, i: int) -> float:
-        """The first of the activity's next numbers: its part of the block the first time,
-        then its own Generator's (spawned at the citizen's key plus the activity's index)."""
-        given = self._given[i]
-        numbers: Iterable[float]
-        if given == 0 and _SIZE[i]:
-            given, numbers = _SIZE[i], self._block[_START[i]:_START[i] + _SIZE[i]]
-        else:
-            gen = self._gens.get(i)
-            if gen is None:
-                gen = self._gens[i] = generator(self._seed, *self._key, i)
-            given, numbers = given + REFILL, gen.random(REFILL).tolist()
-        self._given[i] = given
-        it = self._its[i] = iter(numbers)
-        return next(it)
+    def _refill(self, i: int) -> int:
+        """Fill the activity's part of the row with its own Generator's next numbers (the
+        Generator spawned at the citizen's key plus the activity's index); its start."""
+        if self._gens is None:
+            self._gens = {}
+        gen, fills = self._gens.get(i) or (generator(self._seed, *self._key, i), 0)
+        self._gens[i] = (gen, fills + 1)
+        start, size = _START[i], _SIZE[i]
+        self._numbers[start:start + size] = array("d", gen.random(size).tobytes())
+        return start
 
     def uniform(self, activity: str) -> float:
         """The activity's next number, uniform on [0, 1)."""
         i = ACTIVITIES[activity]
-        try:
-            return next(self._its[i])
-        except StopIteration:
-            return self._refill(i)
+        p = self._next[i]
+        if p == _STOP[i]:
+            p = self._refill(i)
+        self._next[i] = p + 1
+        return self._numbers[p]
 
     def standard_exponential(self, activity: str) -> float:
         """An exponential waiting time with mean 1 (inversion: -log(1 - u))."""
         i = ACTIVITIES[activity]
-        try:
-            u = next(self._its[i])
-        except StopIteration:
-            u = self._refill(i)
-        return -_log1p(-u)
+        p = self._next[i]
+        if p == _STOP[i]:
+            p = self._refill(i)
+        self._next[i] = p + 1
+        return -_log1p(-self._numbers[p])
 
     def uniforms(self, activity: str, n: int) -> list[float]:
         """The activity's next ``n`` numbers: the same numbers as ``n`` calls of :meth:`uniform`."""
         i = ACTIVITIES[activity]
-        us = list(islice(self._its[i], n))
+        p, stop = self._next[i], _STOP[i]
+        if p + n <= stop:   # the usual case: all in the part still unused
+            self._next[i] = p + n
+            return self._numbers[p:p + n].tolist()
+        us = self._numbers[p:stop].tolist()
         while len(us) < n:   # the rest from the activity's next numbers
-            us.append(self._refill(i))
-            us.extend(islice(self._its[i], n - len(us)))
+            p = self._refill(i)
+            k = min(n - len(us), stop - p)
+            us.extend(self._numbers[p:p + k].tolist())
+            p += k
+        self._next[i] = p
         return us
 
     def standard_exponentials(self, activity: str, n: int) -> list[float]:
@@ -200,6 +210,5 @@ class CitizenStreams:
     def drawn(self, activity: str) -> int:
         """How many numbers the activity has handed out (for tests of stream discipline)."""
         i = ACTIVITIES[activity]
-        rest = list(self._its[i])   # what is left, handed out again in the same order
-        self._its[i] = iter(rest)
-        return self._given[i] - len(rest)
+        fills = self._gens[i][1] if self._gens is not None and i in self._gens else 0
+        return fills * _SIZE[i] + self._next[i] - _START[i]

@@ -65,6 +65,23 @@ def test_an_activitys_numbers_are_its_part_of_the_block_then_its_own_generator()
     assert again == drawn
 
 
+def test_a_citizens_numbers_outlive_the_batch_table_and_refill_in_place():
+    """A citizen keeps a copy of their row, so the batch's table can go once the next batch
+    is drawn; and an activity that has used up its part (filled again from its own
+    Generator, in place) leaves every other activity's part as it was."""
+    blocks = CitizenBlocks(7, 0)
+    first = blocks.streams(2)
+    expected = {a: CitizenStreams(7, 0, 2).uniforms(a, BLOCK[a]) for a in ACTIVITIES}
+    blocks.streams(BATCH)   # the next batch: the table of citizen 2's batch is dropped
+    for _ in range(5 * BLOCK["detection"] + 3):   # five fills of detection's part, and more
+        first.uniform("detection")
+    own = generator(7, 0, CITIZEN, 2, ACTIVITIES["detection"]).random(5 * BLOCK["detection"])
+    assert first.uniform("detection") == own[4 * BLOCK["detection"] + 3]
+    for a in ACTIVITIES:
+        if a != "detection":
+            assert first.uniforms(a, BLOCK[a]) == expected[a]
+
+
 def test_several_numbers_at_once_are_the_numbers_one_at_a_time():
     a, b = CitizenStreams(3, 1, 9), CitizenStreams(3, 1, 9)
     many = [x for _ in range(40) for x in a.standard_exponentials("detection", 4)]

@@ -1,0 +1,92 @@
+"""The run's event log, kept as columns while the model runs.
+
+Every entry is (citizen, time, event, state, sector, team). The model adds one for each
+change of a citizen's state and each hand-over, scale-up or scale-down: at 10,000
+citizens over five years about 600,000 of them. Kept as a Python tuple each, an entry
+took about 110 bytes of memory that the run then had to free again; here an entry is
+20 bytes in three typed arrays: the citizen's number, the time, and the number of its
+*kind*, the four words (event, state, sector, team), of which a run has only a few
+hundred different ones. The words become columns of the frame only at the end, with
+numpy's indexing, so the frame is the same, value for value and type for type, as one
+built from tuples.
+
+An implementation choice, not a model assumption: it changes what a run costs, not a
+single number it gives.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
+STRING = pd.Series(["a"]).dtype   # the type pandas gives a column of text (str from pandas 3)
+# whether pandas keeps that text in Arrow (pandas 3 with pyarrow): then a column is decoded by Arrow
+ARROW_TEXT = isinstance(STRING, pd.StringDtype) and STRING.storage == "pyarrow"
+
+Kind = tuple[str, str, str, str]   # event, state, sector, team
+
+
+class EventLog:
+    """The entries of one run, in the order they happened."""
+
+    __slots__ = ("_citizen", "_time", "_kind", "_codes", "_kinds")
+
+    def __init__(self) -> None:
+        self._citizen = array("q")   # the citizen's number
+        self._time = array("d")      # days since the start of the run
+        self._kind = array("i")      # an index into _kinds
+        self._codes: dict[Kind, int] = {}
+        self._kinds: list[Kind] = []
+
+    def add(self, citizen: int, time: float, event: str, state: str, sector: str, team: str) -> None:
+        """Log one entry."""
+        kind = (event, state, sector, team)
+        code = self._codes.get(kind)
+        if code is None:
+            code = self._codes[kind] = len(self._kinds)
+            self._kinds.append(kind)
+        self._citizen.append(citizen)
+        self._time.append(time)
+        self._kind.append(code)
+
+    def __len__(self) -> int:
+        return len(self._citizen)
+
+    def __iter__(self) -> Iterator[tuple[int, float, str, str, str, str]]:
+        """The entries as tuples (citizen, time, event, state, sector, team)."""
+        kinds = self._kinds
+        for citizen, time, code in zip(self._citizen, self._time, self._kind):
+            yield (citizen, time, *kinds[code])
+
+    def citizens(self) -> np.ndarray:
+        """Each entry's citizen (a view of the log: valid while it lives)."""
+        return np.frombuffer(self._citizen, dtype=np.int64) if len(self) else np.empty(0, np.int64)
+
+    def times(self) -> np.ndarray:
+        """Each entry's time (a view of the log)."""
+        return np.frombuffer(self._time, dtype=np.float64) if len(self) else np.empty(0)
+
+    def words(self, column: str) -> np.ndarray:
+        """Each entry's ``column`` (event, state, sector or team), as an array of str objects."""
+        j = COLUMNS.index(column) - 2
+        codes = np.frombuffer(self._kind, dtype=np.intc) if len(self) else np.empty(0, np.intc)
+        table = np.empty(len(self._kinds), dtype=object)
+        table[:] = [kind[j] for kind in self._kinds]
+        return table[codes]
+
+    def frame(self) -> pd.DataFrame:
+        """The log as a tidy frame: citizen (int64), time (float64) and the four words as
+        text, in the order the entries happened. A column of words is an Arrow dictionary
+        array (the kinds' words, indexed by each entry's kind) decoded by Arrow, without a
+        Python object per entry."""
+        frame: dict[str, object] = {"citizen": self.citizens().copy(), "time": self.times().copy()}
+        codes = pa.array(np.frombuffer(self._kind, dtype=np.intc) if len(self) else np.empty(0, np.intc))
+        for j, name in enumerate(COLUMNS[2:]):
+            words = pa.array([kind[j] for kind in self._kinds], pa.string())
+            text = pa.DictionaryArray.from_arrays(codes, words).dictionary_decode()
+            frame[name] = pd.array(text if ARROW_TEXT else text.to_numpy(zero_copy_only=False), dtype=STRING)
+        return pd.DataFrame(frame)
