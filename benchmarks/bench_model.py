@@ -32,7 +32,8 @@ the best of each kept); beside it, a bare SimPy loop making the model's own coun
 SimPy events with as many processes (SimPy's heap grows with the population, so its
 cost per event does too) and what the model adds to it per 1,000 citizen-years; and
 peak memory (tracemalloc, in a further run so that it does
-not slow the timed ones). Figures, not a test.
+not slow the timed ones); last, how far each size's seconds per citizen-year lie from
+their mean over the sizes, with the log on and off. Figures, not a test.
 """
 from __future__ import annotations
 
@@ -185,6 +186,12 @@ def scaling(repeat: int) -> None:
         print(f"{size:8d} {'on' if log else 'off':>9s} {cy:13.0f} {best[k]:7.2f} "
               f"{best[k] / cy * 1000:15.3f} {floor[k]:8.3f} {(best[k] - floor[k]) / cy * 1000:27.3f} "
               f"{peak:9.1f}", flush=True)
+    # the goal: seconds per citizen-year within +-20 % of their mean over the sizes
+    for log in (True, False):
+        per = np.array([best[k] / cy for k, (_, on, _, cy, _) in enumerate(cases) if on == log])
+        low, high = per.min() / per.mean() - 1.0, per.max() / per.mean() - 1.0
+        print(f"event log {'on' if log else 'off'}: seconds per citizen-year from {low:+.0%} to {high:+.0%} "
+              f"of their mean over the sizes")
 
 
 def main() -> None:

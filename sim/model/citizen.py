@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from simpy.events import NORMAL
 
@@ -35,33 +35,36 @@ if TYPE_CHECKING:   # typed for mypy and for the compiled core (sim.model.native
 # it has subscribed to itself), returning the next state
 Step = Generator[float | None, None, str]
 
-INF = math.inf
-_log1p = math.log1p
+INF: Final = math.inf
+_log1p: Final = math.log1p
 
-STABLE = "stable"
-DETERIORATING = "deteriorating"
-CRISIS = "crisis"
-WAITING_FOR_BED = "waiting_for_bed"
-ADMITTED = "admitted"
-DISCHARGE_READY = "discharge_ready"
-POST_DISCHARGE = "post_discharge"
-DISENGAGED = "disengaged"
-EXIT = "exit"
-STATES = (STABLE, DETERIORATING, CRISIS, WAITING_FOR_BED, ADMITTED, DISCHARGE_READY,
-          POST_DISCHARGE, DISENGAGED)
-IN_BED = (ADMITTED, DISCHARGE_READY)
-WARD_STATES = frozenset((WAITING_FOR_BED, ADMITTED, DISCHARGE_READY))   # logged as the ward's
+STABLE: Final = "stable"
+DETERIORATING: Final = "deteriorating"
+CRISIS: Final = "crisis"
+WAITING_FOR_BED: Final = "waiting_for_bed"
+ADMITTED: Final = "admitted"
+DISCHARGE_READY: Final = "discharge_ready"
+POST_DISCHARGE: Final = "post_discharge"
+DISENGAGED: Final = "disengaged"
+EXIT: Final = "exit"
+STATES: Final = (STABLE, DETERIORATING, CRISIS, WAITING_FOR_BED, ADMITTED, DISCHARGE_READY,
+                 POST_DISCHARGE, DISENGAGED)
+IN_BED: Final = (ADMITTED, DISCHARGE_READY)
+WARD_STATES: Final = frozenset((WAITING_FOR_BED, ADMITTED, DISCHARGE_READY))   # logged as the ward's
 # time in each state is added to these totals
-STATE_DAYS = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
-              CRISIS: "days_in_crisis", WAITING_FOR_BED: "bed_wait_days",
-              ADMITTED: "days_admitted", DISCHARGE_READY: "bed_blocking_days",
-              POST_DISCHARGE: "days_post_discharge", DISENGAGED: "days_disengaged"}
+STATE_DAYS: Final = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
+                     CRISIS: "days_in_crisis", WAITING_FOR_BED: "bed_wait_days",
+                     ADMITTED: "days_admitted", DISCHARGE_READY: "bed_blocking_days",
+                     POST_DISCHARGE: "days_post_discharge", DISENGAGED: "days_disengaged"}
 
-ZERO_LOAD = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+ZERO_LOAD: Final = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 # care levels: what load the citizen puts on which team
-ROUTINE, INTENSIVE, INPATIENT, OUT_OF_CONTACT, NO_CARE = (
-    "routine", "intensive", "inpatient", "out_of_contact", "none")
+ROUTINE: Final = "routine"
+INTENSIVE: Final = "intensive"
+INPATIENT: Final = "inpatient"
+OUT_OF_CONTACT: Final = "out_of_contact"
+NO_CARE: Final = "none"
 
 
 @dataclass(frozen=True)

@@ -17,28 +17,38 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
+from typing import Final
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-COLUMNS = ["citizen", "time", "event", "state", "sector", "team"]
-STRING = pd.Series(["a"]).dtype   # the type pandas gives a column of text (str from pandas 3)
+COLUMNS: Final = ["citizen", "time", "event", "state", "sector", "team"]
+STRING: Final = pd.Series(["a"]).dtype   # the type pandas gives a column of text (str from pandas 3)
 # whether pandas keeps that text in Arrow (pandas 3 with pyarrow): then a column is decoded by Arrow
 ARROW_TEXT = isinstance(STRING, pd.StringDtype) and STRING.storage == "pyarrow"
 
 Kind = tuple[str, str, str, str]   # event, state, sector, team
 
 
-class EventLog:
-    """The entries of one run, in the order they happened."""
+CHUNK: Final = 1 << 16   # entries per chunk of the arrays (an implementation constant, see EventLog)
 
-    __slots__ = ("_citizen", "_time", "_kind", "_codes", "_kinds")
+
+class EventLog:
+    """The entries of one run, in the order they happened.
+
+    The arrays are kept in chunks of ``CHUNK`` entries: an array that grows is copied to
+    a larger place now and then, and a chunk (half a megabyte of times) is copied within
+    the processor's cache, where one array of the whole log would be copied again and
+    again through memory."""
+
+    __slots__ = ("_citizen", "_time", "_kind", "_full", "_codes", "_kinds")
 
     def __init__(self) -> None:
         self._citizen = array("q")   # the citizen's number
         self._time = array("d")      # days since the start of the run
         self._kind = array("i")      # an index into _kinds
+        self._full: list[tuple[array, array, array]] = []   # the chunks filled so far
         self._codes: dict[Kind, int] = {}
         self._kinds: list[Kind] = []
 
@@ -49,31 +59,43 @@ class EventLog:
         if code is None:
             code = self._codes[kind] = len(self._kinds)
             self._kinds.append(kind)
+        if len(self._citizen) == CHUNK:
+            self._full.append((self._citizen, self._time, self._kind))
+            self._citizen, self._time, self._kind = array("q"), array("d"), array("i")
         self._citizen.append(citizen)
         self._time.append(time)
         self._kind.append(code)
 
+    def _chunks(self) -> list[tuple[array, array, array]]:
+        return [*self._full, (self._citizen, self._time, self._kind)]
+
     def __len__(self) -> int:
-        return len(self._citizen)
+        return CHUNK * len(self._full) + len(self._citizen)
 
     def __iter__(self) -> Iterator[tuple[int, float, str, str, str, str]]:
         """The entries as tuples (citizen, time, event, state, sector, team)."""
         kinds = self._kinds
-        for citizen, time, code in zip(self._citizen, self._time, self._kind):
-            yield (citizen, time, *kinds[code])
+        for citizens, times, codes in self._chunks():
+            for citizen, time, code in zip(citizens, times, codes):
+                yield (citizen, time, *kinds[code])
+
+    def _column(self, j: int, dtype: type) -> np.ndarray:
+        """Column ``j`` of the chunks (0 citizen, 1 time, 2 kind) as one new array."""
+        parts: list[np.ndarray] = [np.frombuffer(chunk[j], dtype=dtype) for chunk in self._chunks() if len(chunk[j])]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
     def citizens(self) -> np.ndarray:
-        """Each entry's citizen (a view of the log: valid while it lives)."""
-        return np.frombuffer(self._citizen, dtype=np.int64) if len(self) else np.empty(0, np.int64)
+        """Each entry's citizen."""
+        return self._column(0, np.int64)
 
     def times(self) -> np.ndarray:
-        """Each entry's time (a view of the log)."""
-        return np.frombuffer(self._time, dtype=np.float64) if len(self) else np.empty(0)
+        """Each entry's time."""
+        return self._column(1, np.float64)
 
     def words(self, column: str) -> np.ndarray:
         """Each entry's ``column`` (event, state, sector or team), as an array of str objects."""
         j = COLUMNS.index(column) - 2
-        codes = np.frombuffer(self._kind, dtype=np.intc) if len(self) else np.empty(0, np.intc)
+        codes = self._column(2, np.intc)
         table = np.empty(len(self._kinds), dtype=object)
         table[:] = [kind[j] for kind in self._kinds]
         return table[codes]
@@ -83,8 +105,8 @@ class EventLog:
         text, in the order the entries happened. A column of words is an Arrow dictionary
         array (the kinds' words, indexed by each entry's kind) decoded by Arrow, without a
         Python object per entry."""
-        frame: dict[str, object] = {"citizen": self.citizens().copy(), "time": self.times().copy()}
-        codes = pa.array(np.frombuffer(self._kind, dtype=np.intc) if len(self) else np.empty(0, np.intc))
+        frame: dict[str, object] = {"citizen": self.citizens(), "time": self.times()}
+        codes = pa.array(self._column(2, np.intc))
         for j, name in enumerate(COLUMNS[2:]):
             words = pa.array([kind[j] for kind in self._kinds], pa.string())
             text = pa.DictionaryArray.from_arrays(codes, words).dictionary_decode()

@@ -5,27 +5,29 @@ misspelt name fails at once (KeyError, ValueError) instead of reading as zero.
 """
 from __future__ import annotations
 
+from typing import Final
+
 # events counted when they happen inside the results period
-COUNTS = ("admissions", "coercive_admissions", "admissions_waited", "crises", "crises_averted",
-          "crises_resolved_at_home", "deteriorations", "dropouts", "exits", "handovers",
-          "handover_gap_days", "lost_at_handover", "reengagements", "scaleups", "scaleups_refused",
-          "scaleups_requested")
+COUNTS: Final = ("admissions", "coercive_admissions", "admissions_waited", "crises", "crises_averted",
+                 "crises_resolved_at_home", "deteriorations", "dropouts", "exits", "handovers",
+                 "handover_gap_days", "lost_at_handover", "reengagements", "scaleups", "scaleups_refused",
+                 "scaleups_requested")
 # durations, as their overlap with the results period (days; the states' days included)
-SPANS = ("citizen_days", "bed_days", "coercive_bed_days", "days_stable", "days_deteriorating",
-         "days_in_crisis", "bed_wait_days", "days_admitted", "bed_blocking_days",
-         "days_post_discharge", "days_disengaged")
+SPANS: Final = ("citizen_days", "bed_days", "coercive_bed_days", "days_stable", "days_deteriorating",
+                "days_in_crisis", "bed_wait_days", "days_admitted", "bed_blocking_days",
+                "days_post_discharge", "days_disengaged")
 # the teams' integrals (hours and contacts over the results period)
-TEAM_TOTALS = ("staff_hours_regional", "staff_hours_municipal", "staff_hours_available",
-               "driving_hours", "contacts_delivered", "contacts_lost")
-TOTALS = COUNTS + SPANS + TEAM_TOTALS
+TEAM_TOTALS: Final = ("staff_hours_regional", "staff_hours_municipal", "staff_hours_available",
+                      "driving_hours", "contacts_delivered", "contacts_lost")
+TOTALS: Final = COUNTS + SPANS + TEAM_TOTALS
 
 # the event log's events
-ADMISSION_EVENTS = ("admission", "coercive_admission")
-EVENTS = frozenset(ADMISSION_EVENTS + (
+ADMISSION_EVENTS: Final = ("admission", "coercive_admission")
+EVENTS: Final = frozenset(ADMISSION_EVENTS + (
     "enter", "stable", "deterioration", "crisis", "bed_wait", "ready_for_discharge", "discharge",
     "post_discharge", "disengaged", "handover", "scale_up", "scale_up_refused", "scale_down", "exit"))
 # what a pre/post study counts from the log (sim.experiments.prepost): the events that
 # open and close a stay, and crises; all that a run without an event log keeps of it
 # when it runs a study
-STAY_EVENTS = frozenset(ADMISSION_EVENTS + ("ready_for_discharge", "discharge"))
-STUDY_EVENTS = STAY_EVENTS | {"crisis"}
+STAY_EVENTS: Final = frozenset(ADMISSION_EVENTS + ("ready_for_discharge", "discharge"))
+STUDY_EVENTS: Final = STAY_EVENTS | {"crisis"}

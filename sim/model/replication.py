@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -379,7 +379,7 @@ def staff_use(t) -> tuple[float, float, float, float]:
             float(t["contacts_lost"]) / asked if asked else np.nan)
 
 
-HEAVY_USE = 5   # admissions in a year that make a heavy user, as in the Danish table [dk2015]
+HEAVY_USE: Final = 5   # admissions in a year that make a heavy user, as in the Danish table [dk2015]
 
 
 def heavy_use(counts) -> dict[str, float]:

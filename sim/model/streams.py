@@ -29,18 +29,19 @@ from __future__ import annotations
 
 import math
 from array import array
+from typing import Final
 
 import numpy as np
 
 # Stream kinds at replication level.
-POPULATION = 0   # arrival times and citizen attributes: independent of organisation
-CITIZEN = 1
-FIGURES = 2      # samples a figure draws (which citizens a pathway plot shows); never the model's
-CITIZEN_BLOCKS = 3   # the first numbers of every activity, for BATCH citizens at a time
+POPULATION: Final = 0   # arrival times and citizen attributes: independent of organisation
+CITIZEN: Final = 1
+FIGURES: Final = 2      # samples a figure draws (which citizens a pathway plot shows); never the model's
+CITIZEN_BLOCKS: Final = 3   # the first numbers of every activity, for BATCH citizens at a time
 
 # activity -> spawn index; indices are fixed so that adding or removing an activity
 # never moves another activity's numbers (7 was a coercion stream no decision used)
-ACTIVITIES = {
+ACTIVITIES: Final = {
     "exit": 0, "deterioration": 1, "window": 2, "detection": 3, "decision": 4, "avert": 5,
     "crisis": 6, "los": 8, "offer": 9, "handover": 10, "relapse": 11, "dropout": 12,
     "reengagement": 13, "course": 14,
@@ -49,18 +50,17 @@ ACTIVITIES = {
 # citizen uses in ten years, so most never need a Generator of their own. An
 # implementation constant: changing it changes which numbers a seed gives, not their
 # distribution.
-BLOCK = {"exit": 1, "deterioration": 32, "window": 24, "detection": 96, "decision": 96,
-         "avert": 24, "crisis": 64, "los": 48, "offer": 48, "handover": 64, "relapse": 24,
-         "dropout": 32, "reengagement": 16, "course": 24}
-ROWS = max(ACTIVITIES.values()) + 1
-_SIZE = [0] * ROWS
+BLOCK: Final = {"exit": 1, "deterioration": 32, "window": 24, "detection": 96, "decision": 96,
+                "avert": 24, "crisis": 64, "los": 48, "offer": 48, "handover": 64, "relapse": 24,
+                "dropout": 32, "reengagement": 16, "course": 24}
+ROWS: Final = max(ACTIVITIES.values()) + 1
+_SIZE: Final = [0] * ROWS
 for _name, _i in ACTIVITIES.items():
     _SIZE[_i] = BLOCK[_name]
-_START = [sum(_SIZE[:i]) for i in range(ROWS)]   # where each activity's part of a row begins
-_STOP = [a + n for a, n in zip(_START, _SIZE)]   # and where it ends
-_TOTAL = sum(_SIZE)
-BATCH = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
-_log1p = math.log1p
+_START: Final = [sum(_SIZE[:i]) for i in range(ROWS)]   # where each activity's part of a row begins
+_TOTAL: Final = sum(_SIZE)
+BATCH: Final = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
+_log1p: Final = math.log1p
 
 
 def generator(seed: int, *spawn_key: int) -> np.random.Generator:
@@ -102,14 +102,14 @@ class CitizenStreams:
     """One stream of numbers per activity for one citizen.
 
     The citizen keeps a copy of their row (so the batch's table is freed once its
-    citizens are made) and, per activity, the position of its next number in it. When an
+    citizens are made) and, per activity, how many numbers of its part are used. When an
     activity has used its part of the row, the part is filled again, in place, with the
     next numbers of the activity's own Generator (as many as the part holds: a Generator
     gives the same sequence in any sizes of draws). A citizen's numbers are so one array
-    and one list of positions: few objects to visit per draw, which matters once a
+    and one list of counts: few objects to visit per draw, which matters once a
     catchment's citizens no longer fit in the processor's cache."""
 
-    __slots__ = ("_seed", "_key", "_numbers", "_next", "_gens")
+    __slots__ = ("_seed", "_key", "_numbers", "_used", "_gens")
 
     def __init__(self, seed: int, replication: int, citizen_id: int, block: memoryview | None = None):
         """``block``: the citizen's row of :class:`CitizenBlocks` (drawn here if not given)."""
@@ -118,54 +118,57 @@ class CitizenStreams:
         self._numbers = array("d")
         row = CitizenBlocks(seed, replication).row(citizen_id) if block is None else block
         self._numbers.frombytes(row.cast("B"))
-        self._next = list(_START)   # each activity's next number in ``_numbers``
+        # how many numbers of each activity's part have been used (small numbers, which
+        # Python keeps once for all, so reading one visits no object of the citizen's)
+        self._used = [0] * ROWS
         # an activity that has used its part of the row: its Generator and how often the
         # part was filled from it
         self._gens: dict[int, tuple[np.random.Generator, int]] | None = None
 
-    def _refill(self, i: int) -> int:
+    def _refill(self, i: int) -> None:
         """Fill the activity's part of the row with its own Generator's next numbers (the
-        Generator spawned at the citizen's key plus the activity's index); its start."""
+        Generator spawned at the citizen's key plus the activity's index)."""
         if self._gens is None:
             self._gens = {}
         gen, fills = self._gens.get(i) or (generator(self._seed, *self._key, i), 0)
         self._gens[i] = (gen, fills + 1)
         start, size = _START[i], _SIZE[i]
         self._numbers[start:start + size] = array("d", gen.random(size).tobytes())
-        return start
+        self._used[i] = 0
 
     def uniform(self, activity: str) -> float:
         """The activity's next number, uniform on [0, 1)."""
         i = ACTIVITIES[activity]
-        p = self._next[i]
-        if p == _STOP[i]:
-            p = self._refill(i)
-        self._next[i] = p + 1
-        return self._numbers[p]
+        k = self._used[i]
+        if k == _SIZE[i]:
+            self._refill(i)
+            k = 0
+        self._used[i] = k + 1
+        return self._numbers[_START[i] + k]
 
     def standard_exponential(self, activity: str) -> float:
         """An exponential waiting time with mean 1 (inversion: -log(1 - u))."""
         i = ACTIVITIES[activity]
-        p = self._next[i]
-        if p == _STOP[i]:
-            p = self._refill(i)
-        self._next[i] = p + 1
-        return -_log1p(-self._numbers[p])
+        k = self._used[i]
+        if k == _SIZE[i]:
+            self._refill(i)
+            k = 0
+        self._used[i] = k + 1
+        return -_log1p(-self._numbers[_START[i] + k])
 
     def uniforms(self, activity: str, n: int) -> list[float]:
         """The activity's next ``n`` numbers: the same numbers as ``n`` calls of :meth:`uniform`."""
         i = ACTIVITIES[activity]
-        p, stop = self._next[i], _STOP[i]
-        if p + n <= stop:   # the usual case: all in the part still unused
-            self._next[i] = p + n
-            return self._numbers[p:p + n].tolist()
-        us = self._numbers[p:stop].tolist()
+        k, start, size = self._used[i], _START[i], _SIZE[i]
+        if k + n <= size:   # the usual case: all in the part still unused
+            self._used[i] = k + n
+            return self._numbers[start + k:start + k + n].tolist()
+        us = self._numbers[start + k:start + size].tolist()
         while len(us) < n:   # the rest from the activity's next numbers
-            p = self._refill(i)
-            k = min(n - len(us), stop - p)
-            us.extend(self._numbers[p:p + k].tolist())
-            p += k
-        self._next[i] = p
+            self._refill(i)
+            k = min(n - len(us), size)
+            us.extend(self._numbers[start:start + k].tolist())
+            self._used[i] = k
         return us
 
     def standard_exponentials(self, activity: str, n: int) -> list[float]:
@@ -211,4 +214,4 @@ class CitizenStreams:
         """How many numbers the activity has handed out (for tests of stream discipline)."""
         i = ACTIVITIES[activity]
         fills = self._gens[i][1] if self._gens is not None and i in self._gens else 0
-        return fills * _SIZE[i] + self._next[i] - _START[i]
+        return fills * _SIZE[i] + self._used[i]

@@ -11,12 +11,14 @@ Load is piecewise constant, so hours are integrated exactly between changes.
 """
 from __future__ import annotations
 
+from typing import Final
+
 from sim.config.params import SECTORS, TeamSpec
 from sim.config.units import DAYS_PER_WEEK
 from sim.model.names import TEAM_TOTALS
 from sim.model.recorder import Recorder
 
-SNAP = 1e-9   # a load within this of zero is zero (float drift; an implementation constant)
+SNAP: Final = 1e-9   # a load within this of zero is zero (float drift; an implementation constant)
 
 
 class Team:

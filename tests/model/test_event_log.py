@@ -76,3 +76,22 @@ def test_the_frame_owns_its_numbers():
     for k in range(100):
         log.add(k, float(k), "exit", "exit", "", "")
     assert frame.citizen.tolist() == [1] and frame.time.tolist() == [2.0]
+
+
+def test_a_log_longer_than_a_chunk_keeps_every_entry_in_order():
+    from sim.model.event_log import CHUNK
+
+    n = 2 * CHUNK + 5
+    log = EventLog()
+    for k in range(n):
+        log.add(k, k * 0.5, "crisis" if k % 3 else "stable", "crisis", "regional", f"team {k % 2}")
+    assert len(log) == n and len(log._full) == 2
+    frame = log.frame()
+    assert frame.citizen.tolist() == list(range(n))
+    assert np.array_equal(frame.time.to_numpy(), np.arange(n) * 0.5)
+    assert frame.team.iloc[CHUNK - 1:CHUNK + 2].tolist() == ["team 1", "team 0", "team 1"]
+    assert (frame.event == "stable").sum() == len(range(0, n, 3))
+    entries = list(log)
+    assert entries[CHUNK] == (CHUNK, CHUNK * 0.5, "crisis" if CHUNK % 3 else "stable", "crisis", "regional",
+                              f"team {CHUNK % 2}")
+    assert [e[0] for e in entries] == list(range(n))
