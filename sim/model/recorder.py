@@ -58,6 +58,15 @@ class Recorder:
             self.teams_seen[citizen_id].add(team)
 
 
+    def release(self) -> None:
+        """Drop what was kept per citizen and per stay (a finished run's, once its metrics
+        are made); the totals stay."""
+        self.people_admitted.clear()
+        self.teams_seen.clear()
+        self.stays.clear()
+        self.admissions_in_year.clear()
+
+
 def merged(recorders: list[Recorder]) -> Recorder:
     """One recorder holding what several counted (the catchment from its municipalities
     and its teams): totals added in the order given, citizens' sets joined, stays in order."""

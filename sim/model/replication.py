@@ -234,8 +234,9 @@ class Model:
         return result
 
     def _release(self) -> None:
-        """Drop the finished run's processes, citizens and logs (a model runs once): what
-        they held is freed by reference counting, without the cycle collector."""
+        """Drop the finished run's processes, citizens, logs and what the recorders kept per
+        citizen (a model runs once): what they held is freed by reference counting, without
+        the cycle collector, which would otherwise visit all of it on its next pass."""
         # a citizen waiting for a bed and the ward's event refer to each other (the event's
         # callbacks resume the citizen's process): cut the link, then drop the events. A
         # citizen waiting a number of days is itself the event in the queue; close() has
@@ -248,6 +249,8 @@ class Model:
                 event.callbacks.clear()
         queue.clear()
         self.alive.clear()
+        for rec in (self.rec, *self.recorders.values()):
+            rec.release()
         self.events = None
         self._daily.clear()
         self._citizens.clear()

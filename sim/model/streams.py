@@ -59,6 +59,7 @@ for _name, _i in ACTIVITIES.items():
     _SIZE[_i] = BLOCK[_name]
 _START: Final = [sum(_SIZE[:i]) for i in range(ROWS)]   # where each activity's part of a row begins
 _TOTAL: Final = sum(_SIZE)
+_ZEROS: Final = array("d", bytes(8 * _TOTAL))   # a row of zeros: a new row is a copy, then drawn into
 BATCH: Final = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
 _log1p: Final = math.log1p
 
@@ -74,24 +75,37 @@ def population_stream(seed: int, replication: int) -> np.random.Generator:
 
 
 class CitizenBlocks:
-    """The first block of every citizen of a replication, ``BATCH`` citizens at a time."""
+    """The first block of every citizen of a replication: ``BATCH`` citizens' rows, one
+    after another, from one Generator.
 
-    __slots__ = ("seed", "replication", "_batch", "_table")
+    Citizens are made in order of their numbers, so the batch's Generator draws each
+    their row in turn, straight into an array of the citizen's own: no table of the whole
+    batch is made and copied. A row asked for out of turn (a test, a citizen made alone) is
+    found by advancing a new Generator of the batch past the rows before it (PCG64 draws
+    one 64-bit number per uniform, and can jump ahead by any count of them)."""
+
+    __slots__ = ("seed", "replication", "_batch", "_next", "_gen")
 
     def __init__(self, seed: int, replication: int):
         self.seed, self.replication = seed, replication
         self._batch = -1
-        self._table = np.empty(0).data
+        self._next = 0   # the row the batch's Generator draws next
+        self._gen: np.random.Generator | None = None
 
-    def row(self, citizen_id: int) -> memoryview:
+    def row(self, citizen_id: int) -> array[float]:
         """The citizen's first block: every activity's first numbers, in activity order (a
-        view of the batch's table, valid until the next batch is drawn)."""
+        new array of the citizen's own)."""
         batch, i = divmod(citizen_id, BATCH)
-        if batch != self._batch:   # citizens are made in order: one table at a time suffices
-            # the rows one after another, seen as a memoryview
-            self._table = generator(self.seed, self.replication, CITIZEN_BLOCKS, batch).random(BATCH * _TOTAL).data
+        gen = self._gen
+        if gen is None or batch != self._batch or i != self._next:   # out of turn
+            bits = np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(self.replication, CITIZEN_BLOCKS,
+                                                                                 batch)))
+            gen = self._gen = np.random.Generator(bits.advance(i * _TOTAL))   # as generator(), moved on
             self._batch = batch
-        return self._table[i * _TOTAL:(i + 1) * _TOTAL]
+        self._next = i + 1
+        numbers = array("d", _ZEROS)
+        gen.random(out=np.frombuffer(numbers))
+        return numbers
 
     def streams(self, citizen_id: int) -> CitizenStreams:
         """The citizen's streams."""
@@ -101,23 +115,21 @@ class CitizenBlocks:
 class CitizenStreams:
     """One stream of numbers per activity for one citizen.
 
-    The citizen keeps a copy of their row (so the batch's table is freed once its
-    citizens are made) and, per activity, how many numbers of its part are used. When an
+    The citizen keeps their row and, per activity, how many numbers of its part are used. When an
     activity has used its part of the row, the part is filled again, in place, with the
     next numbers of the activity's own Generator (as many as the part holds: a Generator
     gives the same sequence in any sizes of draws). A citizen's numbers are so one array
-    and one list of counts: few objects to visit per draw, which matters once a
-    catchment's citizens no longer fit in the processor's cache."""
+    and one list of counts: few objects to visit per draw, which matters once a catchment's citizens no longer
+    fit in the processor's cache."""
 
     __slots__ = ("_seed", "_key", "_numbers", "_used", "_gens")
 
-    def __init__(self, seed: int, replication: int, citizen_id: int, block: memoryview | None = None):
-        """``block``: the citizen's row of :class:`CitizenBlocks` (drawn here if not given)."""
+    def __init__(self, seed: int, replication: int, citizen_id: int, block: array[float] | None = None):
+        """``block``: the citizen's row of :class:`CitizenBlocks` (drawn here if not given);
+        the streams own it from then on (a part used up is filled again in place)."""
         self._seed = seed
         self._key = (replication, CITIZEN, citizen_id)
-        self._numbers = array("d")
-        row = CitizenBlocks(seed, replication).row(citizen_id) if block is None else block
-        self._numbers.frombytes(row.cast("B"))
+        self._numbers = CitizenBlocks(seed, replication).row(citizen_id) if block is None else block
         # how many numbers of each activity's part have been used (small numbers, which
         # Python keeps once for all, so reading one visits no object of the citizen's)
         self._used = [0] * ROWS
@@ -133,7 +145,7 @@ class CitizenStreams:
         gen, fills = self._gens.get(i) or (generator(self._seed, *self._key, i), 0)
         self._gens[i] = (gen, fills + 1)
         start, size = _START[i], _SIZE[i]
-        self._numbers[start:start + size] = array("d", gen.random(size).tobytes())
+        gen.random(out=np.frombuffer(self._numbers)[start:start + size])
         self._used[i] = 0
 
     def uniform(self, activity: str) -> float:

@@ -23,6 +23,18 @@ def test_the_recorder_counts_only_inside_the_window():
     assert rec.overlap(0.0, 100.0) == 10.0 and rec.overlap(21.0, 25.0) == 0.0
 
 
+def test_a_released_recorder_keeps_its_totals_and_drops_what_it_kept_per_citizen():
+    rec = Recorder(10.0, 20.0)
+    rec.count("admissions", 12.0)
+    rec.admission(7, 12.0)
+    rec.seen_by(7, "FACT", 12.0)
+    rec.people_admitted.add(7)
+    rec.stays.append((12.0, 3.0, 0.0))
+    rec.release()
+    assert rec.totals["admissions"] == 1
+    assert not (rec.people_admitted or rec.teams_seen or rec.stays or rec.admissions_in_year)
+
+
 def test_a_ward_makes_the_second_citizen_wait_for_the_only_bed():
     env = simpy.Environment()
     ward = Ward(env, 1)

@@ -12,7 +12,16 @@ from sim.model import CORE, native
 from sim.model import citizen as citizen_module
 from sim.model.citizen import Citizen
 from sim.model.replication import Model
-from sim.model.streams import ACTIVITIES, BATCH, BLOCK, CITIZEN, CitizenBlocks, CitizenStreams, generator
+from sim.model.streams import (
+    ACTIVITIES,
+    BATCH,
+    BLOCK,
+    CITIZEN,
+    CITIZEN_BLOCKS,
+    CitizenBlocks,
+    CitizenStreams,
+    generator,
+)
 
 from ..conftest import scenario
 
@@ -33,6 +42,11 @@ def test_a_citizens_first_numbers_are_their_row_whatever_else_was_made():
     seed, replication and citizen number, not on which citizens were made before."""
     blocks = CitizenBlocks(7, 0)
     rows = {cid: blocks.row(cid) for cid in (0, BATCH - 1, BATCH, 3 * BATCH + 5)}
+    in_turn = [blocks.row(cid) for cid in range(2 * BATCH)]   # as the model makes them, in order
+    for cid in (0, 1, BATCH - 1, BATCH, BATCH + 7):   # a row asked for alone is the same row
+        assert np.array_equal(in_turn[cid], CitizenBlocks(7, 0).row(cid))
+    whole = generator(7, 0, CITIZEN_BLOCKS, 1).random(BATCH * len(in_turn[0]))   # batch 1: one stream, row after row
+    assert np.array_equal(np.concatenate([np.asarray(r) for r in in_turn[BATCH:]]), whole)
     for cid, row in rows.items():
         assert np.array_equal(CitizenBlocks(7, 0).row(cid), row)
         alone = CitizenStreams(7, 0, cid)
@@ -48,15 +62,16 @@ def test_an_activitys_numbers_are_its_part_of_the_block_then_its_own_generator()
     numbers are, in order, its part of the citizen's row and then its own Generator's; and
     counting what was drawn changes none of the numbers still to come."""
     row = CitizenBlocks(7, 0).row(5)
+    first = row.tolist()   # the streams own the row: a part used up is filled again in place
     s = CitizenStreams(7, 0, 5, row)
     i, n = ACTIVITIES["window"], BLOCK["window"]
     start = sum(BLOCK[a] for a, j in ACTIVITIES.items() if j < i)
     drawn = [s.uniform("window") for _ in range(n + 10)]
-    assert drawn[:n] == row[start:start + n].tolist()
+    assert drawn[:n] == first[start:start + n]
     own = generator(7, 0, CITIZEN, 5, i).random(64).tolist()
     assert drawn[n:] == own[:10]
     assert s.drawn("window") == n + 10 and s.drawn("los") == 0
-    t = CitizenStreams(7, 0, 5, row)   # counted in the block's part, then in the Generator's
+    t = CitizenStreams(7, 0, 5, CitizenBlocks(7, 0).row(5))   # counted in the block's part, then in the Generator's
     again = [t.uniform("window") for _ in range(5)]
     assert t.drawn("window") == 5 and t.drawn("window") == 5
     again += [t.uniform("window") for _ in range(n - 2)]
