@@ -57,7 +57,7 @@ test-native: $(DEV_STAMP)
 	FACTSIM_CORE=compiled $(PYTEST) $(PYTEST_ARGS) $(NATIVE_TESTS)
 
 # planners: compile the model's core with mypyc (a C compiler and about 30 s; the same
-# numbers, in about a third less time). Edited sources fall back to pure Python until the next make native.
+# numbers, in about half the time). Edited sources fall back to pure Python until the next make native.
 # ARGS=--status says which core runs, ARGS=--remove goes back to pure Python.
 native: $(DEV_STAMP)
 	$(BIN)/python -m sim.apps.native $(ARGS)

@@ -6,9 +6,9 @@ citizens over five years about 600,000 of them. Kept as a Python tuple each, an 
 took about 110 bytes of memory that the run then had to free again; here an entry is
 20 bytes in three typed arrays: the citizen's number, the time, and the number of its
 *kind*, the four words (event, state, sector, team), of which a run has only a few
-hundred different ones. The words become columns of the frame only at the end, with
-numpy's indexing, so the frame is the same, value for value and type for type, as one
-built from tuples.
+hundred different ones. The words become columns of the frame only at the end,
+decoded by Arrow from the kinds' numbers, so the frame is the same, value for value and
+type for type, as one built from tuples (tested in ``tests/model/test_event_log.py``).
 
 An implementation choice, not a model assumption: it changes what a run costs, not a
 single number it gives.
@@ -29,8 +29,6 @@ STRING: Final = pd.Series(["a"]).dtype   # the type pandas gives a column of tex
 ARROW_TEXT = isinstance(STRING, pd.StringDtype) and STRING.storage == "pyarrow"
 
 Kind = tuple[str, str, str, str]   # event, state, sector, team
-
-
 CHUNK: Final = 1 << 16   # entries per chunk of the arrays (an implementation constant, see EventLog)
 
 

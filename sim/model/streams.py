@@ -8,8 +8,8 @@ organisations change the order of events (Law, *Simulation Modeling and Analysis
 ch. 11).
 
 Speed without losing that promise: a citizen's first ``BLOCK[activity]`` uniforms of
-every activity are one row of a table drawn for ``BATCH`` citizens at a time (by
-citizen number, from the Generator at ``(replication, CITIZEN_BLOCKS, citizen //
+every activity are one row of ``BATCH`` rows drawn one after another from one Generator
+(by citizen number, the Generator at ``(replication, CITIZEN_BLOCKS, citizen //
 BATCH)``), so making a citizen costs no Generator of its own; only an activity that
 needs more numbers gets a Generator, spawned at ``(replication, CITIZEN, citizen,
 activity)``, and continues from it, its part of the row filled again with the
@@ -17,9 +17,8 @@ Generator's next numbers each time it is used up. Citizens are numbered in order
 arrival, which no organisation changes, so a citizen's row is the same under every
 organisation. A number becomes a Python float only when it is drawn (most of a block is
 never used, and a float object takes four times the memory of its number in the row).
-Either way the n-th number of an
-activity depends only on (seed, replication, citizen, activity, n), never on how many
-numbers other activities used.
+Either way the n-th number of an activity depends only on (seed, replication, citizen,
+activity, n), never on how many numbers other activities used.
 Waiting times are exponential by inversion of those uniforms, and a length of stay is a
 gamma variate made from them by Marsaglia and Tsang's exact method. Each stream counts
 what it has handed out, so tests can check that a decision draws the same count
