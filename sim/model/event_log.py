@@ -90,23 +90,22 @@ class EventLog:
         """Each entry's time."""
         return self._column(1, np.float64)
 
+    def _text(self, column: str) -> pa.Array:
+        """Each entry's ``column`` (event, state, sector or team) as Arrow text: a
+        dictionary array (the kinds' words, indexed by each entry's kind) decoded by Arrow,
+        without a Python object per entry."""
+        j = COLUMNS.index(column) - 2
+        words = pa.array([kind[j] for kind in self._kinds], pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array(self._column(2, np.intc)), words).dictionary_decode()
+
     def words(self, column: str) -> np.ndarray:
         """Each entry's ``column`` (event, state, sector or team), as an array of str objects."""
-        j = COLUMNS.index(column) - 2
-        codes = self._column(2, np.intc)
-        table = np.empty(len(self._kinds), dtype=object)
-        table[:] = [kind[j] for kind in self._kinds]
-        return table[codes]
+        return self._text(column).to_numpy(zero_copy_only=False)
 
     def frame(self) -> pd.DataFrame:
         """The log as a tidy frame: citizen (int64), time (float64) and the four words as
-        text, in the order the entries happened. A column of words is an Arrow dictionary
-        array (the kinds' words, indexed by each entry's kind) decoded by Arrow, without a
-        Python object per entry."""
+        text, in the order the entries happened."""
         frame: dict[str, object] = {"citizen": self.citizens(), "time": self.times()}
-        codes = pa.array(self._column(2, np.intc))
-        for j, name in enumerate(COLUMNS[2:]):
-            words = pa.array([kind[j] for kind in self._kinds], pa.string())
-            text = pa.DictionaryArray.from_arrays(codes, words).dictionary_decode()
-            frame[name] = pd.array(text if ARROW_TEXT else text.to_numpy(zero_copy_only=False), dtype=STRING)
+        for name in COLUMNS[2:]:
+            frame[name] = pd.array(self._text(name) if ARROW_TEXT else self.words(name), dtype=STRING)
         return pd.DataFrame(frame)

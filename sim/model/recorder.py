@@ -57,7 +57,6 @@ class Recorder:
         if self.start <= t < self.end:
             self.teams_seen[citizen_id].add(team)
 
-
     def release(self) -> None:
         """Drop what was kept per citizen and per stay (a finished run's, once its metrics
         are made); the totals stay."""

@@ -63,9 +63,14 @@ BATCH: Final = 64    # citizens whose first blocks are drawn at once (an impleme
 _log1p: Final = math.log1p
 
 
+def _bits(seed: int, *spawn_key: int) -> np.random.PCG64:
+    """The bit generator at ``spawn_key`` below ``SeedSequence(seed)``."""
+    return np.random.PCG64(np.random.SeedSequence(seed, spawn_key=spawn_key))
+
+
 def generator(seed: int, *spawn_key: int) -> np.random.Generator:
     """The Generator at ``spawn_key`` below ``SeedSequence(seed)``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=spawn_key)))
+    return np.random.Generator(_bits(seed, *spawn_key))
 
 
 def population_stream(seed: int, replication: int) -> np.random.Generator:
@@ -97,9 +102,8 @@ class CitizenBlocks:
         batch, i = divmod(citizen_id, BATCH)
         gen = self._gen
         if gen is None or batch != self._batch or i != self._next:   # out of turn
-            bits = np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(self.replication, CITIZEN_BLOCKS,
-                                                                                 batch)))
-            gen = self._gen = np.random.Generator(bits.advance(i * _TOTAL))   # as generator(), moved on
+            bits = _bits(self.seed, self.replication, CITIZEN_BLOCKS, batch).advance(i * _TOTAL)
+            gen = self._gen = np.random.Generator(bits)
             self._batch = batch
         self._next = i + 1
         numbers = array("d", _ZEROS)
@@ -114,12 +118,12 @@ class CitizenBlocks:
 class CitizenStreams:
     """One stream of numbers per activity for one citizen.
 
-    The citizen keeps their row and, per activity, how many numbers of its part are used. When an
-    activity has used its part of the row, the part is filled again, in place, with the
-    next numbers of the activity's own Generator (as many as the part holds: a Generator
-    gives the same sequence in any sizes of draws). A citizen's numbers are so one array
-    and one list of counts: few objects to visit per draw, which matters once a catchment's citizens no longer
-    fit in the processor's cache."""
+    The citizen keeps their row and, per activity, how many numbers of its part are used.
+    When an activity has used its part of the row, the part is filled again, in place,
+    with the next numbers of the activity's own Generator (as many as the part holds: a
+    Generator gives the same sequence in any sizes of draws). A citizen's numbers are so
+    one array and one list of counts: few objects to visit per draw, which matters once a
+    catchment's citizens no longer fit in the processor's cache."""
 
     __slots__ = ("_seed", "_key", "_numbers", "_used", "_gens")
 
@@ -159,13 +163,7 @@ class CitizenStreams:
 
     def standard_exponential(self, activity: str) -> float:
         """An exponential waiting time with mean 1 (inversion: -log(1 - u))."""
-        i = ACTIVITIES[activity]
-        k = self._used[i]
-        if k == _SIZE[i]:
-            self._refill(i)
-            k = 0
-        self._used[i] = k + 1
-        return -_log1p(-self._numbers[_START[i] + k])
+        return -_log1p(-self.uniform(activity))
 
     def uniforms(self, activity: str, n: int) -> list[float]:
         """The activity's next ``n`` numbers: the same numbers as ``n`` calls of :meth:`uniform`."""
