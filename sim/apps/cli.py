@@ -168,7 +168,16 @@ def main() -> None:
         return
     preflight.check(argv, Path(SCENARIOS))
     os.environ["HYDRA_FULL_ERROR"] = "1"   # Hydra raises instead of printing; command() words it
-    _hydra_main()
+    try:
+        _hydra_main()
+    except ValueError as err:
+        # Hydra's log handler cannot open its file in the run folder (logging raises its own
+        # ValueError from the OSError): the file named in one line, as any unwritable folder
+        cause = err.__cause__
+        if isinstance(cause, OSError) and "handler" in str(err):
+            raise ConfigError(f"{cause.filename}: {cause.strerror}; the run folder's log cannot be written "
+                              "(choose another folder with hydra.run.dir=...)") from None
+        raise
 
 
 if __name__ == "__main__":

@@ -197,12 +197,40 @@ def check(argv: list[str], scenarios: Path) -> int:
             raise ConfigError(f"{' '.join(swept)}: several values make a sweep; add -m to run one "
                               "job per value (factsim -m ...)")
         try:   # Hydra's own settings (hydra.run.dir=..., hydra/launcher=...), once
-            compose(cmd.name, overrides=points[0] + extra + cmd.hydra, return_hydra_config=True)
+            hydra_cfg = compose(cmd.name, overrides=points[0] + extra + cmd.hydra, return_hydra_config=True)
         except (HydraException, OmegaConfBaseException) as err:
             raise ConfigError(explain(err, lambda: compose(cmd.name, overrides=extra,
                                                            return_hydra_config=True))) from None
         Points(cmd.name, extra, cmd.folders, compose).check(points)
+    check_writable(hydra_cfg, cmd.multirun)
     return len(points)
+
+
+def check_writable(hydra_cfg, multirun: bool) -> None:
+    """The run (or sweep) folder can be made and written, checked before Hydra opens its
+    log file there (Hydra's log handler would fail with a traceback): one line naming the
+    folder and the key that sets it."""
+    import os
+
+    from omegaconf import OmegaConf
+
+    key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    try:
+        value = OmegaConf.select(hydra_cfg, key)
+    except Exception:   # noqa: BLE001 - an interpolation Hydra resolves only at run time: Hydra checks it
+        return
+    if not value:
+        return
+    folder = Path(str(value)).absolute()
+    existing = folder
+    while not existing.exists() and existing != existing.parent:   # the nearest folder that exists
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"{key}={folder}: the run folder cannot be made ({existing} is a file, not a folder)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        what = "the run folder" if existing == folder else f"the run folder's parent {existing}"
+        raise ConfigError(f"{key}={folder}: {what} cannot be written (no permission); choose another "
+                          f"folder with {key}=...")
 
 
 class _NotPlain(Exception):
@@ -337,11 +365,25 @@ def _with_config_sweeps(overrides: list[str], extra: list[str], cmd: Command, co
 
     first = sweep_points(overrides, cmd.folders)[0]  # the first value of every command-line sweep
     name = cmd.name
+    shape = ("hydra.sweeper.params: cannot be read; give a mapping of keys to comma-separated values, "
+             "e.g. \"hydra.sweeper.params={seed:'1,2,3'}\"")
     try:
         cfg = compose(name, overrides=first + extra, return_hydra_config=True)
     except (HydraException, OmegaConfBaseException) as err:
         raise ConfigError(explain(err, lambda: compose(name, overrides=extra))) from None
+    except (AssertionError, AttributeError, TypeError):
+        # Hydra and OmegaConf fail inside their own code on a sweeper's params of the wrong
+        # shape (an empty or null value merged into the params); only that override can do it
+        if any(a.lstrip("+~").startswith("hydra.sweeper") for a in extra):
+            raise ConfigError(shape) from None
+        raise
     params = cfg.hydra.sweeper.get("params") or {}
+    if not hasattr(params, "items"):
+        raise ConfigError(shape)
+    for key, value in params.items():
+        if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ConfigError(f"hydra.sweeper.params.{key}: must be comma-separated values, e.g. "
+                              f"\"hydra.sweeper.params.{key}='1,2,3'\" (got {_short(str(value))})")
     given = {ov.lstrip("+~").partition("=")[0] for ov in overrides}
     return overrides + [f"{k}={v}" for k, v in params.items() if k not in given]
 

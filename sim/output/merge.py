@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -213,13 +214,26 @@ class MergeSweep(Callback):
         print(describe(info, sweep))
 
 
+# factsim-merge's exit status when it merged what had finished but some jobs had not: a
+# script (or a scheduler) sees that the sweep is not complete; 2 stays bad input
+UNFINISHED = 3
+
+
 @command("factsim-merge")
 def main(argv: list[str] | None = None) -> None:
-    """The factsim-merge command."""
-    ap = argparse.ArgumentParser(prog="factsim-merge", description=__doc__.splitlines()[0])
+    """The factsim-merge command: exit 0 when every job was merged, 3 when some are
+    unfinished (the finished ones are merged), 2 on bad input."""
+    ap = argparse.ArgumentParser(prog="factsim-merge", description=__doc__.splitlines()[0],
+                                 epilog=f"exit status: 0 every job merged, {UNFINISHED} some jobs unfinished "
+                                        "(the finished ones merged), 2 bad input")
     ap.add_argument("sweep", type=Path, help="a sweep folder, e.g. outputs/sweep_<date>")
     args = ap.parse_args(argv)
-    print(describe(merge(args.sweep), args.sweep))   # bad input: command() words it
+    info = merge(args.sweep)   # bad input: command() words it
+    print(describe(info, args.sweep))
+    if info["missing"]:
+        print(f"factsim-merge: incomplete: {len(info['missing'])} of {info['jobs']} jobs unfinished "
+              f"(exit status {UNFINISHED})", file=sys.stderr)
+        sys.exit(UNFINISHED)
 
 
 if __name__ == "__main__":

@@ -108,7 +108,15 @@ class Settings:
 def _plain(data: dict) -> dict:
     """The settings without sources, in the form :func:`build` takes."""
     plain = without_sources(data, ("priors",))
-    plain["targets"] = {k: without_sources(v or {}) for k, v in (data.get("targets") or {}).items()}
+    targets = data.get("targets") or {}
+    if not isinstance(targets, dict):
+        raise ConfigError("targets: must be a mapping of target-set name to its set "
+                          "(choose sets by name: targets=[strategy_paper,dk_baseline])")
+    for name, tset in targets.items():   # a set given as text or a list on the command line
+        if tset is not None and not isinstance(tset, dict):
+            raise ConfigError(f"targets.{name}: must be a mapping with design, label and targets "
+                              f"(got {type(tset).__name__}); a file of calibration/targets/ holds one")
+    plain["targets"] = {k: without_sources(v or {}) for k, v in targets.items()}
     return plain
 
 

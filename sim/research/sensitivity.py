@@ -101,6 +101,9 @@ class Settings:
 def compose_settings(overrides: list[str]) -> tuple[Settings, dict]:
     """Compose calibration/sensitivity.yaml with command-line overrides; validate."""
     data = compose_tool("sensitivity", overrides)
+    if not isinstance(data.get("parameters") or {}, dict):
+        raise ConfigError("parameters: must be a mapping of dotted parameter name to low and high, e.g. "
+                          "\"+parameters={clinical.los_shape: {low: 1, high: 3}}\"")
     for name, value in (data.get("parameters") or {}).items():
         if isinstance(value, dict) and not {"low", "high"} & set(value):
             raise ConfigError(f"parameters.{name}: give each parameter by its full dotted name with "

@@ -49,7 +49,11 @@ def without_sources(data: dict, groups: tuple[str, ...] = ()) -> dict:
     """The settings without their ``sources:`` trees (top level and in ``groups``)."""
     plain = {k: v for k, v in data.items() if k != "sources"}
     for group in groups:
-        plain[group] = {k: v for k, v in (plain.get(group) or {}).items() if k != "sources"}
+        given = plain.get(group) or {}
+        if not isinstance(given, dict):   # e.g. priors=... set to text on the command line
+            raise ConfigError(f"{group}: must be a mapping (got {type(given).__name__}); choose a file of "
+                              f"calibration/{group}/ by name")
+        plain[group] = {k: v for k, v in given.items() if k != "sources"}
     return plain
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from sim.apps import cli
 from sim.output import merge, report
-from sim.output.run_folder import is_complete
+from sim.output.run_folder import finished_manifest, is_complete
 from sim.research import calibrate, sensitivity
 
 from ..conftest import ROOT
@@ -433,3 +433,69 @@ def test_a_full_disk_during_a_merge_or_a_report_is_one_line(finished_run, disk_f
     code, err = run(report.main, [str(job)], capsys)
     assert_refused(code, err, "factsim-report")
     assert not (job / "report_da.html").exists()
+
+
+# the four tracebacks a careless user met (issue 35): each now one line and exit 2
+def test_a_run_folder_whose_log_cannot_be_opened_is_one_line(tmp_path, capsys, monkeypatch):
+    """Hydra opens its log file in the run folder before factsim's own writes: a log that
+    cannot be opened (here a folder where the file goes) is named in one line."""
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    out = tmp_path / "run"
+    (out / "cli.log").mkdir(parents=True)
+    code, err = run(factsim_main, [*SMALL, f"hydra.run.dir={out}"], capsys)
+    assert_refused(code, err, "factsim")
+    assert f"{out / 'cli.log'}: Is a directory" in err and "hydra.run.dir" in err
+    assert finished_manifest(out) is None
+
+
+def test_a_run_folder_without_write_permission_is_named_before_hydra_starts(tmp_path, capsys, monkeypatch):
+    """A folder the user may not write (as root every folder is writable: the permission
+    check is then asked of a folder it refuses)."""
+    import os
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    if os.geteuid() == 0:   # root writes anywhere: the check itself is what is tested
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == locked else real(p, mode, **kw))
+    try:
+        code, err = run(factsim_main, [*SMALL, f"hydra.run.dir={locked / 'run'}"], capsys)
+    finally:
+        locked.chmod(0o755)
+    assert_refused(code, err, "factsim")
+    assert f"hydra.run.dir={locked / 'run'}: the run folder's parent {locked} cannot be written" in err
+    assert not (locked / "run").exists()
+
+
+@pytest.mark.parametrize("arg", ["hydra.sweeper.params.seed=", "hydra.sweeper.params={seed:'1,2,'}",
+                                 "+hydra.sweeper.params.seed=[1,2]", "hydra.sweeper.params={seed:[1,2]}"])
+def test_a_malformed_sweeper_parameter_is_one_line(arg, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HYDRA_FULL_ERROR", raising=False)
+    out = tmp_path / "sweep"
+    code, err = run(factsim_main, ["-m", *SMALL, arg, f"hydra.sweep.dir={out}"], capsys)
+    assert_refused(code, err, "factsim")
+    assert "hydra.sweeper.params" in err and not out.exists()
+
+
+@pytest.mark.parametrize("tool, arg", [("factsim-calibrate", "+targets.mine=abc"),
+                                       ("factsim-calibrate", "targets.strategy_paper=abc"),
+                                       ("factsim-sensitivity", "parameters=abc")])
+def test_a_target_or_parameter_set_of_the_wrong_shape_is_one_line(tool, arg, tmp_path, capsys):
+    out = tmp_path / "never"
+    code, err = run(RESEARCH_TOOLS[tool], [arg, f"out={out}"], capsys)
+    assert_refused(code, err, tool)
+    assert "must be a mapping" in err and "'str' object" not in err and not out.exists()
+
+
+def test_a_merge_that_leaves_jobs_unfinished_exits_3(finished_run, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    for job in ("0", "1"):
+        shutil.copytree(finished_run, sweep / job)
+        (sweep / job / ".hydra").mkdir(exist_ok=True)
+        (sweep / job / ".hydra" / "overrides.yaml").write_text(
+            json.dumps(json.loads((sweep / job / "manifest.json").read_text())["overrides"]))
+    (sweep / "1" / "manifest.json").unlink()
+    code, err = run(merge.main, [str(sweep)], capsys)
+    assert code == merge.UNFINISHED == 3
+    assert "incomplete: 1 of 2 jobs unfinished" in err and (sweep / "sweep.json").is_file()

@@ -48,7 +48,9 @@ def test_an_interrupted_sweep_keeps_its_jobs_and_fills_only_the_gaps(joblib_swee
     before = pd.read_parquet(folder / "sweep_results.parquet")
     (folder / "1" / "manifest.json").unlink()          # job 1 never finished
     merged = factsim_merge(folder)
-    assert merged.returncode == 0 and "1 unfinished: 1" in merged.stdout
+    # the finished job is merged; the exit status says the sweep is not complete
+    assert merged.returncode == 3 and "1 unfinished: 1" in merged.stdout
+    assert merged.stderr.strip() == "factsim-merge: incomplete: 1 of 2 jobs unfinished (exit status 3)"
     proc = factsim_ok(*SWEEP, f"hydra.sweep.dir={folder}")
     assert "[job 0] already finished" in proc.stdout
     assert "[job 1] organisation.teams.fact.caseload=35" in proc.stdout
