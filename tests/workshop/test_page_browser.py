@@ -120,8 +120,8 @@ def press_run(driver, before: list[str]) -> str:
 
 
 def folder_of(message: str, cwd: Path) -> Path:
-    """The run folder a finished run's message names."""
-    return cwd / re.search(r"outputs/workshop/[0-9a-f]{16}", message).group(0)
+    """The run folder of the run a finished run's message names (by its id, not its path)."""
+    return cwd / "outputs" / "workshop" / re.search(r"kørsel ([0-9a-f]{16})", message).group(1)
 
 
 def sentence(driver) -> str:
@@ -246,7 +246,7 @@ def test_an_uploaded_catchment_is_chosen_and_run(app, tmp_path):
         open_page(driver, url)
         upload = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type='file']"))
         upload.send_keys(str(mine))
-        _wait(driver, lambda d: "min_by" in d.find_element(By.CSS_SELECTOR, 'input[aria-label="Optageområde"]')
+        _wait(driver, lambda d: "upload_min_by" in d.find_element(By.CSS_SELECTOR, 'input[aria-label="Optageområde"]')
               .get_attribute("value"))
         settle(driver)
         set_number(driver, "Replikationer", 3)

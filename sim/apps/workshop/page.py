@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from sim.apps.workshop import levers, pathways, presets, runs, views
+from sim.apps.workshop import housekeeping, levers, pathways, presets, runs, uploads, views, worker
+from sim.apps.workshop.limits import Refusal, limits
+from sim.apps.workshop.public import public
 from sim.apps.workshop.words import APP
 from sim.config import paths
 from sim.config.errors import ConfigError
 from sim.config.preflight import choices
 from sim.output import words
 
+LOG = logging.getLogger("factsim.workshop")
 MAX_SAVED = 4
+PATHWAY_CITIZENS = 12   # the citizens the pathways show
 DEFAULT_REPLICATIONS = 10   # about 10 seconds for the default catchment on two cores
 TABLE_FIELDS = {True: ("residents", "target_per_1000_adults"),
                 False: ("adults", "target_per_1000_adults", "travel_minutes_local", "travel_minutes_cluster")}
@@ -41,16 +47,20 @@ def main() -> None:
     t = APP[lang]
     st.title(t["title"])
     st.caption(t["intro"])
+    housekeeping.sweep_soon(runs.OUTPUTS, limits().server)   # old runs and uploads expire
     request = _sidebar(t, lang)
-    base = _base(request)
-    if isinstance(base, str):
-        st.error(t["refused_other"].format(message=base))
+    base = _base(request, lang)
+    if isinstance(base, str):   # one sentence: what is wrong, and that nothing runs
+        st.error(base)
         return
     settings, table = base
     request.overrides = _catchment_editor(t, table, request)
     shown = _levers(t, lang, settings, request)
     if shown is not None:
         _run(t, lang, settings, shown, request)
+    if state.get("current") and not (Path(state["current"]) / "manifest.json").is_file():
+        st.info(t["expired"])   # removed by housekeeping since it was shown
+        state["current"] = None
     if state.get("current"):
         _results(t, lang, Path(state["current"]))
     else:
@@ -72,8 +82,9 @@ def _sidebar(t: dict, lang: str) -> runs.Request:
     uploaded = side.file_uploader(t["upload"], type=["yaml", "yml"], help=t["upload_help"])
     config_dir, own = None, []
     if uploaded is not None:
-        config_dir, stem = runs.upload(uploaded.getvalue(), uploaded.name)
-        own = [stem]
+        accepted = _upload(uploaded.getvalue(), uploaded.name, t)
+        if accepted is not None:
+            config_dir, own = accepted.folder, [accepted.choice]
     pops = own + choices(folders, "population")
     orgs = choices(folders, "organisation")
     lays = [""] + choices(folders, "layout")
@@ -97,6 +108,19 @@ def _sidebar(t: dict, lang: str) -> runs.Request:
     extra = ["plots=false", *p.get("overrides", [])]   # the page draws its own figures
     return runs.Request(population, baseline, organisation, layout or None, layout_baseline or None,
                         int(replications), int(seed), extra, config_dir)
+
+
+def _upload(data: bytes, name: str, t: dict) -> uploads.Accepted | None:
+    """An uploaded catchment read and checked as data (:mod:`sim.apps.workshop.uploads`), or
+    None with the refusal shown in one sentence."""
+    try:
+        return uploads.accept(data, name, runs.OUTPUTS)
+    except Refusal as refusal:
+        st.sidebar.error(t["upload_refused"].format(reason=refusal.sentence(t)))
+    except Exception:   # noqa: BLE001 - never a traceback on the page; the server's log has it
+        LOG.exception("workshop: an upload could not be read")
+        st.sidebar.error(t["upload_refused"].format(reason=t["upload_not_catchment"]))
+    return None
 
 
 @st.cache_data(show_spinner=False)
@@ -127,13 +151,15 @@ def _apply_preset(preset: presets.Preset) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _base(request: runs.Request) -> tuple[list[levers.Setting], pd.DataFrame] | str:
+def _base(request: runs.Request, lang: str) -> tuple[list[levers.Setting], pd.DataFrame] | str:
     """The levers and the catchment's table of the request as chosen (no lever moved), or
-    the command line's refusal."""
+    the refusal (the command line's, or the server's limits) in ``lang``."""
     try:
         checked = runs.check(request)
     except ConfigError as err:
-        return str(err)
+        return APP[lang]["refused_other"].format(message=public(str(err)).rstrip("."))
+    except Refusal as refusal:
+        return refusal.sentence(APP[lang])
     pop = checked.scenario.population
     fields = TABLE_FIELDS[pop.positioned]
     table = pd.DataFrame([{"municipality": m, **{f: getattr(spec, f) for f in fields}}
@@ -177,29 +203,48 @@ def _levers(t: dict, lang: str, settings: list[levers.Setting], request: runs.Re
 def _run(t: dict, lang: str, settings: list[levers.Setting], shown: dict, request: runs.Request) -> None:
     request.overrides = request.overrides + levers.moved(settings, shown)
     try:
-        checked = runs.check(request)
+        checked = runs.check(request)   # the command line's checks, then the server's limits
     except ConfigError as err:
-        st.error(levers.refusal(str(err), settings, shown, lang, t))
-        st.caption(t["cli_said"].format(message=str(err)))
+        message = public(str(err))
+        st.error(levers.refusal(message, settings, shown, lang, t))
+        st.caption(t["cli_said"].format(message=message))
+        return
+    except Refusal as refusal:
+        st.error(refusal.sentence(t))
         return
     bar = st.progress(0.0, text=t["running"].format(done=0, total=request.replications))
+    last = {"done": 0, "total": request.replications}
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=t["running"].format(done=done, total=total))
+        if done >= 0:   # (-1, -1): a heartbeat while a replication runs; redrawing lets Stop end the run
+            last.update(done=done, total=total)
+        total_ = last["total"] or 1
+        bar.progress(min(1.0, last["done"] / total_), text=t["running"].format(**last))
+
+    def waiting(ahead: int) -> None:
+        bar.progress(0.0, text=t["queued"].format(ahead=ahead))
 
     try:
-        outcome = runs.run(checked, progress)
-    except Exception as err:   # shown, not swallowed: the page stays usable
-        st.error(t["failed"].format(message=str(err)))
+        outcome = runs.run(checked, progress, waiting)
+    except Refusal as refusal:
+        st.error(refusal.sentence(t))
+        return
+    except worker.TimedOut:
+        st.error(t["timed_out"].format(seconds=f"{limits().work.run_seconds:g}"))
+        return
+    except Exception:   # noqa: BLE001 - the page stays usable and shows no traceback; the log has it
+        LOG.exception("workshop: a run failed")
+        st.error(t["run_failed"])
         return
     bar.empty()
     runs.report_soon(outcome.folder)
     st.session_state["current"] = str(outcome.folder)
     message = t["served"] if outcome.served else t["finished"]
-    st.success(message.format(folder=outcome.folder, seconds=f"{outcome.seconds:.1f}"))
+    st.success(message.format(run=outcome.folder.name, seconds=f"{outcome.seconds:.1f}"))
 
 
 def _results(t: dict, lang: str, folder: Path) -> None:
+    os.utime(folder)   # in use: housekeeping keeps it
     run = views.Run(folder)
     tabs = st.tabs([t["results"], t["pathways"], t["compare"], t["downloads"]])
     with tabs[0]:
@@ -209,10 +254,11 @@ def _results(t: dict, lang: str, folder: Path) -> None:
         st.subheader(t["tradeoffs"])
         st.dataframe(run.tradeoffs(lang, t), hide_index=True)
     with tabs[1]:
-        if run.events is None or run.events.empty:
+        events = run.pathway_events(PATHWAY_CITIZENS)   # those citizens' events only, not the whole log
+        if events is None or events.empty:
             st.info(t["no_events"])
         else:
-            fig, n = pathways.animation(run.events, run.labels(lang), run.scenario.seed, lang, t)
+            fig, n = pathways.animation(events, run.labels(lang), run.scenario.seed, lang, t, PATHWAY_CITIZENS)
             st.caption(t["pathways_intro"].format(n=n))
             st.plotly_chart(fig, width="stretch")
     with tabs[2]:
@@ -226,7 +272,7 @@ def _results(t: dict, lang: str, folder: Path) -> None:
         st.download_button(t["download_report"], lambda: runs.report(folder).read_bytes(),
                            file_name=f"factsim_{folder.name}_rapport.html", mime="text/html", key="dl_report",
                            on_click="ignore")
-        st.caption(str(folder))
+        st.caption(t["run_id"].format(run=folder.name))
 
 
 def _compare(t: dict, lang: str, folder: Path) -> None:

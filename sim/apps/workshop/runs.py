@@ -5,16 +5,20 @@ run folder.
 Each configuration has its folder, ``outputs/workshop/<digest of the resolved
 configuration>``: a configuration already finished there is served from it, and two
 sessions asking for the same configuration at once run it once (a lock per folder).
-The page runs in this process, so the replications' worker processes stay warm between
-runs; Hydra's composition and matplotlib are shared by every session of the process, so
-they are used under a lock.
+Hydra's composition is one global state per process, so it is used under a lock that a
+session waits for at most ``server.lock_seconds`` (``limits.yaml``); an upload is read
+and checked before, outside it (:mod:`sim.apps.workshop.uploads`). Every run meets the
+server's limits (:mod:`sim.apps.workshop.limits`) before it starts, then waits its turn
+and runs in a process of its own on a budget of cores, with a time limit
+(:mod:`sim.apps.workshop.worker`).
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import io
-import re
+import logging
+import os
 import threading
 import time
 import zipfile
@@ -26,13 +30,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sim.apps.workshop import limits, worker
+from sim.apps.workshop.limits import Refusal
 from sim.config import paths, preflight
 from sim.config.errors import ConfigError, bad_input_types, one_line
 from sim.config.load import load, to_container
 from sim.config.params import Scenario
-from sim.experiments.runner import run_study
-from sim.output.files import write_text
-from sim.output.run_folder import discard_incomplete, finished_manifest, holds_config, write_run
+from sim.output.run_folder import discard_incomplete, finished_manifest, holds_config
+
+LOG = logging.getLogger("factsim.workshop")
 
 # Hydra's composition (one global state per process) and pyplot are not for two threads at once
 COMPOSING = threading.Lock()
@@ -85,11 +91,12 @@ class Checked:
 
 
 def check(request: Request, outputs: Path = OUTPUTS) -> Checked:
-    """Validate the request as ``factsim`` would (one line naming the key, ConfigError);
-    return its scenario, resolved configuration and run folder."""
+    """Validate the request as ``factsim`` would (one line naming the key, ConfigError) and
+    against the server's limits (:class:`Refusal`); return its scenario, resolved
+    configuration and run folder."""
     argv = request.argv()
     try:
-        with COMPOSING:
+        with _composing():
             preflight.check(argv, paths.SCENARIOS)
             cmd = preflight.Command(argv, paths.SCENARIOS)
             from hydra import compose, initialize_config_dir
@@ -99,8 +106,24 @@ def check(request: Request, outputs: Path = OUTPUTS) -> Checked:
         scenario, provenance = load(cfg, cmd.overrides)
     except bad_input_types() as err:   # what the command line refuses in one line, refused here too
         raise ConfigError(one_line(err)) from None
+    except (RecursionError, ValueError, OverflowError) as err:   # a value no check foresaw: refused, logged
+        LOG.warning("workshop: configuration refused: %s", err)
+        raise ConfigError("a value cannot be read") from None
+    limits.check_run(scenario, config)   # before anything runs: the same limits for every way in
     digest = hashlib.sha256(yaml.safe_dump(config, sort_keys=True, allow_unicode=True).encode()).hexdigest()
     return Checked(request, scenario, config, provenance, list(cmd.overrides), Path(outputs) / digest[:16])
+
+
+@contextmanager
+def _composing():
+    """Hydra's global state for one session at a time; a session that would wait longer
+    than ``server.lock_seconds`` is refused (:class:`Refusal`) instead of hanging."""
+    if not COMPOSING.acquire(timeout=limits.limits().server.lock_seconds):
+        raise Refusal("busy_lock")
+    try:
+        yield
+    finally:
+        COMPOSING.release()
 
 
 def finished(checked: Checked) -> bool:
@@ -109,10 +132,19 @@ def finished(checked: Checked) -> bool:
 
 
 @contextmanager
-def _locked(folder: Path):
+def _locked(folder: Path, on_wait: Callable[[], None] | None = None):
+    """The folder's lock (another session running the same configuration holds it);
+    ``on_wait()`` is called while waiting, and may raise to stop waiting."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     with open(folder.parent / f"{folder.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                time.sleep(0.25)
         try:
             yield
         finally:
@@ -127,26 +159,33 @@ class Outcome:
     seconds: float
 
 
-def run(checked: Checked, on_progress: Callable[[int, int], None] | None = None) -> Outcome:
+def run(checked: Checked, on_progress: Callable[[int, int], None] | None = None,
+        on_wait: Callable[[int], None] | None = None) -> Outcome:
     """Serve the configuration from its finished folder, or run it as ``factsim`` does
-    (every replication, then the run's folder; ``on_progress(done, total)`` after each
-    replication)."""
+    (every replication, then the run's folder) in a process of its own once a slot of the
+    server's queue is free. ``on_progress(done, total)`` after each replication (and
+    ``(-1, -1)`` now and then while it runs), ``on_wait(ahead)`` while it waits its turn;
+    either may raise to stop the run. A run past ``work.run_seconds`` is stopped
+    (:class:`worker.TimedOut`)."""
     started = time.time()
-    with _locked(checked.folder):
+    lim = limits.limits()
+    beat = None if on_wait is None else (lambda: on_wait(0))
+    with _locked(checked.folder, beat):
         if finished(checked):
+            os.utime(checked.folder)   # in use: housekeeping keeps it
             return Outcome(checked.folder, True, time.time() - started)
+        queue = worker.shared_queue(lim.server)
+        queue.enter(on_wait)
         try:
-            study = run_study(checked.scenario, progress=False, on_progress=on_progress)
-            with DRAWING:
-                write_run(checked.folder, checked.scenario, checked.config, checked.provenance, study,
-                          started, checked.overrides)
-            # what it was asked, where Hydra keeps it for a sweep's job: factsim-merge outputs/workshop
-            # gathers every scenario of a workshop into one table, the differing levers as columns
-            write_text(checked.folder / ".hydra" / "overrides.yaml",
-                       yaml.safe_dump(checked.overrides, allow_unicode=True))
+            discard_incomplete(checked.folder)   # what a killed run may have left
+            job = worker.Job(checked.folder, checked.scenario, checked.config, checked.provenance,
+                             checked.overrides, lim.server.cores_per_run)
+            worker.run(job, lim.work.run_seconds, on_progress)
         except BaseException:
             discard_incomplete(checked.folder)
             raise
+        finally:
+            queue.leave()
     return Outcome(checked.folder, False, time.time() - started)
 
 
@@ -195,17 +234,3 @@ def excel(folder: Path) -> bytes:
         for name, table in tables(folder).items():
             table.to_excel(writer, sheet_name=name[:31], index=False)
     return out.getvalue()
-
-
-def upload(text: bytes, name: str, outputs: Path = OUTPUTS) -> tuple[Path, str]:
-    """Keep an uploaded catchment file as a config folder of its own (``population/``);
-    return the folder and the population's name (the file's name, made safe)."""
-    stem = re.sub(r"[^a-z0-9_]", "_", Path(name).stem.lower()) or "uploaded"
-    if not stem[0].isalpha():
-        stem = f"p_{stem}"
-    folder = Path(outputs) / "uploads" / hashlib.sha256(text).hexdigest()[:16]
-    (folder / "population").mkdir(parents=True, exist_ok=True)
-    (folder / "population" / f"{stem}.yaml").write_bytes(text)
-    return folder.resolve(), stem
-
-

@@ -31,7 +31,9 @@ SIDE_BY_SIDE = ("bed_days_per_citizen_year", "coercive_admissions_per_citizen_ye
 
 
 class Run:
-    """A finished run folder as the page reads it (tables loaded once)."""
+    """A finished run folder as the page reads it: its small tables loaded once; of the
+    event log only what the pathways draw (:meth:`pathway_events`), so a redraw of the
+    page does not read the whole log again."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -41,8 +43,29 @@ class Run:
         self.base = self.manifest.get("baseline")
         comparison = self.folder / "comparison.parquet"
         self.comparison = pd.read_parquet(comparison) if comparison.is_file() else None
-        events = self.folder / "events.parquet"
-        self.events = pd.read_parquet(events) if events.is_file() else None
+
+    @property
+    def has_events(self) -> bool:
+        """Whether the run kept its event log (event_log=true)."""
+        return (self.folder / "events.parquet").is_file()
+
+    def pathway_events(self, citizens: int, replication: int = 0) -> pd.DataFrame | None:
+        """The events of the citizens the pathways show, and no others: of one replication,
+        those present from the start, sampled as :func:`pathways.sample` samples them (so
+        the animation made from these events shows the same citizens as from the whole
+        log). None without an event log."""
+        from sim.apps.workshop import pathways
+
+        path = self.folder / "events.parquet"
+        if not path.is_file():
+            return None
+        present = pd.read_parquet(path, columns=["organisation", "replication", "citizen", "time", "event"],
+                                  filters=[("replication", "==", replication), ("event", "==", "enter"),
+                                           ("time", "<=", 0.0)])
+        if present.empty:
+            return present
+        chosen = pathways.sample(present, citizens, self.scenario.seed, replication)
+        return pd.read_parquet(path, filters=[("replication", "==", replication), ("citizen", "in", chosen)])
 
     def labels(self, lang: str) -> dict[str, str]:
         """Organisation name -> label in ``lang``."""
