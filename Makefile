@@ -62,10 +62,12 @@ test-native: $(DEV_STAMP)
 native: $(DEV_STAMP)
 	$(BIN)/python -m sim.apps.native $(ARGS)
 
-# leaders: the live workshop page on http://localhost:8501 (PORT=... for another port)
+# leaders: the live workshop page on http://localhost:8501 (PORT=... for another port,
+# ADDRESS=... to listen elsewhere than localhost; docs/hosting.md for a shared server)
 PORT ?= 8501
+ADDRESS ?= localhost
 workshop: $(WORKSHOP_STAMP)
-	$(BIN)/python -m sim.apps.workshop --port $(PORT)
+	$(BIN)/python -m sim.apps.workshop --address $(ADDRESS) --port $(PORT)
 
 report: $(RUN_STAMP)
 	$(BIN)/python -m sim.output.report $(or $(RUN),outputs/latest) $(ARGS)

@@ -115,7 +115,7 @@ def _scan(text: str, rules: Upload) -> None:
                 if getattr(event, "tag", None) not in (None, "!"):   # !!python/..., !!binary, !custom
                     raise Refusal("upload_tag", line=line)
                 value = event.value
-                if event.style is None and len(value) > rules.max_number_chars and _NUMBER.fullmatch(value):
+                if not event.style and len(value) > rules.max_number_chars and _NUMBER.fullmatch(value):
                     raise Refusal("upload_number", line=line, chars=len(value), limit=rules.max_number_chars)
                 if len(value) > rules.max_text_chars:
                     raise Refusal("upload_long", line=line, chars=len(value), limit=rules.max_text_chars)
