@@ -181,3 +181,42 @@ def test_the_merge_gathers_every_scenario_of_a_workshop(default, outputs):
     # a scenario that did not move the lever shows the value it ran with (null: staff as the YAML)
     assert {"25.0", "null"} <= set(table["organisation.teams.fact.caseload"])
     assert len(table.job.unique()) == len(info["finished"])
+
+
+def test_the_pathways_read_only_the_citizens_they_draw(default):
+    """One replication's sampled citizens, not the whole event log: the same citizens as
+    sampled from the whole log, and a small part of it."""
+    _, outcome = default
+    run = views.Run(outcome.folder)
+    assert not hasattr(run, "events")   # the whole log is not loaded with the run
+    events = run.pathway_events(8)
+    full = pd.read_parquet(outcome.folder / "events.parquet")
+    assert sorted(events.citizen.unique()) == pathways.sample(full, 8, run.scenario.seed)
+    assert set(events.replication) == {0} and len(events) < len(full) / 5
+
+
+def test_memory_stays_bounded_over_50_redraws(default):
+    """The page redrawn 50 times over a finished run (as every click redraws it) keeps its
+    memory: growth under 60 MB (each redraw of the old page read the whole event log)."""
+    import gc
+
+    import psutil
+    from streamlit.testing.v1 import AppTest
+
+    from ..conftest import ROOT
+    _, outcome = default
+    at = AppTest.from_file(str(ROOT / "sim/apps/workshop/page.py"), default_timeout=120)
+    at.session_state["current"] = str(outcome.folder)
+    at.run()
+    assert not at.exception
+    me = psutil.Process()
+    for _ in range(5):   # warm: caches, imports, Plotly's templates
+        at.run()
+    gc.collect()
+    before = me.memory_info().rss
+    for _ in range(50):
+        at.run()
+    gc.collect()
+    grown = (me.memory_info().rss - before) / 2 ** 20
+    print(f"memory after 50 redraws: +{grown:.1f} MB (rss {me.memory_info().rss / 2 ** 20:.0f} MB)")
+    assert not at.exception and grown < 60, grown
