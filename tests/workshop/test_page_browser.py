@@ -254,3 +254,62 @@ def test_an_uploaded_catchment_is_chosen_and_run(app, tmp_path):
         folder = folder_of(press_run(driver, messages(driver)), cwd)
     config = (folder / "config.yaml").read_text()
     assert "name: Min by" in config and "adults: 60000" in config
+
+
+def test_a_long_run_in_one_session_does_not_keep_another_from_its_answer(app):
+    """Two leaders at once: one asks for a long run, the other for a short one with other
+    settings; the short one is answered while the long one still runs (the queue has a
+    slot for each), and each page states its own run's numbers."""
+    from selenium.webdriver.common.by import By
+    url, cwd = app
+    with browser.chromium(1400, 2400) as a, browser.chromium(1400, 2400) as b:
+        open_page(a, url, replications=60)
+        set_number(a, CASELOAD, 20)
+        open_page(b, url, replications=2)
+        set_number(b, CASELOAD, 30)
+        before = {id(d): messages(d) for d in (a, b)}
+        a.find_element(By.XPATH, f"//button[.//p[text()='{RUN}']]").click()
+        time.sleep(2)   # the long run has started
+        started = time.time()
+        b.find_element(By.XPATH, f"//button[.//p[text()='{RUN}']]").click()
+
+        def finished(d):
+            return next((m for m in messages(d) if ("Færdig" in m or "kørt før" in m) and m not in before[id(d)]),
+                        False)
+        short = _wait(b, finished)
+        answered = time.time() - started
+        long_still_running = not finished(a)
+        shown_b = sentence(b)
+        long = _wait(a, finished, timeout=600)
+        shown_a = sentence(a)
+    print(f"the short run answered in {answered:.1f} s while the long one ran")
+    assert long_still_running
+    for message, shown, caseload in ((long, shown_a, "20.0"), (short, shown_b, "30.0")):
+        folder = folder_of(message, cwd)
+        comparison = pd.read_parquet(folder / "comparison.parquet").set_index("metric")
+        pct = round(abs(comparison.loc["bed_days_per_citizen_year", "change_pct"]))
+        assert f"{pct} %" in shown, (shown, pct)
+        assert f"caseload: {caseload}" in (folder / "config.yaml").read_text()
+
+
+def test_a_hostile_upload_is_refused_on_the_page_in_one_sentence(app, tmp_path, monkeypatch):
+    from selenium.webdriver.common.by import By
+
+    from ..conftest import ROOT
+    url, cwd = app
+    secret = tmp_path / "leak.yaml"
+    secret.write_text("token: s3cr3t-never-shown\n")
+    mine = tmp_path / "silkeborg.yaml"
+    text = (ROOT / "scenarios" / "population" / "silkeborg.yaml").read_text()
+    mine.write_text(f"defaults:\n  - /..{secret.parent}/leak@sources.leak\n  - _self_\n"
+                    + text.replace("name: Silkeborg", "name: ${population.sources.leak.token}"))
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url)
+        upload = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type='file']"))
+        upload.send_keys(str(mine))
+        refusal = _wait(driver, lambda d: next((m for m in messages(d) if "Filen er ikke brugt" in m), False),
+                        timeout=60)
+        page = driver.find_element(By.TAG_NAME, "body").text
+    assert "defaults:-liste" in refusal and refusal.count("\n") == 0
+    assert "s3cr3t" not in page and "Traceback" not in page and str(tmp_path) not in page
+    assert "upload_silkeborg" not in page   # not offered as a catchment
