@@ -37,6 +37,8 @@ PLACEHOLDERS = {"municipalities": "municipality", "clusters": "cluster", "teams"
                 "pulled_back_share": "sector", "fte": "team", "municipal_share": "team",
                 "age_bands": "band", "diagnoses": "diagnosis", "diagnosis_hazard_ratio": "diagnosis",
                 "admission_prob": "support", "coercion_prob": "support", "los_mean_days": "stay"}
+# placeholders that stand for a dotted name of their own (a parameter such as clinical.los_shape)
+DOTTED = {"parameter"}
 # top-level fields whose keys are those of another one
 SAME_AS = {"baseline": "organisation"}
 # the settings of the research commands: their own configuration roots
@@ -146,8 +148,13 @@ def schema(cls: type = Scenario, prefix: str = "") -> list[Key]:
 
 
 def pattern(key: str) -> re.Pattern[str]:
-    """A documented key as a pattern over concrete keys (``<name>`` matches one part)."""
-    return re.compile("^" + re.sub(r"\\<[a-z_]+\\>", r"[^.]+", re.escape(key)) + "$")
+    """A documented key as a pattern over concrete keys: ``<name>`` matches one part of a
+    dotted key, ``<parameter>`` a whole dotted parameter name."""
+    out, last = "^", 0
+    for m in re.finditer(r"<([a-z_]+)>", key):
+        out += re.escape(key[last:m.start()]) + (".+" if m.group(1) in DOTTED else "[^.]+")
+        last = m.end()
+    return re.compile(out + re.escape(key[last:]) + "$")
 
 
 # -- the shipped YAML ---------------------------------------------------------------------------
