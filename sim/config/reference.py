@@ -239,9 +239,19 @@ sources. A value the validation does not allow is refused in one line naming the
 """
 
 
+def default_files() -> set[str]:
+    """The scenario files the default run composes (``scenarios/config.yaml``'s defaults)."""
+    defaults = (yaml.safe_load((SCENARIOS / "config.yaml").read_text()) or {}).get("defaults", [])
+    return {f"scenarios/{group.split('@')[0]}/{choice}.yaml" for entry in defaults if isinstance(entry, dict)
+            for group, choice in entry.items() if isinstance(choice, str)} | {"scenarios/config.yaml"}
+
+
 def shipped_sources() -> list[YamlKey]:
-    """Every key the shipped scenarios set, with its source (the first file's, in name order)."""
-    return [k for name, path in yaml_files() if name.startswith("scenarios/") for k in yaml_keys(name, path)]
+    """Every key the shipped scenarios set, with its source: the default run's files first,
+    then the others in name order."""
+    first = default_files()
+    files = sorted((f for f in yaml_files() if f[0].startswith("scenarios/")), key=lambda f: f[0] not in first)
+    return [k for name, path in files for k in yaml_keys(name, path)]
 
 
 def _what(key: Key, shipped: list[YamlKey]) -> str:
@@ -255,16 +265,48 @@ def _what(key: Key, shipped: list[YamlKey]) -> str:
     return ""
 
 
+def sections(keys: list[Key]) -> dict[str, list[Key]]:
+    """The keys grouped under the deepest section each belongs to ("" for the run settings),
+    in the order the sections first appear."""
+    names = [k.name for k in keys if k.type.startswith("section")]
+    groups: dict[str, list[Key]] = {"": []}
+    for name in names:
+        groups[name] = []
+    for k in keys:
+        if k.type.startswith("section"):
+            continue
+        within = [n for n in names if k.name.startswith((f"{n}.", f"{n}.<"))]
+        groups[max(within, key=len, default="")].append(k)
+    return groups
+
+
+def relative(key: str, section: str) -> str:
+    """A key's name inside its section (``<municipality>.adults`` in ``population.municipalities``)."""
+    return key[len(section) + 1:] if section else key
+
+
 def markdown() -> str:
     """The whole reference page."""
     shipped = shipped_sources()
+    keys = schema()
+    by_name = {k.name: k for k in keys}
     out = [INTRO, "## Scenario keys (the parameter classes)", "",
-           "Every key `factsim` reads, from `sim.config.params.Scenario` down. `<name>` stands for a "
-           "name of your own (a municipality, a team, a site). *Required* keys must be set by the "
-           "composed configuration; a section is a group of keys.", "",
-           "| key | type | allowed | required | what |", "|---|---|---|---|---|"]
-    for k in schema():
-        out.append(f"| `{k.name}` | {k.type} | {k.allowed} | {'yes' if k.required else ''} | {_what(k, shipped)} |")
+           "Every key `factsim` reads, from `sim.config.params.Scenario` down, one table per section. "
+           "`<name>` stands for a name of your own (a municipality, a team, a site). *Required* keys "
+           "must be set by the composed configuration. Where the class has no comment on a key, "
+           "*source* quotes why the shipped value was chosen.", ""]
+    for section, members in sections(keys).items():
+        head = by_name.get(section)
+        out += [f"### `{section}`" if section else "### Run settings", ""]
+        if head is not None:
+            optional = "" if head.required else "*Optional.* "
+            out += [f"{optional}{_cell(head.doc)}", ""]
+        if not members:
+            continue
+        out += ["| key | type | allowed | required | what |", "|---|---|---|---|---|"]
+        out += [f"| `{relative(k.name, section)}` | {k.type} | {k.allowed} | {'yes' if k.required else ''} | "
+                f"{_what(k, shipped)} |" for k in members]
+        out.append("")
     out += ["", "## The shipped files", "",
             "Every key each shipped file sets, with its value and the source that covers it. A file in a "
             "config group (`population/`, `organisation/`, ...) sets the keys under the group's name "

@@ -69,8 +69,12 @@ def test_every_shipped_key_is_in_the_generated_reference(page):
 
 def test_every_scenario_key_is_documented_by_the_parameter_classes(page):
     """Each key the scenarios set (Hydra's own settings apart) matches a key of the classes."""
-    patterns = [reference.pattern(k.name) for k in reference.schema()]
-    assert all(f"| `{k.name}` |" in page for k in reference.schema())
+    keys = reference.schema()
+    patterns = [reference.pattern(k.name) for k in keys]
+    for section, members in reference.sections(keys).items():   # every class key is a row of the page
+        heading = f"### `{section}`" if section else "### Run settings"
+        body = page.split(heading + "\n", 1)[1].split("\n### ", 1)[0]
+        assert all(f"| `{reference.relative(k.name, section)}` |" in body for k in members), section
     undocumented = []
     for name, key in shipped():
         if not name.startswith("scenarios/") or key.split(".")[0] == "hydra" or "defaults" in key.split("."):
@@ -94,8 +98,10 @@ def test_the_checks_catch_a_key_left_out(page):
 
 
 def test_a_field_comment_becomes_its_description(page):
-    row = next(line for line in page.split("\n") if line.startswith("| `population.beds` |"))
+    row = next(line for line in page.split("\n") if line.startswith("| `beds` |"))
     assert "null means unlimited beds" in row and "a number > 0" in row
+    name = next(line for line in page.split("\n") if line.startswith("| `name` |"))
+    assert "Silkeborg" in name or "assumption" in name   # the default run's source, not a cluster's
 
 
 def test_the_reference_prints_from_the_command_line():
