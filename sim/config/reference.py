@@ -314,13 +314,13 @@ def markdown() -> str:
             "`calibration/config.yaml` and `calibration/sensitivity.yaml` are the settings of "
             "`factsim-calibrate` and `factsim-sensitivity`.", ""]
     for name, path in yaml_files():
-        keys = yaml_keys(name, path)
+        settings = yaml_keys(name, path)
         tool = TOOLS.get(path.name) if name.startswith("calibration/") and path.parent == CALIBRATION else None
         out += [f"### `{name}`", ""]
         if tool:
             out += [f"The settings of `{tool}` (its overrides take these dotted names).", ""]
         out += ["| key | value | source |", "|---|---|---|"]
-        out += [f"| `{k.name}` | {_cell(k.value, 90)} | {_cell(k.source)} |" for k in keys]
+        out += [f"| `{y.name}` | {_cell(y.value, 90)} | {_cell(y.source)} |" for y in settings]
         out.append("")
     return "\n".join(out)
 
