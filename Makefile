@@ -38,7 +38,7 @@ run: $(RUN_STAMP)
 
 # lint (ruff: style, imports, bugbear, docstrings of the public API) and types (mypy)
 check: $(DEV_STAMP)
-	$(BIN)/ruff check sim tests benchmarks hydra_plugins
+	$(BIN)/ruff check sim tests benchmarks hydra_plugins docs/gen_pages.py
 	$(BIN)/mypy
 
 # the documentation site from docs/ (mkdocs-material): --strict fails on a broken link or a
