@@ -2,6 +2,7 @@
 #   make run    create .venv, install, run the default comparison (outputs/latest)
 #   make test   create .venv, install, run the tests
 #   make workshop  the live workshop page for leaders (http://localhost:8501)
+#   make docs   the documentation site (mkdocs --strict) -> site/
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 WORKSHOP_STAMP := $(VENV)/.installed-workshop
 
-.PHONY: install run test test-native native check bench report screenshot study calibrate sensitivity notebook workshop clean
+.PHONY: install run test test-native native check docs bench report screenshot study calibrate sensitivity notebook workshop clean
 
 # make run needs only the light base install; make test installs every extra the tests use
 $(RUN_STAMP): pyproject.toml
@@ -19,7 +20,7 @@ $(RUN_STAMP): pyproject.toml
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,calibration,cluster,workshop]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,calibration,cluster,workshop,docs]'
 	touch $(DEV_STAMP)
 
 $(WORKSHOP_STAMP): $(RUN_STAMP)
@@ -37,8 +38,14 @@ run: $(RUN_STAMP)
 
 # lint (ruff: style, imports, bugbear, docstrings of the public API) and types (mypy)
 check: $(DEV_STAMP)
-	$(BIN)/ruff check sim tests benchmarks hydra_plugins
+	$(BIN)/ruff check sim tests benchmarks hydra_plugins docs/gen_pages.py
 	$(BIN)/mypy
+
+# the documentation site from docs/ (mkdocs-material): --strict fails on a broken link or a
+# missing reference; the configuration reference is generated from sim/config/params.py and
+# the shipped YAML. ARGS add to mkdocs build, e.g. make docs ARGS=--quiet
+docs: $(DEV_STAMP)
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict --site-dir site $(ARGS)
 
 # the suite on every core (pytest-xdist), each test file in one worker so its fixtures run
 # once; TEST_WORKERS=0 runs it in one process (e.g. make test TEST_WORKERS=0 PYTEST_ARGS=tests/unit)
@@ -96,4 +103,4 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_model.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache build sim/model/_native
+	rm -rf $(VENV) outputs multirun .pytest_cache build site sim/model/_native

@@ -20,7 +20,8 @@ SCENARIOS = ROOT / "scenarios"
 # the end.
 SLOW_FILES = ("calibration/test_designs.py", "calibration/test_calibrate.py", "functional/test_sweep.py",
               "workshop/test_page_browser.py", "workshop/test_page.py",
-              "packaging/test_wheel.py", "functional/test_fuzz.py", "functional/test_cli.py")
+              "packaging/test_wheel.py", "functional/test_fuzz.py", "functional/test_cli.py",
+              "docs/test_code_blocks.py", "docs/test_outputs.py")
 
 
 def pytest_collection_modifyitems(items) -> None:

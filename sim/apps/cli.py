@@ -8,6 +8,7 @@ Bad input ends with one line naming the key, exit status 2, and no run folder.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -151,6 +152,18 @@ def help_text() -> str:
     return HELP.format(version=__version__, scenarios=folder, groups="\n".join(groups))
 
 
+def own_options() -> argparse.ArgumentParser:
+    """factsim's own options, read before Hydra sees the command line: ``--help`` (the
+    project's short help instead of Hydra's) and ``--version`` (factsim's version, from
+    the installed package's metadata, instead of Hydra's). Everything else is Hydra's."""
+    from sim import __version__
+
+    parser = argparse.ArgumentParser(prog="factsim", add_help=False, allow_abbrev=False)
+    parser.add_argument("-h", "--help", action="store_true")
+    parser.add_argument("--version", action="version", version=f"factsim {__version__}")
+    return parser
+
+
 @command("factsim")
 def main() -> None:
     """The factsim command: its own --help and --version, a preflight of every job, then Hydra.
@@ -158,13 +171,9 @@ def main() -> None:
     Bad input ends in one line and exit 2, Ctrl-C in one line and exit 130 (:func:`command`).
     """
     argv = sys.argv[1:]
-    if any(a in ("-h", "--help") for a in argv):
+    own, _ = own_options().parse_known_args(argv)   # --version prints and exits here
+    if own.help:
         print(help_text())
-        return
-    if "--version" in argv:
-        from sim import __version__
-
-        print(f"factsim {__version__}")
         return
     preflight.check(argv, Path(SCENARIOS))
     os.environ["HYDRA_FULL_ERROR"] = "1"   # Hydra raises instead of printing; command() words it

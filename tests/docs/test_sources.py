@@ -84,7 +84,8 @@ def test_every_yaml_with_parameters_has_sources():
 
 
 def test_docs_and_code_cite_nothing_outside():
-    texts = [*DOCS.glob("*.md"), ROOT / "README.md", *(ROOT / "sim").rglob("*.py")]
+    texts = [*DOCS.rglob("*.md"), *(ROOT / name for name in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md")),
+             *(ROOT / "sim").rglob("*.py")]
     bad = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in texts
            for m in [OUTSIDE.search(p.read_text())] if m]
     assert bad == []

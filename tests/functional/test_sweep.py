@@ -127,7 +127,7 @@ def ray_head(tmp_path):
     import tempfile
     short = tempfile.mkdtemp(prefix="ray")   # Ray's socket paths must stay short
     # without token authentication, so that the test does not depend on a token in the
-    # user's home (a fresh machine has none; the README says how a real cluster uses one)
+    # user's home (a fresh machine has none; docs/planners.md says how a real cluster uses one)
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
     head = subprocess.Popen([str(ray), "start", "--head", "--block", f"--port={port}", "--num-cpus=2",
                              "--node-ip-address=127.0.0.1", f"--temp-dir={short}",

@@ -130,14 +130,14 @@ def test_a_municipal_service_stays_one_per_municipality_whatever_the_layout():
 
 
 def test_the_readme_layout_of_your_own_runs_as_written(tmp_path):
-    """The layout file the README shows a planner, written to a --config-dir folder."""
+    """The layout file the planners' guide shows, written to a --config-dir folder."""
     from hydra import compose, initialize_config_dir
 
     from sim.config.load import load
 
     from ..conftest import ROOT, SCENARIOS
 
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / "docs" / "planners.md").read_text()
     start = text.index("```yaml\n# @package organisation\n# my_scenarios/layout/two_in_the_west.yaml")
     block = text[start + len("```yaml\n"):text.index("```", start + 7)]
     (tmp_path / "layout").mkdir()
