@@ -45,6 +45,8 @@ def check_directions(config: dict, ranges: dict[str, tuple[float, ...]], key: st
             raise ConfigError(f"{key}.{name}: the ranges let {lower} ({high:g}) exceed {upper} ({low:g}); "
                               f"more support never makes a crisis likelier to end in admission or coercion, "
                               f"so keep {lower} at most {upper} everywhere in the ranges")
+
+
 ROLES = ("case_management", "social_support", "intensive", "assertive_outreach")
 
 

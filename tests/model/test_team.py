@@ -9,10 +9,10 @@ from sim.model.names import WORK
 from sim.model.recorder import Recorder
 from sim.model.team import Team
 
+from ..conftest import scenario
+
 ROUTINE, INREACH, PLANNING, OUTREACH, INTENSIVE = (WORK.index(k) for k in
                                                    ("routine", "inreach", "planning", "outreach", "intensive"))
-
-from ..conftest import scenario
 
 
 @pytest.fixture(scope="module")
