@@ -27,9 +27,10 @@ FAST = ["scenario=['organisation=fact_crosssector','warmup_years=0.5']", "target
         "targets.strategy_paper.scenario=[" + ",".join(f"'{o}'" for o in STUDY) + "]",
         "replications_per_simulation=2", "abc.sampler=single", "abc.n_procs=1",
         "posterior_predictive_draws=4", "prior_predictive_draws=0"]
-PARAM = "clinical.admission_prob.intensive"
-TRUE = 0.45   # the value in scenarios/clinical/assumed.yaml
-PRIOR = Prior(low=0.1, high=0.65)   # at most standard care's 0.65: a wider prior is refused
+PARAM = "clinical.coercion_prob.intensive"
+TRUE = 0.12   # the value in scenarios/clinical/assumed.yaml
+PRIOR = Prior(low=0.01, high=0.25)   # at most standard care's 0.25: a wider prior is refused
+ADMISSION = "clinical.admission_prob.intensive"
 
 
 def prepost_set(ratios: dict[str, float]) -> TargetSet:
@@ -135,7 +136,7 @@ def test_the_single_core_sampler_repeats_exactly(tmp_path, synthetic_targets):
 
 def test_a_prior_outside_the_allowed_range_is_refused():
     settings, _ = _settings()
-    bad = dataclasses.replace(settings, priors=Priors({PARAM: Prior(0.5, 1.5)}))
+    bad = dataclasses.replace(settings, priors=Priors({ADMISSION: Prior(0.5, 1.5)}))
     with pytest.raises(ConfigError, match="clinical.admission_prob.intensive: the range 0.5-1.5 is not allowed"):
         base_configs(bad)
     missing = dataclasses.replace(settings, priors=Priors({"clinical.nosuch": Prior(0, 1)}))
@@ -149,17 +150,17 @@ def test_a_prior_that_could_flip_a_direction_is_refused():
     settings, _ = _settings()
     # from the hand-set values: intensive 0.45, standard 0.65, none 0.85
     settings = dataclasses.replace(settings, scenario=(*settings.scenario, "clinical=assumed"))
-    alone = dataclasses.replace(settings, priors=Priors({PARAM: Prior(0.2, 0.9)}))
+    alone = dataclasses.replace(settings, priors=Priors({ADMISSION: Prior(0.2, 0.9)}))
     with pytest.raises(ConfigError, match="at most clinical.admission_prob.standard"):
         base_configs(alone)
     together = dataclasses.replace(settings, priors=Priors({
-        PARAM: Prior(0.3, 0.6), "clinical.admission_prob.standard": Prior(0.5, 0.8)}))
+        ADMISSION: Prior(0.3, 0.6), "clinical.admission_prob.standard": Prior(0.5, 0.8)}))
     # each end alone passes (0.6 <= 0.65; 0.5 >= 0.45), together they could flip
     with pytest.raises(ConfigError, match=r"clinical.admission_prob.intensive \(0.6\) exceed "
                                           r"clinical.admission_prob.standard \(0.5\)"):
         base_configs(together)
     fine = dataclasses.replace(settings, priors=Priors({
-        PARAM: Prior(0.3, 0.5), "clinical.admission_prob.standard": Prior(0.5, 0.8)}))
+        ADMISSION: Prior(0.3, 0.5), "clinical.admission_prob.standard": Prior(0.5, 0.8)}))
     base_configs(fine)
 
 
