@@ -13,7 +13,7 @@ from typing import Any
 
 from sim.config.dotted import check_values
 from sim.config.errors import ConfigError
-from sim.config.params import Scenario, build_scenario
+from sim.config.params import Scenario, build_scenario, check_directions
 
 GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "study", "uncertainty")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
@@ -130,3 +130,4 @@ def check_uncertain(plain: dict, ends: Mapping[str, tuple[float, ...]], key: str
         if name.split(".")[0] in ("uncertainty", "seed", "replications"):
             raise ConfigError(f"{key}.{name}: not a model parameter")
         check_values(base, name, values, key, build_scenario, what)
+    check_directions(base, dict(ends), key)

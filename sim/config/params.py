@@ -16,10 +16,37 @@ from sim.config.errors import ConfigError
 from sim.config.geography import Cluster, Driving, round_trip_minutes
 from sim.config.layout import Layout, plan_sites
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
-from sim.config.validate import build, nonneg, pos, prob, ratio, share
+from sim.config.validate import benefit, build, nonneg, pos, prob, ratio, share
 
 SECTORS = ("regional", "municipal")
 SUPPORT_LEVELS = ("intensive", "standard", "none")
+# directions from clinical sense, never from a fit: more support never makes a crisis
+# likelier to end in admission or coercion (each key's value at most the next one's)
+ORDERED = (("clinical.admission_prob.intensive", "clinical.admission_prob.standard"),
+           ("clinical.admission_prob.standard", "clinical.admission_prob.none"),
+           ("clinical.coercion_prob.intensive", "clinical.coercion_prob.standard"),
+           ("clinical.coercion_prob.standard", "clinical.coercion_prob.none"))
+
+
+def check_directions(config: dict, ranges: dict[str, tuple[float, ...]], key: str) -> None:
+    """No point in a box of parameter ranges (a prior's, a sensitivity range, an
+    uncertainty distribution's ends) may flip a direction of ``ORDERED``: the largest
+    value a key may take must not exceed the smallest its upper neighbour may take (the
+    scenario's own value where it has no range). Raises one ConfigError naming the key."""
+    from sim.config.dotted import value_at
+
+    for lower, upper in ORDERED:
+        if lower not in ranges and upper not in ranges:
+            continue
+        high = max(ranges[lower]) if lower in ranges else value_at(config, lower)
+        low = min(ranges[upper]) if upper in ranges else value_at(config, upper)
+        if isinstance(high, (int, float)) and isinstance(low, (int, float)) and high > low:
+            name = lower if lower in ranges else upper
+            raise ConfigError(f"{key}.{name}: the ranges let {lower} ({high:g}) exceed {upper} ({low:g}); "
+                              f"more support never makes a crisis likelier to end in admission or coercion, "
+                              f"so keep {lower} at most {upper} everywhere in the ranges")
+
+
 ROLES = ("case_management", "social_support", "intensive", "assertive_outreach")
 
 
@@ -258,7 +285,7 @@ class Clinical:
     coercion_prob: dict[str, float] = prob()
     los_mean_days: dict[str, float] = pos()
     los_shape: float = pos()
-    inreach_los_ratio: float = ratio()
+    inreach_los_ratio: float = benefit()     # the stay's ratio with full in-reach delivered
     needs_municipal_offer_prob: float = prob()
     municipal_offer_wait_mean_days: float = nonneg()
     post_discharge_days: float = nonneg()
@@ -267,12 +294,13 @@ class Clinical:
     loss_hazard_per_day_without_contact: float = nonneg()
     dropout_rate_per_year: float = nonneg()
     dropout_ratio_per_extra_plan: float = nonneg()
-    outreach_dropout_ratio: float = ratio()
+    outreach_dropout_ratio: float = benefit()   # drop-out's ratio with full outreach delivered
     disengaged_hazard_ratio: float = ratio()
     spontaneous_reengagement_mean_days: float | None = pos()
     contact_minutes: float = pos()
     intensive_contacts_per_week: float = nonneg()
     inreach_contacts_per_week: float = nonneg()
+    discharge_planning_contacts_per_week: float = nonneg()
     outreach_attempts_per_week: float = nonneg()
     course: Course = None     # the illness course (required; a dataclass default only for field order)
 
@@ -287,6 +315,13 @@ class Clinical:
                                   f"{', '.join(SUPPORT_LEVELS)} (got {', '.join(sorted(got))})")
         if set(self.los_mean_days) != {"voluntary", "coercive"}:
             raise ConfigError(f"{path}.los_mean_days: needs exactly the keys voluntary, coercive")
+        for lower, upper in ORDERED:
+            (key, level), (_, above) = lower.split(".")[1:], upper.split(".")[1:]
+            mine, theirs = getattr(self, key)[level], getattr(self, key)[above]
+            if mine > theirs:
+                raise ConfigError(f"{path}.{key}.{level} = {mine:g}: must be at most {path}.{key}.{above} "
+                                  f"({theirs:g}); more support never makes a crisis likelier to end in "
+                                  f"{'admission' if key == 'admission_prob' else 'coercion'}")
 
 
 @dataclass(frozen=True)
@@ -439,6 +474,32 @@ class Enrolment:
     dual_diagnosis_only: bool = False
 
 
+TREND_LIMIT = 0.10   # a calendar trend of at most 10 % a year either way ([kl2022]: stays -2 % a year)
+
+
+@dataclass(frozen=True)
+class CalendarTrend:
+    """A change over calendar time that no organisation causes, per year, relative to the
+    start of a study's before period: stays ``(1 + los_per_year)^years`` times as long,
+    deteriorations (and so crises) ``(1 + crises_per_year)^years`` times as frequent.
+    A pre/post comparison contains it, and no counterfactual in the same years removes it."""
+    los_per_year: float = 0.0
+    crises_per_year: float = 0.0
+
+    def validate(self, path):
+        """Each trend in [-TREND_LIMIT, TREND_LIMIT] per year."""
+        for key in ("los_per_year", "crises_per_year"):
+            v = getattr(self, key)
+            if not -TREND_LIMIT <= v <= TREND_LIMIT:
+                raise ConfigError(f"{path}.{key} = {v:g}: must be a change per year in "
+                                  f"[-{TREND_LIMIT:g}, {TREND_LIMIT:g}] (0: no trend)")
+
+    @property
+    def any(self) -> bool:
+        """Whether there is a trend at all."""
+        return self.los_per_year != 0.0 or self.crises_per_year != 0.0
+
+
 @dataclass(frozen=True)
 class Study:
     """A pre/post evaluation of the organisation under study ([landheim2020]).
@@ -457,6 +518,7 @@ class Study:
     pre_months: float = pos()
     post_months: float = pos()
     enrolment: Enrolment = None
+    calendar_trend: CalendarTrend = field(default_factory=CalendarTrend)   # none unless given
 
 
 @dataclass(frozen=True)
@@ -629,6 +691,14 @@ class Scenario:
         if self.study is None:
             return None
         return self.warmup_years * DAYS_PER_YEAR + self.study.pre_months * DAYS_PER_MONTH
+
+    @property
+    def trend_start(self) -> float | None:
+        """The day from which a study's calendar trend is counted (the start of its before
+        period); None without a trend."""
+        if self.study is None or not self.study.calendar_trend.any:
+            return None
+        return self.inclusion_day - self.study.pre_months * DAYS_PER_MONTH
 
     @property
     def window(self) -> tuple[float, float]:

@@ -22,6 +22,7 @@ CHECKS = {
     "pos": (lambda v: v > 0, "a number > 0"),
     "share": (lambda v: 0.0 <= v < 1.0, "a share in [0, 1)"),
     "ratio": (lambda v: v >= 0, "a ratio >= 0 (1 means no change)"),
+    "benefit": (lambda v: 0.0 < v <= 1.0, "a ratio in (0, 1] (1 means no benefit; more support never harms)"),
 }
 
 
@@ -48,6 +49,12 @@ def share(**kw):
 def ratio(**kw):
     """A dataclass field that must be a ratio >= 0 (1 means no change)."""
     return field(metadata={"check": "ratio"}, **kw)
+
+
+def benefit(**kw):
+    """A dataclass field that is a benefit's ratio at full dose, in (0, 1]: support
+    delivered can shorten or lower, never lengthen or raise."""
+    return field(metadata={"check": "benefit"}, **kw)
 
 
 def build(cls, data: Any, path: str = ""):

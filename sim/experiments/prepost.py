@@ -35,9 +35,12 @@ MONTH = DAYS_PER_MONTH
 MEASURES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days",
             "people_admitted", "crises")
 PERIODS = ("pre", "post")
-# the decomposition, one row per replication and measure
+# the decomposition, one row per replication and measure: the observed change (observed
+# ratio - 1) = organisation effect + calendar trend + selection and regression to the mean
 QUANTITIES = ("observed_ratio", "counterfactual_ratio", "organisation_effect",
-              "organisation_effect_ratio", "selection_and_regression")
+              "organisation_effect_ratio", "calendar_trend", "selection_and_regression")
+# a study's counts (column ``calendar``): as run, and the counterfactual without the calendar trend
+WITH_TREND, WITHOUT_TREND = "trend", "no_trend"
 
 
 def _rows(events, cohort: set[int] | None = None) -> list[tuple]:
@@ -132,12 +135,27 @@ def count_periods(events, cohort, inclusion: float, pre_days: float,
 
 
 def decompose(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:
-    """Per replication and measure: observed and counterfactual after/before ratios and the effect.
+    """Per replication and measure: observed and counterfactual after/before ratios and the
+    three terms of the observed change,
 
-    ``counts`` has columns organisation, replication, period, measure, value; the arm
-    named ``counterfactual`` stayed in the baseline, the other arm moved. A ratio with
-    nothing before (0 / 0 or x / 0) is missing, not infinite.
+        observed ratio - 1 = organisation effect + calendar trend + selection and regression,
+
+    where the organisation effect is observed - counterfactual ratio, the calendar trend the
+    counterfactual's ratio less the same counterfactual's without the trend, and selection
+    and regression to the mean that ratio - 1 (with no trend the second term is 0).
+
+    ``counts`` has columns organisation, replication, period, measure, value and, for a
+    study with a calendar trend, ``calendar`` (rows ``no_trend``: the counterfactual run
+    without it); the arm named ``counterfactual`` stayed in the baseline, the other arm
+    moved. A ratio with nothing before (0 / 0 or x / 0) is missing, not infinite.
     """
+    flat = None
+    if "calendar" in counts.columns:
+        without = counts.calendar == WITHOUT_TREND
+        if without.any():
+            flat = counts[without].pivot_table(index=["replication", "measure"], columns="period",
+                                               values="value", aggfunc="first")
+        counts = counts[~without]
     wide = counts.pivot_table(index=["replication", "measure"], columns=["organisation", "period"],
                               values="value", aggfunc="first")
     arms = [o for o in dict.fromkeys(counts.organisation) if o != counterfactual]
@@ -148,9 +166,14 @@ def decompose(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:
             obs = np.where(pre > 0, wide[(arm, "post")] / pre, np.nan)
             cf = np.where(pre > 0, wide[(counterfactual, "post")] / pre, np.nan)
             rel = np.where(cf > 0, obs / cf, np.nan)
+            if flat is None:
+                cf0 = cf
+            else:
+                f = flat.reindex(wide.index)
+                cf0 = np.where(f["pre"] > 0, f["post"] / f["pre"], np.nan)
         parts = {"observed_ratio": obs, "counterfactual_ratio": cf,
                  "organisation_effect": obs - cf, "organisation_effect_ratio": rel,
-                 "selection_and_regression": cf - 1.0}
+                 "calendar_trend": cf - cf0, "selection_and_regression": cf0 - 1.0}
         for quantity in QUANTITIES:
             frame = wide.index.to_frame(index=False)
             frame.insert(0, "organisation", arm)
@@ -184,7 +207,8 @@ def decompose_draws(counts: pd.DataFrame, counterfactual: str) -> pd.DataFrame:
     """Per parameter draw and measure: the decomposition of the counts summed over the
     draw's replications (a ratio of sums, as the Norwegian study pools its cohort), so a
     draw with a quiet replication still has a ratio. ``counts`` has a ``draw`` column."""
-    sums = (counts.groupby(["draw", "organisation", "period", "measure"], sort=False)["value"].sum()
+    keys = ["draw", "organisation", "period", "measure"] + (["calendar"] if "calendar" in counts.columns else [])
+    sums = (counts.groupby(keys, sort=False)["value"].sum()
             .reset_index().rename(columns={"draw": "replication"}))
     return decompose(sums, counterfactual).rename(columns={"replication": "draw"})
 
@@ -210,8 +234,13 @@ def text_table(summary: pd.DataFrame, lower: str = "ci_lower", upper: str = "ci_
         q = g.set_index("quantity")
         cells = {k: interval_text(q.at[k, "mean"], q.at[k, lower], q.at[k, upper])
                  for k in ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")}
-        rows.append({"measure": measure, "observed after/before": cells["observed_ratio"],
-                     "counterfactual after/before": cells["counterfactual_ratio"],
-                     "organisation effect (ratio)": cells["organisation_effect_ratio"]})
+        row = {"measure": measure, "observed after/before": cells["observed_ratio"],
+               "counterfactual after/before": cells["counterfactual_ratio"],
+               "organisation effect (ratio)": cells["organisation_effect_ratio"]}
+        if "calendar_trend" in q.index and q.at["calendar_trend", "mean"] != 0:
+            row["calendar trend (change)"] = interval_text(q.at["calendar_trend", "mean"],
+                                                           q.at["calendar_trend", lower],
+                                                           q.at["calendar_trend", upper])
+        rows.append(row)
     with pd.option_context("display.max_columns", None, "display.width", 200):
         return pd.DataFrame(rows).set_index("measure").to_string()

@@ -8,14 +8,14 @@ made here, from the event log, so the model itself knows nothing of study design
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from sim.config.params import Organisation, Scenario
+from sim.config.params import CalendarTrend, Organisation, Scenario
 from sim.config.units import DAYS_PER_MONTH
 from sim.experiments.parent import end_with_parent
-from sim.experiments.prepost import count_periods
+from sim.experiments.prepost import WITH_TREND, WITHOUT_TREND, count_periods
 from sim.model.replication import Model
 
 
@@ -46,9 +46,22 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
     res = model.run(tables)
     events, prepost = res.events, None
     if study is not None:
-        prepost = count_periods(res.log, res.cohort, scenario.inclusion_day,
-                                study.pre_months * DAYS_PER_MONTH, study.post_months * DAYS_PER_MONTH)
-        prepost["cohort"] = len(res.cohort)
+        prepost = _study_counts(scenario, res).assign(calendar=WITH_TREND)
+        if organisation is scenario.baseline and scenario.trend_start is not None:
+            # the counterfactual once more without the calendar trend: what selection and
+            # regression to the mean alone would give (the decomposition's third term)
+            flat = replace(scenario, study=replace(study, calendar_trend=CalendarTrend()))
+            without = _study_counts(flat, Model(flat, organisation, replication).run(False))
+            prepost = pd.concat([prepost, without.assign(calendar=WITHOUT_TREND)], ignore_index=True)
         if not scenario.event_log:
             events = None
     return ArmResult(res.metrics, events, res.timeseries, res.citizens, prepost, res.municipalities, res.teams)
+
+
+def _study_counts(scenario: Scenario, res) -> pd.DataFrame:
+    """The cohort's counts before and after the inclusion date, from a run's event log."""
+    study = scenario.study
+    counts = count_periods(res.log, res.cohort, scenario.inclusion_day,
+                           study.pre_months * DAYS_PER_MONTH, study.post_months * DAYS_PER_MONTH)
+    counts["cohort"] = len(res.cohort)
+    return counts

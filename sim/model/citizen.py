@@ -25,6 +25,8 @@ from simpy.events import NORMAL
 
 from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
+from sim.model.draws import Draws
+from sim.model.names import WORK
 from sim.model.streams import CitizenStreams
 
 if TYPE_CHECKING:   # typed for mypy and for the compiled core (sim.model.native)
@@ -57,14 +59,22 @@ STATE_DAYS: Final = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
                      ADMITTED: "days_admitted", DISCHARGE_READY: "bed_blocking_days",
                      POST_DISCHARGE: "days_post_discharge", DISENGAGED: "days_disengaged"}
 
-ZERO_LOAD: Final = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+ZERO_LOAD: Final = (0.0, 0.0, 0.0)   # contacts, hours, driving hours per week
 
 # care levels: what load the citizen puts on which team
 ROUTINE: Final = "routine"
 INTENSIVE: Final = "intensive"
 INPATIENT: Final = "inpatient"
+INPATIENT_PLANNING: Final = "inpatient_planning"   # in a bed, with discharge planned from admission
 OUT_OF_CONTACT: Final = "out_of_contact"
 NO_CARE: Final = "none"
+
+# the kinds of work a team gives (sim.model.names.WORK), as the teams index them
+ROUTINE_WORK: Final = WORK.index("routine")
+INREACH_WORK: Final = WORK.index("inreach")
+PLANNING_WORK: Final = WORK.index("planning")
+OUTREACH_WORK: Final = WORK.index("outreach")
+INTENSIVE_WORK: Final = WORK.index("intensive")
 
 
 @dataclass(frozen=True)
@@ -91,19 +101,18 @@ class Citizen:
         c = self.c = model.clinical
         pop = model.population
         self.rng: CitizenStreams = model.blocks.streams(cid)
-        self.exit_time = self.entered + self.rng.exponential("exit", pop.exit_rate_per_year / DAYS_PER_YEAR)
+        self.draw = draw = Draws(self.rng)
+        self.exit_time = self.entered + draw.exit_days(pop.exit_rate_per_year / DAYS_PER_YEAR)
         self.net = model.network
         self.care = self.net.for_municipality(attrs.municipality)
         self.org = model.organisation
-        rng = self.rng
         self.course = IllnessCourse(self.entered, c.course.unwell_hazard_ratio, c.course.unwell_mean_days,
-                                    c.course.well_mean_days, lambda: rng.uniform("course"),
-                                    lambda: rng.standard_exponential("course"))
+                                    c.course.well_mean_days, draw.course_uniform, draw.course_phase)
         self.hazard = (c.deterioration_rate_per_year / DAYS_PER_YEAR * attrs.severity
                        * (c.dual_diagnosis_hazard_ratio if attrs.dual_diagnosis else 1.0)
                        * c.diagnosis_hazard_ratio[attrs.diagnosis])
         self.loss_multiplier = (1.0 - attrs.engagement) / (1.0 - pop.engagement_mean)
-        self.dropout_rate = self._dropout_rate()
+        self.dropout_base = self._dropout_base()
         self.state: str | None = None
         self.since = self.entered
         self.level = NO_CARE
@@ -115,14 +124,37 @@ class Citizen:
         self.callbacks: list | None = None   # while the citizen is in SimPy's queue: its wake-up
         self.admissions: list[float] = []   # admission times, for enrolment rules
         self.crises: list[float] = []       # crisis times, for enrolment rules
-        self._loads: dict = {}   # team -> its load from this citizen, per week
+        self._loads: dict = {}   # (team, kind of work) -> this citizen's load on it, per week
+        # discharge planning of the current stay: (needs a municipal offer, planning from
+        # admission, days the offer takes), drawn at the hand-over into the ward
+        self._offer = (False, False, 0.0)
 
-    def _dropout_rate(self) -> float:
+    def _dropout_base(self) -> float:
+        """Drop-out per day before outreach: the citizen's engagement and the number of
+        separate plans (responsibility: one plan, or one per team)."""
         c = self.c
         plans = self.net.plans(self.care)
-        outreach = c.outreach_dropout_ratio if self.care.outreach is not None else 1.0
-        return (c.dropout_rate_per_year / DAYS_PER_YEAR * self.loss_multiplier * outreach
+        return (c.dropout_rate_per_year / DAYS_PER_YEAR * self.loss_multiplier
                 * (1.0 + c.dropout_ratio_per_extra_plan * (plans - 1)))
+
+    def _dropout_rate(self) -> float:
+        """Mechanism 6: drop-out per day now; assertive outreach lowers it in proportion to
+        the share of its routine work the outreach team delivers (none with no staff)."""
+        outreach = self.care.outreach
+        if outreach is None:
+            return self.dropout_base
+        dose = outreach.routine_fulfilment()
+        return self.dropout_base * (1.0 - (1.0 - self.c.outreach_dropout_ratio) * dose)
+
+    def _routine_support(self) -> float:
+        """The share of the citizen's routine contacts their routine teams deliver now (0
+        if they ask none): the dose of standard support in a crisis (mechanism 3)."""
+        asked = given = 0.0
+        for team in self.care.routine:
+            per_week = team.spec.routine_contacts_per_week
+            asked += per_week
+            given += per_week * team.routine_fulfilment()
+        return given / asked if asked > 0.0 else 0.0
 
     def transfer(self, network) -> None:
         """Enrolment in a study: from now on ``network``'s organisation serves this citizen.
@@ -134,14 +166,17 @@ class Citizen:
         self.net = network
         self.org = network.org
         self.care = network.for_municipality(self.attrs.municipality)
-        self.dropout_rate = self._dropout_rate()
+        self.dropout_base = self._dropout_base()
         self._apply(self.level, self._moves_to(self.level))   # from the old teams to the new ones
 
-    def _time_to(self, activity: str, rate: float) -> float:
+    def _time_to(self, e: float, rate: float) -> float:
         """Days until a deterioration at ``rate`` per day (on average over the illness
-        course), following the course's phases; one number drawn from ``activity``."""
-        e = self.rng.standard_exponential(activity)
-        return self.course.time_to_event(self.env.now, e, rate)
+        course), following the course's phases, for a cumulative hazard ``e`` (a standard
+        exponential drawn for it)."""
+        now = self.env.now
+        if self.m.trend is not None:   # a study's calendar trend, as at the start of the wait
+            rate *= self.m.crisis_trend(now)
+        return self.course.time_to_event(now, e, rate)
 
     # -- bookkeeping ----------------------------------------------------------------
     def _log(self, event: str) -> None:
@@ -199,10 +234,10 @@ class Citizen:
     def _set_care(self, level: str) -> None:
         """Move the citizen's load on teams to a new care level (mechanism 7).
 
-        The load is (routine contacts, hours, driving hours, intensive contacts, hours,
-        driving hours) per week on each team; each team that changes is told once. What
-        a change of level does depends only on the municipality and the two levels, so
-        the care network keeps it for every citizen of the municipality.
+        The load is (contacts, hours, driving hours) per week of each kind of work on each
+        team; each that changes is told once. What a change of level does depends only on
+        the municipality and the two levels, so the care network keeps it for every
+        citizen of the municipality.
         """
         key = (self.attrs.municipality, self.level, level)
         moves = self.net.moves.get(key)
@@ -211,25 +246,25 @@ class Citizen:
         self._apply(level, moves)
 
     def _moves_to(self, level: str) -> tuple[list, dict, tuple]:
-        """From the load now to the load at ``level``: the (team, change) pairs in a fixed
-        order (old teams first, then new ones), the new load and the names of the teams
-        serving at that level."""
+        """From the load now to the load at ``level``: the (team, kind, contacts, hours,
+        driving hours) changes in a fixed order (old loads first, then new ones), the new
+        load and the names of the teams serving at that level."""
         new = self._load(level)
         old = self._loads
         changes = []
-        for team, load in old.items():
-            after = new.get(team, ZERO_LOAD)
+        for (team, kind), load in old.items():
+            after = new.get((team, kind), ZERO_LOAD)
             if after != load:
-                changes.append((team, (after[0] - load[0], after[1] - load[1], after[2] - load[2],
-                                       after[3] - load[3], after[4] - load[4], after[5] - load[5])))
-        changes.extend((team, load) for team, load in new.items() if team not in old)
-        return changes, new, tuple(team.base_name for team in new)
+                changes.append((team, kind, after[0] - load[0], after[1] - load[1], after[2] - load[2]))
+        changes.extend((team, kind, *load) for (team, kind), load in new.items() if (team, kind) not in old)
+        names = tuple(dict.fromkeys(team.base_name for team, _ in new))
+        return changes, new, names
 
     def _apply(self, level: str, moves: tuple[list, dict, tuple]) -> None:
         changes, new, names = moves
         now = self.env.now
-        for team, delta in changes:
-            team.change(now, delta)
+        for team, kind, contacts, hours, drive in changes:
+            team.change(now, kind, contacts, hours, drive)
         rec = self.rec
         if names and rec.start <= now < rec.end:   # the teams that served the citizen
             rec.teams_seen[self.id].update(names)
@@ -242,29 +277,30 @@ class Citizen:
         self.level = level
 
     def _load(self, level: str) -> dict:
-        """The load per team that this citizen puts on the teams at a care level."""
+        """The load per team and kind of work that this citizen puts on the teams at a care level."""
         c, care, mun = self.c, self.care, self.attrs.municipality
         new: dict = {}
 
-        def put(team: Team, intensive: bool, per_week: float, home: bool) -> None:
+        def put(team: Team, kind: int, per_week: float, home: bool) -> None:
             if per_week > 0:
                 h, d = team.contact_hours(mun, home)
-                a, b, e, f, g, k = new.get(team, ZERO_LOAD)
-                new[team] = ((a, b, e, f + per_week, g + per_week * h, k + per_week * d) if intensive
-                             else (a + per_week, b + per_week * h, e + per_week * d, f, g, k))
+                a, b, e = new.get((team, kind), ZERO_LOAD)
+                new[(team, kind)] = (a + per_week, b + per_week * h, e + per_week * d)
 
         if level == INTENSIVE:
-            put(care.intensive, True, c.intensive_contacts_per_week, True)
+            put(care.intensive, INTENSIVE_WORK, c.intensive_contacts_per_week, True)
         if level in (ROUTINE, INTENSIVE):
             for team in care.routine:
                 if not (level == INTENSIVE and team is care.intensive):
-                    put(team, False, team.spec.routine_contacts_per_week, team.spec.home_visits)
-        elif level == INPATIENT:
-            for team in care.routine:
+                    put(team, ROUTINE_WORK, team.spec.routine_contacts_per_week, team.spec.home_visits)
+        elif level in (INPATIENT, INPATIENT_PLANNING):
+            for team in care.routine:   # visits in the ward: the round trip of a home visit
                 if team.spec.inreach:
-                    put(team, False, c.inreach_contacts_per_week, True)
+                    put(team, INREACH_WORK, c.inreach_contacts_per_week, True)
+            if level == INPATIENT_PLANNING:
+                put(care.case_management, PLANNING_WORK, c.discharge_planning_contacts_per_week, True)
         elif level == OUT_OF_CONTACT and care.outreach is not None:
-            put(care.outreach, False, c.outreach_attempts_per_week, True)
+            put(care.outreach, OUTREACH_WORK, c.outreach_attempts_per_week, True)
         return new
 
     def _count_handover(self) -> None:
@@ -368,8 +404,8 @@ class Citizen:
         if self.state != STABLE:
             self._enter(STABLE, "stable")
         now = self.env.now
-        t_det = self._time_to("deterioration", self.hazard)
-        t_drop = self.rng.exponential("dropout", self.dropout_rate)  # drawn on every branch
+        t_det = self._time_to(self.draw.deterioration(), self.hazard)
+        t_drop = self.draw.dropout_days(self._dropout_rate())  # drawn on every branch
         if self.level == INTENSIVE:  # nobody drops out of intensive care; it ends by itself
             t_drop, t_down = INF, max(0.0, self.intensive_until - now)
         else:
@@ -389,8 +425,7 @@ class Citizen:
     def _scale_down(self) -> str:
         self._set_care(ROUTINE)
         self._log("scale_down")
-        rng = self.rng
-        delay, loss = rng.standard_exponential("handover"), rng.uniform("handover")  # on every branch
+        delay, loss = self.draw.handover()  # on every branch
         if self.care.intensive is not self.care.case_management:
             if self._handover(delay, loss):
                 self.rec.count("lost_at_handover", self.env.now)
@@ -402,11 +437,9 @@ class Citizen:
         earliest of the detection channels, each a time to see the sign and a time to
         decide (mechanisms 1 and 2). Four numbers of each kind are drawn whatever the
         channels, so the streams stay in step."""
-        rng = self.rng
         # the uniforms; a channel's waiting times are made from its own two (by inversion,
         # as CitizenStreams.standard_exponential makes them), so absent channels cost nothing
-        seen = rng.uniforms("detection", 4)
-        wait = rng.uniforms("decision", 4)
+        seen, wait = self.draw.detection()
         key = (self.attrs.municipality, self.level == INTENSIVE, self.engaged)
         channels = self.net.channels.get(key)
         if channels is None:
@@ -464,8 +497,8 @@ class Citizen:
         self._enter(DETERIORATING, "deterioration")
         rec = self.rec
         rec.count("deteriorations", self.env.now)
-        window = self.rng.standard_exponential("window") * self.c.warning_window_mean_days
-        averts = self.rng.uniform("avert") < self.c.crisis_averted_prob
+        window = self.draw.warning_window(self.c.warning_window_mean_days)
+        averts = self.draw.crisis_averted(self.c.crisis_averted_prob)
         s = self._escalation_time()
         if s < window:
             wait, here = self._wait(s)
@@ -493,17 +526,10 @@ class Citizen:
         now = self.env.now
         self.crises.append(now)
         self.rec.count("crises", now)
-        rng = self.rng
-        u_admit, u_coerce = rng.uniform("crisis"), rng.uniform("crisis")
-        home_days = rng.standard_exponential("crisis") * self.c.crisis_home_mean_days
-        if self.level == INTENSIVE:
-            support = "intensive"
-        elif self.engaged:
-            support = "intensive" if self._request_intensive() else "standard"
-        else:
-            support = "none"
-        if u_admit < self.c.admission_prob[support]:
-            self.coercive = u_coerce < self.c.coercion_prob[support]
+        u_admit, u_coerce, home_days = self.draw.crisis(self.c.crisis_home_mean_days)
+        p_admit, p_coerce = self._crisis_risks()
+        if u_admit < p_admit:
+            self.coercive = u_coerce < p_coerce
             return WAITING_FOR_BED
         self.rec.count("crises_resolved_at_home", now)
         wait, here = self._wait(home_days)
@@ -511,6 +537,22 @@ class Citizen:
         if not here:
             return EXIT
         return STABLE if self.engaged else DISENGAGED
+
+    def _crisis_risks(self) -> tuple[float, float]:
+        """Mechanism 3: the chances that the crisis ends in admission, and that an
+        admission is coercive, by the support the citizen gets: intensive care (on it
+        already, or scaled up now); standard support, in proportion to the share of their
+        routine contacts their teams deliver (none delivered: as with no support); or
+        none, out of contact. Validation keeps intensive <= standard <= none."""
+        c = self.c
+        admit, coerce = c.admission_prob, c.coercion_prob
+        if self.level == INTENSIVE or (self.engaged and self._request_intensive()):
+            return admit["intensive"], coerce["intensive"]
+        if not self.engaged:
+            return admit["none"], coerce["none"]
+        dose = self._routine_support()
+        return (admit["none"] + (admit["standard"] - admit["none"]) * dose,
+                coerce["none"] + (coerce["standard"] - coerce["none"]) * dose)
 
     def _admission(self) -> Step:
         """Into the ward (mechanism 8), the stay and any wait for a municipal offer
@@ -525,11 +567,18 @@ class Citizen:
         return self._discharge(admitted_at, blocking)
 
     def _get_bed(self) -> Generator[None, None, None]:
-        """Mechanism 8: the hand-over into the ward, and a wait if no bed is free."""
-        rec, now = self.rec, self.env.now
+        """Mechanism 8: the hand-over into the ward, and a wait if no bed is free.
+        Whether the stay will need a municipal offer, and whether the organisation starts
+        discharge planning at admission, are known here (mechanism 4): a planned stay puts
+        the planning on the citizen's case-management team from now on."""
+        rec, now, c = self.rec, self.env.now, self.c
         self.engaged = True
         self._count_handover()  # community -> ward, in every organisation
-        self._set_care(INPATIENT)
+        u_need, u_planned, offer = self.draw.offer(c.municipal_offer_wait_mean_days)
+        needs = u_need < c.needs_municipal_offer_prob
+        planned = needs and u_planned < self.org.discharge_planning_from_admission_prob
+        self._offer = (needs, planned, offer)
+        self._set_care(INPATIENT_PLANNING if planned else INPATIENT)
         wait = self.m.ward.request()
         if wait is not None:
             self._enter(WAITING_FOR_BED, "bed_wait")
@@ -551,32 +600,41 @@ class Citizen:
         return admitted_at
 
     def _stay_and_blocking(self) -> tuple[float, float]:
-        """Mechanism 4: the length of stay (shorter with in-reach by the citizen's own team)
-        and the days in bed after it waiting for a municipal offer (none if discharge
-        planning started at admission and the offer came in time)."""
-        c, rng = self.c, self.rng
-        kind = "coercive" if self.coercive else "voluntary"
-        los = rng.standard_gamma("los", c.los_shape) * c.los_mean_days[kind] / c.los_shape
-        if self.care.case_management.spec.inreach:
-            los *= c.inreach_los_ratio
-        u_need, u_planned = rng.uniform("offer"), rng.uniform("offer")
-        offer = rng.standard_exponential("offer") * c.municipal_offer_wait_mean_days
+        """Mechanism 4: the length of stay and the days in bed after it waiting for a
+        municipal offer, each acting in proportion to the work the case-management team
+        delivers when the stay starts (the share ``f`` of its work other than intensive
+        care that it can give):
+
+        - in-reach (a team that follows its citizens into the ward): the stay is
+          ``1 - (1 - inreach_los_ratio) x f`` times as long;
+        - discharge planning from admission: the wait for the municipal offer starts
+          ``f x`` the stay before discharge instead of at it (no planning: at discharge).
+        """
+        c = self.c
+        los = self.draw.los(c.los_shape, c.los_mean_days["coercive" if self.coercive else "voluntary"])
+        if self.m.trend is not None:   # a study's calendar trend
+            los *= self.m.los_trend(self.env.now)
+        team = self.care.case_management
+        f = team.routine_fulfilment()
+        if team.spec.inreach and c.inreach_contacts_per_week > 0:
+            los *= 1.0 - (1.0 - c.inreach_los_ratio) * f
+        needs, planned, offer = self._offer
         blocking = 0.0
-        if u_need < c.needs_municipal_offer_prob:
-            planned = u_planned < self.org.discharge_planning_from_admission_prob
-            blocking = max(0.0, offer - los) if planned else offer
+        if needs:
+            head_start = los * f if planned and c.discharge_planning_contacts_per_week > 0 else 0.0
+            blocking = max(0.0, offer - head_start)
         return los, blocking
 
     def _discharge(self, admitted_at: float, blocking: float) -> str:
         """Mechanism 5: leave the bed; each community team that did not follow the citizen
         through the stay takes over with a gap and a risk of losing them."""
-        rec, rng = self.rec, self.rng
+        rec = self.rec
         self.m.ward.release()
         if rec.in_window(admitted_at):
             rec.stays.append((admitted_at, self.env.now - admitted_at, blocking))
         self._log("discharge")
         # two delays' uniforms, then two losses', on every branch
-        u = rng.uniforms("handover", 4)
+        u = self.draw.discharge_handovers()
         lost = False
         for i, team in enumerate(self.care.routine):
             if not team.spec.inreach:
@@ -591,7 +649,7 @@ class Citizen:
 
     def _post_discharge(self) -> Step:
         self._enter(POST_DISCHARGE, "post_discharge")
-        relapse = self._time_to("relapse", self.hazard * self.c.post_discharge_hazard_ratio)
+        relapse = self._time_to(self.draw.relapse(), self.hazard * self.c.post_discharge_hazard_ratio)
         t = min(relapse, self.c.post_discharge_days)
         wait, here = self._wait(t)
         yield wait
@@ -604,15 +662,8 @@ class Citizen:
             self._enter(DISENGAGED, "disengaged")
         self.engaged = False
         self._set_care(OUT_OF_CONTACT)
-        c = self.c
-        rate = 0.0 if c.spontaneous_reengagement_mean_days is None else 1.0 / c.spontaneous_reengagement_mean_days
-        outreach = self.care.outreach
-        if outreach is not None:
-            mean = outreach.spec.reengagement_mean_days
-            assert mean is not None   # an outreach team has one (sim.config.params validates it)
-            rate += outreach.routine_fulfilment() / mean
-        t_det = self._time_to("deterioration", self.hazard * c.disengaged_hazard_ratio)
-        t_re = self.rng.exponential("reengagement", rate)
+        t_det = self._time_to(self.draw.deterioration(), self.hazard * self.c.disengaged_hazard_ratio)
+        t_re = self.draw.reengagement_days(self._reengagement_rate())
         t = min(t_det, t_re)
         wait, here = self._wait(t)
         yield wait
@@ -624,6 +675,20 @@ class Citizen:
             self._set_care(ROUTINE)
             return STABLE
         return DETERIORATING
+
+
+    def _reengagement_rate(self) -> float:
+        """Mechanism 6: re-engagements per day out of contact: on the citizen's own, and by
+        assertive outreach in proportion to the share of its work the outreach team
+        delivers (none with no staff)."""
+        c = self.c
+        rate = 0.0 if c.spontaneous_reengagement_mean_days is None else 1.0 / c.spontaneous_reengagement_mean_days
+        outreach = self.care.outreach
+        if outreach is not None:
+            mean = outreach.spec.reengagement_mean_days
+            assert mean is not None   # an outreach team has one (sim.config.params validates it)
+            rate += outreach.routine_fulfilment() / mean
+        return rate
 
 
 # what each state does: a generator of the days the citizen waits, returning the next state

@@ -16,9 +16,15 @@ COUNTS: Final = ("admissions", "coercive_admissions", "admissions_waited", "cris
 SPANS: Final = ("citizen_days", "bed_days", "coercive_bed_days", "days_stable", "days_deteriorating",
                 "days_in_crisis", "bed_wait_days", "days_admitted", "bed_blocking_days",
                 "days_post_discharge", "days_disengaged")
-# the teams' integrals (hours and contacts over the results period)
+# the kinds of work a team gives its citizens, each paid for in staff time: routine contacts,
+# in-reach during a stay, discharge planning from admission, outreach to the disengaged,
+# intensive (board) care. Intensive care is served first; the others share what is left.
+WORK: Final = ("routine", "inreach", "planning", "outreach", "intensive")
+# the teams' integrals (hours and contacts over the results period); contacts asked and
+# delivered also per kind of work
+WORK_TOTALS: Final = tuple(f"{what}_{kind}" for kind in WORK for what in ("asked", "delivered"))
 TEAM_TOTALS: Final = ("staff_hours_regional", "staff_hours_municipal", "staff_hours_available",
-                      "driving_hours", "contacts_delivered", "contacts_lost")
+                      "driving_hours", "contacts_delivered", "contacts_lost") + WORK_TOTALS
 TOTALS: Final = COUNTS + SPANS + TEAM_TOTALS
 
 # the event log's events

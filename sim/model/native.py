@@ -28,7 +28,7 @@ from pathlib import Path
 
 # the modules the build compiles (sim.model.<name>); the package's __init__ and this
 # module stay Python
-MODULES = ("capacity", "care_network", "citizen", "course", "event_log", "names", "recorder",
+MODULES = ("capacity", "care_network", "citizen", "course", "draws", "event_log", "names", "recorder",
            "replication", "streams", "team", "ward")
 # the shared library that holds the compiled code; the modules above are thin shims on it
 GROUP = "core"

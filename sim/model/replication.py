@@ -9,6 +9,7 @@ organisation meets the same citizens (common random numbers).
 from __future__ import annotations
 
 import gc
+import math
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Final
@@ -22,7 +23,7 @@ from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
 from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
 from sim.model.event_log import EventLog
-from sim.model.names import STUDY_EVENTS, TEAM_TOTALS
+from sim.model.names import STUDY_EVENTS, TEAM_TOTALS, WORK
 from sim.model.recorder import Recorder, merged
 from sim.model.streams import BATCH, CitizenBlocks, population_stream
 from sim.model.ward import Ward
@@ -66,6 +67,13 @@ class Model:
         self.enrol_into = enrol_into
         self.cohort: list[int] = []
         self.ward = Ward(self.env, self.population.beds)
+        # a study's calendar trend: (its start day, log growth per day of stays, of deteriorations)
+        self.trend: tuple[float, float, float] | None = None
+        start = scenario.trend_start
+        if start is not None and scenario.study is not None:
+            trend = scenario.study.calendar_trend
+            self.trend = (start, math.log1p(trend.los_per_year) / DAYS_PER_YEAR,
+                          math.log1p(trend.crises_per_year) / DAYS_PER_YEAR)
         self.state_counts = dict.fromkeys(STATES, 0)
         self.on_intensive = 0   # citizens on intensive care now (kept by the citizens)
         self.alive: dict[int, Citizen] = {}  # insertion order: same sums in every run
@@ -85,6 +93,16 @@ class Model:
         self.env.process(self._arrivals())
         if study:
             self.env.process(self._inclusion())
+
+    def los_trend(self, now: float) -> float:
+        """How many times as long a stay starting ``now`` is for the calendar trend (1: none)."""
+        trend = self.trend
+        return 1.0 if trend is None else math.exp(trend[1] * (now - trend[0]))
+
+    def crisis_trend(self, now: float) -> float:
+        """How many times as frequent deteriorations are ``now`` for the calendar trend (1: none)."""
+        trend = self.trend
+        return 1.0 if trend is None else math.exp(trend[2] * (now - trend[0]))
 
     # -- population ------------------------------------------------------------------
     def _draw_attributes(self) -> Attributes:
@@ -283,6 +301,9 @@ class Model:
         out["staff_hours_per_citizen_year"] = used / citizen_years if citizen_years else np.nan
         out["contacts_asked"] = asked
         out["contacts_lost_share"] = lost_share
+        for kind in WORK:   # each kind of work: asked, and lost for want of staff time
+            out[f"contacts_asked_{kind}"] = get(f"asked_{kind}")
+            out[f"contacts_lost_{kind}"] = get(f"asked_{kind}") - get(f"delivered_{kind}")
         fte = {"regional": 0.0, "municipal": 0.0}
         cm_fte = 0.0
         for team in (t for network in self.networks for t in network.teams):

@@ -3,10 +3,13 @@
 A team's weekly capacity in hours is the sum over its staff of
 ``FTE x hours per week x (1 - share pulled back to the parent organisation)``
 times the share of time for direct care (contacts and driving). Citizens put a
-load on the team (hours and contacts per week) that depends on their care level.
-Intensive (board) care is served first; routine contacts get what is left, and
-the share they do not get is lost and counted. A scale-up is accepted only if the
-intensive load stays within ``max_intensive_share`` of capacity.
+load on the team (contacts, hours and driving hours per week) of each kind of work
+(``WORK``: routine contacts, in-reach, discharge planning, outreach, intensive care)
+that depends on their care level. Intensive (board) care is served first; the other
+kinds share what is left, each getting the same share of what it asks, and the rest is
+lost and counted per kind. A scale-up is accepted only if the intensive load stays
+within ``max_intensive_share`` of capacity. Every benefit in the citizen's pathway acts
+in proportion to the share of its kind of work the team delivers.
 Load is piecewise constant, so hours are integrated exactly between changes.
 """
 from __future__ import annotations
@@ -15,10 +18,18 @@ from typing import Final
 
 from sim.config.params import SECTORS, TeamSpec
 from sim.config.units import DAYS_PER_WEEK
-from sim.model.names import TEAM_TOTALS
+from sim.model.names import TEAM_TOTALS, WORK
 from sim.model.recorder import Recorder
 
 SNAP: Final = 1e-9   # a load within this of zero is zero (float drift; an implementation constant)
+INTENSIVE_WORK: Final = WORK.index("intensive")
+KINDS: Final = len(WORK)
+
+
+def _snap(v: float) -> float:
+    """A load that returns to within SNAP of zero is zero, so float drift cannot leave a
+    load behind when the last citizen leaves."""
+    return v if (v >= SNAP or v <= -SNAP) else 0.0
 
 
 class Team:
@@ -51,29 +62,33 @@ class Team:
         self.capacity = total * spec.direct_care_share          # hours per week
         self.sector_share = {s: (h / total if total > 0 else 0.0) for s, h in by_sector.items()}
         self.intensive_cap = self.capacity * spec.max_intensive_share
-        # current load, per week
-        self.routine_contacts = 0.0
+        # current load per week, per kind of work (WORK); routine_hours: every kind but intensive
+        self.contacts = [0.0] * KINDS
+        self.hours = [0.0] * KINDS
+        self.drive = [0.0] * KINDS
         self.routine_hours = 0.0
-        self.routine_drive = 0.0
-        self.intensive_contacts = 0.0
         self.intensive_hours = 0.0
-        self.intensive_drive = 0.0
         self.base_name = name.split(":")[0]   # the team's name without its municipality
         self.sector_label = "+".join(sorted(spec.sectors))   # e.g. "municipal+regional"
         self._last = 0.0
         # integrals over the results period, in hours or contacts; added to the
         # recorder's totals when the team closes (staff hours split by sector there)
-        self._used = self._drive = self._delivered = self._lost = self._available = 0.0
+        self._used = self._drive = self._available = 0.0
+        self._asked = [0.0] * KINDS
+        self._given = [0.0] * KINDS
         # the team's own totals over the results period (kept after it closes)
         self.totals = dict.fromkeys(TEAM_TOTALS + ("scaleups", "scaleups_refused"), 0.0)
 
     # -- capacity --------------------------------------------------------------
     def routine_fulfilment(self) -> float:
-        """Share of the routine contacts asked of the team that it can deliver now."""
-        if self.routine_hours <= 0.0:
+        """Share of the work other than intensive care (routine contacts, in-reach,
+        planning, outreach) asked of the team that it can deliver now: what intensive care
+        leaves of its capacity over what that work asks, at most 1 (0 with no staff)."""
+        rh = self.routine_hours
+        if rh <= 0.0:
             return 1.0 if self.capacity > 0 else 0.0
-        free = max(0.0, self.capacity - self.intensive_hours)
-        return min(1.0, free / self.routine_hours)
+        free = self.capacity - self.intensive_hours
+        return min(1.0, free / rh) if free > 0.0 else 0.0
 
     def can_take_intensive(self, hours: float) -> bool:
         """Whether the board may scale up one more citizen needing ``hours`` a week (mechanism 2)."""
@@ -85,29 +100,17 @@ class Team:
         return self.contact_base_hours + drive, drive
 
     # -- load ------------------------------------------------------------------
-    def change(self, now: float, delta: tuple[float, ...]) -> None:
-        """Change the load per week by ``delta``: (routine contacts, hours, driving hours,
-        intensive contacts, hours, driving hours)."""
+    def change(self, now: float, kind: int, contacts: float, hours: float, drive: float) -> None:
+        """Change the load per week of one kind of work (an index into ``WORK``) by so many
+        contacts, hours and driving hours."""
         self._integrate(now)
-        rc, rh, rd, ic, ih, idr = delta
-        # a load that returns to zero is set to zero, so float drift cannot leave a load
-        # behind when the last citizen leaves (within SNAP of zero is zero). A load is
-        # always zero or at least SNAP away from it, so a part of ``delta`` that is zero
-        # (most changes move only routine or only intensive load) changes nothing.
-        if rc or rh or rd:
-            v = self.routine_contacts + rc
-            self.routine_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
-            v = self.routine_hours + rh
-            self.routine_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
-            v = self.routine_drive + rd
-            self.routine_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
-        if ic or ih or idr:
-            v = self.intensive_contacts + ic
-            self.intensive_contacts = v if (v >= SNAP or v <= -SNAP) else 0.0
-            v = self.intensive_hours + ih
-            self.intensive_hours = v if (v >= SNAP or v <= -SNAP) else 0.0
-            v = self.intensive_drive + idr
-            self.intensive_drive = v if (v >= SNAP or v <= -SNAP) else 0.0
+        self.contacts[kind] = _snap(self.contacts[kind] + contacts)
+        self.hours[kind] = _snap(self.hours[kind] + hours)
+        self.drive[kind] = _snap(self.drive[kind] + drive)
+        if kind == INTENSIVE_WORK:
+            self.intensive_hours = self.hours[kind]
+        else:
+            self.routine_hours = _snap(self.routine_hours + hours)
 
     def _integrate(self, now: float) -> None:
         """Add the load since the last change, over its overlap with the results period."""
@@ -118,19 +121,22 @@ class Team:
         if t1 <= t0:
             return
         weeks = (t1 - t0) / DAYS_PER_WEEK
-        rh = self.routine_hours   # routine_fulfilment(), written out: a hot path
-        if rh <= 0.0:
-            f = 1.0 if self.capacity > 0 else 0.0
-        else:
-            free = self.capacity - self.intensive_hours
-            f = min(1.0, free / rh) if free > 0.0 else 0.0
-        # intensive load never exceeds capacity (scale-ups are checked), routine gets the rest
+        f = self.routine_fulfilment()
+        # intensive load never exceeds capacity (scale-ups are checked), the rest gets what is left
         ih = self.intensive_hours
         int_share = (self.capacity / ih if ih > self.capacity else 1.0) if ih > 0 else 1.0
         self._used += (ih * int_share + self.routine_hours * f) * weeks
-        self._drive += (self.intensive_drive * int_share + self.routine_drive * f) * weeks
-        self._delivered += (self.intensive_contacts * int_share + self.routine_contacts * f) * weeks
-        self._lost += (self.intensive_contacts * (1 - int_share) + self.routine_contacts * (1 - f)) * weeks
+        drive, contacts, asked, given = self.drive, self.contacts, self._asked, self._given
+        routine_drive = 0.0
+        for k in range(KINDS):
+            c = contacts[k]
+            share = int_share if k == INTENSIVE_WORK else f
+            if k != INTENSIVE_WORK:
+                routine_drive += drive[k]
+            if c:
+                asked[k] += c * weeks
+                given[k] += c * share * weeks
+        self._drive += (drive[INTENSIVE_WORK] * int_share + routine_drive * f) * weeks
         self._available += self.capacity * weeks
 
     def scale_up(self, now: float, accepted: bool) -> None:
@@ -146,7 +152,12 @@ class Team:
                 if share > 0:
                     t[f"staff_hours_{sector}"] += self._used * share
             t["driving_hours"] += self._drive
-            t["contacts_delivered"] += self._delivered
-            t["contacts_lost"] += self._lost
             t["staff_hours_available"] += self._available
-        self._used = self._drive = self._delivered = self._lost = self._available = 0.0
+            for kind, asked, given in zip(WORK, self._asked, self._given):
+                t[f"asked_{kind}"] += asked
+                t[f"delivered_{kind}"] += given
+                t["contacts_delivered"] += given
+                t["contacts_lost"] += asked - given
+        self._used = self._drive = self._available = 0.0
+        self._asked = [0.0] * KINDS
+        self._given = [0.0] * KINDS

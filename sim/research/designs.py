@@ -29,6 +29,8 @@ import pandas as pd
 
 from sim.config.errors import ConfigError
 from sim.config.load import load
+from sim.config.params import check_directions
+from sim.experiments.prepost import WITH_TREND
 from sim.experiments.simulate import ArmResult, simulate
 from sim.research.settings import Range, check_ranges, number_at, scenario_config, with_values
 from sim.research.targets import (
@@ -85,6 +87,8 @@ def check_parameters(configs: dict[str, dict], ranges: dict[str, Range], key: st
             number_at(next(iter(configs.values())), name, key)  # raises: no such parameter
         for config in where:
             check_ranges(config, {name: r}, key)
+    for config in configs.values():   # together: no corner of the box may flip a direction
+        check_directions(config, {n: (r.low, r.high) for n, r in ranges.items() if has_parameter(config, n)}, key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,6 +154,8 @@ def safe(name: str) -> str:
 def prepost_ratios(results: list[ArmResult]) -> dict[str, float]:
     """The cohort's after/before ratios, counts pooled over replications."""
     counts = pd.concat([r.prepost for r in results])
+    if "calendar" in counts.columns:
+        counts = counts[counts.calendar == WITH_TREND]
     total = counts.groupby(["period", "measure"]).value.sum()
     out = {}
     for m in PREPOST_METRICS:

@@ -122,8 +122,23 @@ def base_config(settings: Settings) -> dict:
     for name, out in settings.outputs.items():
         if out.metric not in known:
             raise ConfigError(f"outputs.{name}.metric = {out.metric!r}: no such metric; allowed: "
-                              f"{', '.join(sorted(known))}")
+                              f"{allowed_metrics(known)}")
     return config
+
+
+def allowed_metrics(known) -> str:
+    """Metric names for a refusal, with a family per kind of work written once:
+    ``contacts_lost_<kind>`` stands for contacts_lost_routine, ..._inreach and so on."""
+    from sim.model.names import WORK
+
+    names = set(known)
+    families = {n[: -len(k) - 1] for n in names for k in WORK if n.endswith("_" + k)}
+    families = {f for f in families if all(f"{f}_{k}" in names for k in WORK)}
+    for f in families:
+        names -= {f"{f}_{k}" for k in WORK}
+        names.add(f"{f}_<kind>")
+    kinds = f"; <kind> is one of {', '.join(WORK)}" if families else ""
+    return ", ".join(sorted(names)) + kinds
 
 
 class Comparison:

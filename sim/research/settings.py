@@ -11,6 +11,7 @@ from pathlib import Path
 from sim.config.dotted import check_values, number_at, with_values  # noqa: F401 (used by the tools)
 from sim.config.errors import ConfigError
 from sim.config.load import load, to_container
+from sim.config.params import check_directions
 from sim.config.paths import CALIBRATION, SCENARIOS
 from sim.output.run_folder import write_yaml
 
@@ -73,6 +74,7 @@ def check_ranges(config: dict, ranges: dict[str, Range], key: str) -> None:
     for name, r in ranges.items():
         span = f"the range {r.low:g}-{r.high:g}"
         check_values(config, name, (r.low, r.high), key, load, span.format)  # the same words for both ends
+    check_directions(config, {name: (r.low, r.high) for name, r in ranges.items()}, key)
 
 
 def save_settings(folder: Path, settings: dict, scenario: dict) -> list[str]:

@@ -40,7 +40,8 @@ BASELINE_METRICS = ("bed_days_per_citizen_year", "admissions_per_citizen_year", 
                     "stays_with_blocking_share", "blocking_days_per_blocked_stay",
                     "admissions_per_admitted_citizen_year", "single_admission_share", "heavy_user_share",
                     "coercive_share_of_admissions")
-SIDE_BY_SIDE_METRICS = ("bed_days", "admissions", "coercive_admissions", "coercive_bed_days", "crises")
+SIDE_BY_SIDE_METRICS = ("bed_days", "admissions", "coercive_admissions", "coercive_bed_days", "crises",
+                        "people_admitted")
 DESIGN_METRICS = {"prepost": PREPOST_METRICS, "baseline": BASELINE_METRICS,
                   "side_by_side": SIDE_BY_SIDE_METRICS}
 CONTROL_USE = "control_days_per_month"   # the side-by-side control arm's bed days per citizen-month

@@ -27,9 +27,10 @@ FAST = ["scenario=['organisation=fact_crosssector','warmup_years=0.5']", "target
         "targets.strategy_paper.scenario=[" + ",".join(f"'{o}'" for o in STUDY) + "]",
         "replications_per_simulation=2", "abc.sampler=single", "abc.n_procs=1",
         "posterior_predictive_draws=4", "prior_predictive_draws=0"]
-PARAM = "clinical.admission_prob.intensive"
-TRUE = 0.45   # the value in scenarios/clinical/assumed.yaml
-PRIOR = Prior(low=0.1, high=0.95)
+PARAM = "clinical.coercion_prob.intensive"
+TRUE = 0.12   # the value in scenarios/clinical/assumed.yaml
+PRIOR = Prior(low=0.01, high=0.25)   # at most standard care's 0.25: a wider prior is refused
+ADMISSION = "clinical.admission_prob.intensive"
 
 
 def prepost_set(ratios: dict[str, float]) -> TargetSet:
@@ -135,12 +136,32 @@ def test_the_single_core_sampler_repeats_exactly(tmp_path, synthetic_targets):
 
 def test_a_prior_outside_the_allowed_range_is_refused():
     settings, _ = _settings()
-    bad = dataclasses.replace(settings, priors=Priors({PARAM: Prior(0.5, 1.5)}))
+    bad = dataclasses.replace(settings, priors=Priors({ADMISSION: Prior(0.5, 1.5)}))
     with pytest.raises(ConfigError, match="clinical.admission_prob.intensive: the range 0.5-1.5 is not allowed"):
         base_configs(bad)
     missing = dataclasses.replace(settings, priors=Priors({"clinical.nosuch": Prior(0, 1)}))
     with pytest.raises(ConfigError, match="clinical.nosuch: no such parameter"):
         base_configs(missing)
+
+
+def test_a_prior_that_could_flip_a_direction_is_refused():
+    """More support never makes a crisis likelier to end in admission: a prior that lets
+    intensive care's chance exceed standard care's is refused, alone or with another's."""
+    settings, _ = _settings()
+    # from the hand-set values: intensive 0.45, standard 0.65, none 0.85
+    settings = dataclasses.replace(settings, scenario=(*settings.scenario, "clinical=assumed"))
+    alone = dataclasses.replace(settings, priors=Priors({ADMISSION: Prior(0.2, 0.9)}))
+    with pytest.raises(ConfigError, match="at most clinical.admission_prob.standard"):
+        base_configs(alone)
+    together = dataclasses.replace(settings, priors=Priors({
+        ADMISSION: Prior(0.3, 0.6), "clinical.admission_prob.standard": Prior(0.5, 0.8)}))
+    # each end alone passes (0.6 <= 0.65; 0.5 >= 0.45), together they could flip
+    with pytest.raises(ConfigError, match=r"clinical.admission_prob.intensive \(0.6\) exceed "
+                                          r"clinical.admission_prob.standard \(0.5\)"):
+        base_configs(together)
+    fine = dataclasses.replace(settings, priors=Priors({
+        ADMISSION: Prior(0.3, 0.5), "clinical.admission_prob.standard": Prior(0.5, 0.8)}))
+    base_configs(fine)
 
 
 def calibrate_cli(*args: str) -> subprocess.CompletedProcess:
@@ -173,8 +194,15 @@ def test_resume_continues_the_saved_database(tmp_path):
     (["+targets.dk_baseline.targets.bed_days={value: 1, low: 0.9, high: 1.1}"],
      ["targets.dk_baseline.targets.bed_days", "not a baseline metric", "mean_length_of_stay"]),
     (["targets.burns2007.weight=-1"], ["targets.burns2007.weight", ">= 0"]),
-    (["targets.strategy_paper.weight=0", "targets.dk_baseline.weight=0", "targets.burns2007.weight=0"],
-     ["targets:", "weight > 0"]),
+    (["targets.strategy_paper.weight=0", "targets.dk_baseline.weight=0", "targets.burns2007.weight=0",
+      "targets.dieterich2017.weight=0"], ["targets:", "weight > 0"]),
+    (["targets.dieterich2017.scenario=['organisation=nowhere']"], ["organisation=nowhere", "fact_regional"]),
+    (["+targets.dieterich2017.targets.days_happy={value: 1, low: 0.9, high: 1.1}"],
+     ["targets.dieterich2017.targets.days_happy", "not a side_by_side metric", "people_admitted"]),
+    (["priors.parameters={clinical.admission_prob.intensive: {low: 0.2, high: 0.9}}"],
+     ["clinical.admission_prob.intensive", "at most clinical.admission_prob.standard"]),
+    (["priors.parameters={clinical.inreach_los_ratio: {low: 0.4, high: 1.2}}"],
+     ["clinical.inreach_los_ratio", "(0, 1]"]),
     (["~targets.strategy_paper.targets"],
      ["targets.strategy_paper.targets", "at least one target"]),
     (["targets.burns2007.scenario=['study=norway_prepost']"],

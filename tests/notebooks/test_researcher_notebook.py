@@ -47,7 +47,7 @@ def saved_outputs(tmp_path_factory):
         "'study.enrolment.lookback_months=6']",
         "replications_per_simulation=1", "abc.sampler=single", "abc.population_size=6",
         "abc.max_generations=1", "posterior_predictive_draws=3", "prior_predictive_draws=3"])
-    settings = dataclasses.replace(settings, priors=Priors({"clinical.admission_prob.intensive": Prior(0.2, 0.9)}))
+    settings = dataclasses.replace(settings, priors=Priors({"clinical.admission_prob.intensive": Prior(0.2, 0.65)}))
     calibrate.calibrate(settings, raw, base / "calibration")
     settings, raw = sensitivity.compose_settings([
         "scenario=['warmup_years=0.3','results_years=0.5']", "replications=1", "morris.trajectories=2",

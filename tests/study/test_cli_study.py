@@ -23,7 +23,7 @@ def test_a_small_study_writes_the_decomposition(tmp_path):
         assert name in manifest["files"] and (folder / name).is_file(), name
     summary = pd.read_csv(folder / "prepost_summary.csv")
     assert set(summary.quantity) == {"observed_ratio", "counterfactual_ratio", "organisation_effect",
-                                     "organisation_effect_ratio", "selection_and_regression"}
+                                     "organisation_effect_ratio", "calendar_trend", "selection_and_regression"}
     counts = pd.read_parquet(folder / "prepost_counts.parquet")
     assert set(counts.period) == {"pre", "post"} and set(counts.replication) == {0, 1, 2}
     assert "organisation effect (ratio)" in proc.stdout and "bed_days" in proc.stdout
@@ -52,6 +52,9 @@ def test_a_study_with_parameter_draws_decomposes_each_draw(tmp_path):
     (["study.enrolment.diagnoses=[flu]"], ["study.enrolment.diagnoses", "psychosis"]),
     (["~organisation@baseline"], ["study", "baseline"]),
     (["study=sweden"], ["study=sweden", "norway_prepost"]),
+    (["study.calendar_trend.los_per_year=-0.3"], ["study.calendar_trend.los_per_year", "[-0.1, 0.1]"]),
+    (["study.calendar_trend.crises_per_year=inf"], ["study.calendar_trend.crises_per_year"]),
+    (["study.calendar_trend.speed=2"], ["study.calendar_trend.speed"]),
 ])
 def test_bad_study_input_is_one_line_and_no_folder(tmp_path, args, words):
     folder = tmp_path / "bad"

@@ -37,10 +37,11 @@ def twin_study():
 
 def test_before_inclusion_both_arms_are_the_same_run(twin_study):
     result, _ = twin_study
-    pre = result.prepost[result.prepost.period == "pre"].pivot_table(
+    as_run = result.prepost[result.prepost.calendar == "trend"]
+    pre = as_run[as_run.period == "pre"].pivot_table(
         index=["replication", "measure"], columns="organisation", values="value")
     assert pre["twin"].to_numpy() == pytest.approx(pre["fragmented"].to_numpy(), rel=1e-9, abs=1e-9)
-    cohorts = result.prepost.groupby("organisation").cohort.sum()
+    cohorts = as_run.groupby("organisation").cohort.sum()
     assert cohorts["twin"] == cohorts["fragmented"] > 0
 
 
@@ -74,7 +75,7 @@ def test_enrolling_everyone_takes_every_citizen_alive_at_inclusion():
     # the organisation has taken over: every citizen is served by it, and only by it
     assert all(c.org is sc.organisation for c in model.alive.values())
     assert [n.org for n in model.networks] == [sc.organisation] and model.network.org is sc.organisation
-    assert sum(t.routine_contacts for t in model.networks[0].teams) > 0
+    assert sum(t.contacts[0] for t in model.networks[0].teams) > 0   # routine contacts (WORK[0])
 
 
 def test_enrolment_on_a_recent_crisis_takes_exactly_those_citizens_and_only_they_move():
@@ -107,3 +108,40 @@ def test_without_the_event_log_a_study_counts_the_same_from_the_events_it_keeps(
         assert a.prepost.value.sum() > 0
     kinds = {row[2] for row in Model(lean, lean.baseline, 0).run(tables=False).log}
     assert "crisis" in kinds and kinds <= STUDY_EVENTS
+
+
+def _parts(sc, reps: int):
+    sc = dataclasses.replace(sc, replications=reps)
+    return decompose(run_study(sc).prepost, sc.baseline.name)
+
+
+@pytest.fixture(scope="module")
+def with_and_without_trend():
+    """The default study (cross-sectoral FACT), with the shipped calendar trend and with none."""
+    trend = _parts(scenario(*STUDY, "study.calendar_trend.los_per_year=-0.05", quick=False), 4)
+    flat = _parts(scenario(*STUDY, "study.calendar_trend.los_per_year=0", quick=False), 4)
+    return trend, flat
+
+
+def test_the_three_terms_add_up_to_the_observed_change(with_and_without_trend):
+    for parts in with_and_without_trend:
+        wide = parts.pivot_table(index=["replication", "measure"], columns="quantity", values="value")
+        wide = wide.dropna()
+        assert len(wide) > 0
+        total = wide.organisation_effect + wide.calendar_trend + wide.selection_and_regression
+        assert total.to_numpy() == pytest.approx((wide.observed_ratio - 1).to_numpy(), abs=1e-12)
+
+
+def test_without_a_trend_the_decomposition_is_the_two_term_one(with_and_without_trend):
+    _, flat = with_and_without_trend
+    wide = flat.pivot_table(index=["replication", "measure"], columns="quantity", values="value").dropna()
+    assert (wide.calendar_trend == 0).all()
+    assert wide.selection_and_regression.to_numpy() == pytest.approx((wide.counterfactual_ratio - 1).to_numpy())
+    assert wide.organisation_effect.to_numpy() == pytest.approx(
+        (wide.observed_ratio - wide.counterfactual_ratio).to_numpy())
+
+
+def test_shorter_stays_over_the_years_show_as_a_fall_in_bed_days_no_organisation_caused(with_and_without_trend):
+    trend, _ = with_and_without_trend
+    bed_days = trend[(trend.measure == "bed_days") & (trend.quantity == "calendar_trend")].value
+    assert bed_days.mean() < -0.02
