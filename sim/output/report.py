@@ -23,7 +23,7 @@ import pandas as pd
 from sim.config.errors import command, exit_bad_input
 from sim.config.params import Scenario
 from sim.experiments.uncertainty import as_comparison
-from sim.output import numbers, words
+from sim.output import capacity, numbers, words
 from sim.output.files import read_manifest, write_text
 from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
 from sim.output.words import (
@@ -34,6 +34,7 @@ from sim.output.words import (
     STUDY_WORDS,
     TEXT,
     UTILISATION,
+    WORK_WORDS,
     noun,
     unit,
 )
@@ -44,7 +45,8 @@ padding:0 1em;font-size:19px;line-height:1.45;color:#111}
 h1{font-size:2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2}
 .key-figure{font-size:1.15em;margin:.4em 0}
 .columns{display:flex;gap:2em;flex-wrap:wrap}.columns>div{flex:1 1 420px}
-h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}
+h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}h3.staff{color:#333}
+.warning{background:#fff3e0;border-left:6px solid #D55E00;padding:.6em .9em;margin:.8em 0;font-weight:600}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}
 td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left;vertical-align:top}
 th{background:#eef4fa}img{max-width:100%;margin:1em 0;border:1px solid #ddd}
@@ -65,15 +67,26 @@ def _table(df: pd.DataFrame) -> str:
     return df.to_html(index=False, escape=True, border=0, na_rep="")
 
 
+def _levels_text(row: pd.Series, lang: str) -> tuple[str, str, int]:
+    """The baseline's and the organisation's means of a change's row in ``lang``, with
+    enough decimals to tell them apart (and none for counts over the period)."""
+    b, o = float(row["baseline_mean"]), float(row["organisation_mean"])
+    d = 0 if unit(row["metric"], "en") == "over the period" else numbers.decimals_for(b, o)
+    return numbers.number(b, lang, d), numbers.number(o, lang, d), d
+
+
 def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, dict]:
     """One sentence for one metric's paired change, and the numbers it states (``group``:
-    gains, costs or unclear; every metric is one where less is better)."""
+    gains, costs or unclear; every metric is one where less is better). A change from
+    zero has no change in %: it is stated as levels ("from 0 to 4,100"), with the
+    interval of the difference deciding its group."""
     t = TEXT[lang]
     word = noun(row["metric"], lang)
     org, base = labels[row["organisation"]], labels[row["baseline"]]
-    if pd.isna(row["change_pct"]):   # nothing in the baseline: a change in % is not defined
-        return (t["undefined"].format(org=org, base=base, noun=word),
-                {"pct": None, "lo": None, "hi": None, "group": "unclear"})
+    has_levels = {"baseline_mean", "organisation_mean"} <= set(row.index) and not (
+        pd.isna(row["baseline_mean"]) or pd.isna(row["organisation_mean"]))
+    if pd.isna(row["change_pct"]):   # nothing in the baseline: levels, not a change in %
+        return _from_zero(row, word, lang, has_levels)
     pct = round(float(row["change_pct"]))
     fmt = lambda v: numbers.number(abs(v), lang, 0)  # noqa: E731  (whole %, in the language)
     if pd.isna(row["change_pct_ci_lower"]) or pd.isna(row["change_pct_ci_upper"]):   # one replication
@@ -87,12 +100,9 @@ def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, 
         return text, {"pct": pct, "lo": lo, "hi": hi, "group": "unclear"}
     fewer = pct < 0
     levels = ""
-    if {"baseline_mean", "organisation_mean"} <= set(row.index) and not (
-            pd.isna(row["baseline_mean"]) or pd.isna(row["organisation_mean"])):
-        d = numbers.decimals_for(row["baseline_mean"], row["organisation_mean"])
-        levels = t["levels"].format(base=numbers.number(row["baseline_mean"], lang, d),
-                                    org=numbers.number(row["organisation_mean"], lang, d),
-                                    unit=unit(row["metric"], lang))
+    if has_levels:
+        b, o, _ = _levels_text(row, lang)
+        levels = t["levels"].format(base=b, org=o, unit=unit(row["metric"], lang))
     shown = (abs(pct), min(abs(lo), abs(hi)), max(abs(lo), abs(hi)))
     text = t["sentence"].format(org=org, base=base, noun=word, pct=fmt(shown[0]),
                                 dir=t["fewer"] if fewer else t["more"], lo=fmt(shown[1]),
@@ -100,14 +110,54 @@ def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, 
     return text, {"pct": pct, "lo": lo, "hi": hi, "group": "gains" if fewer else "costs"}
 
 
-def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[str, str],
-                lang: str, covers: str) -> str:
-    """The key figures as gains and costs side by side, then what shows no clear difference."""
+def _from_zero(row: pd.Series, word: str, lang: str, has_levels: bool) -> tuple[str, dict]:
+    """A change whose baseline is zero, stated as levels with the interval of the difference."""
     t = TEXT[lang]
+    nums = {"pct": None, "lo": None, "hi": None, "group": "unclear"}
+    if not has_levels:
+        return t["none_either"].format(noun=word), nums
+    b, o, d = _levels_text(row, lang)
+    if float(row["organisation_mean"]) == 0 and float(row["baseline_mean"]) == 0:
+        return t["none_either"].format(noun=word), nums
+    lo, hi = (row.get(k, float("nan")) for k in ("difference_ci_lower", "difference_ci_upper"))
+    if pd.isna(lo) or pd.isna(hi):
+        lo = hi = float(row["organisation_mean"]) - float(row["baseline_mean"])
+    lo, hi = float(lo), float(hi)
+    nums["group"] = "costs" if lo > 0 else "gains" if hi < 0 else "unclear"
+    text = t["from_zero"].format(noun=word[:1].upper() + word[1:], base=b, org=o, unit=unit(row["metric"], lang),
+                                 lo=numbers.number(lo, lang, d), hi=numbers.number(hi, lang, d))
+    return text, nums
+
+
+def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[str, str],
+                lang: str, covers: str, teams: pd.DataFrame | None = None,
+                threshold: float = capacity.DEFAULT_OVERLOAD, team_names: dict[str, str] | None = None) -> str:
+    """The key figures as gains and costs side by side, then what shows no clear difference,
+    then the staff paid and their use of time. Capacity counts as a cost: an overloaded
+    team (``teams``: the run's team summary; ``threshold``: the share of paid hours above
+    which a team is overloaded) and the contacts lost for want of staff time stand first
+    among the costs, and a warning heads the figures."""
+    t = TEXT[lang]
+    names = team_names or {}
     parts = []
+    warned = set()
+    for org, rows in comparison.groupby("organisation", sort=False):
+        base = rows["baseline"].iloc[0]
+        for who in (base, org):   # the comparator's overload is a warning too
+            for team in capacity.overloaded(teams, summary, who, threshold, names):
+                if (who, team.team) not in warned:
+                    warned.add((who, team.team))
+                    parts.append(f"<div class='warning' role='alert' data-organisation='{who}'>"
+                                 + html.escape(t["warning"].format(
+                                     team=_team_of(team.team, labels.get(who, who), lang),
+                                     use=capacity.percent(team.utilisation, lang),
+                                     limit=capacity.percent(threshold, lang))) + "</div>")
     for org, rows in comparison.groupby("organisation", sort=False):
         base = rows["baseline"].iloc[0]
         groups: dict[str, list[str]] = {"gains": [], "costs": [], "unclear": []}
+        for group, text, metric in _capacity_figures(rows, summary, org, base, labels, lang, teams, threshold, names):
+            groups[group].append(f"<p class='key-figure capacity' data-metric='{metric}' "
+                                 f"data-organisation='{org}'>{html.escape(text)}</p>")
         for metric in METRICS:
             for _, row in rows[rows.metric == metric].iterrows():
                 text, nums = key_figure(row, labels, lang)
@@ -115,9 +165,6 @@ def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[st
                     f"<p class='key-figure' data-metric='{metric}' data-organisation='{org}' "
                     f"data-pct='{nums['pct']}' data-lo='{nums['lo']}' data-hi='{nums['hi']}'>"
                     f"{html.escape(text)}</p>")
-        level = _utilisation(summary, org, base, labels, lang)
-        if level:
-            groups["costs"].append(level)
         intro = t["key_intro"].format(org=labels[org], base=labels[base], covers=t[covers])
         parts.append(f"<p>{html.escape(intro)}</p><div class='columns'>"
                      + "".join(f"<div><h3 class='{g}'>{t['unclear_head' if g == 'unclear' else g]}</h3>"
@@ -125,7 +172,63 @@ def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[st
                      + "</div>")
         if groups["unclear"]:
             parts.append(f"<h3 class='unclear'>{t['unclear_head']}</h3>" + "".join(groups["unclear"]))
+        staff = [p for p in (_staff_paid(summary, org, base, labels, lang),
+                             _utilisation(summary, org, base, labels, lang)) if p]
+        if staff:
+            parts.append(f"<h3 class='staff'>{t['staff_head']}</h3>" + "".join(staff))
     return "\n".join(parts)
+
+
+def _capacity_figures(rows: pd.DataFrame, summary: pd.DataFrame, org: str, base: str, labels: dict[str, str],
+                      lang: str, teams: pd.DataFrame | None, threshold: float,
+                      names: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(group, sentence, metric) for what the organisation's staff could not give, kind by
+    kind, and its overloaded teams: a cost where it lost more than the baseline, a gain
+    where it lost fewer. Routine contacts lost by an overloaded team are said as overload."""
+    t = TEXT[lang]
+    i = LANGUAGES.index(lang)
+    changes = rows.set_index("metric")
+    over = capacity.overloaded(teams, summary, org, threshold, names)
+    base_lost = {x.kind: x for x in capacity.lost(summary, base)}
+    out = []
+    for x in capacity.lost(summary, org):
+        metric = f"contacts_lost_{x.kind}"
+        before = base_lost[x.kind].lost if x.kind in base_lost else 0.0
+        lo = hi = x.lost - before
+        if metric in changes.index and {"difference_ci_lower", "difference_ci_upper"} <= set(changes.columns):
+            lo_, hi_ = changes.at[metric, "difference_ci_lower"], changes.at[metric, "difference_ci_upper"]
+            if not (pd.isna(lo_) or pd.isna(hi_)):
+                lo, hi = float(lo_), float(hi_)
+        levels = t["lost_levels"].format(base=numbers.number(before, lang, 0), org=numbers.number(x.lost, lang, 0),
+                                         noun=noun(metric, lang), unit=unit(metric, lang))
+        if lo > 0 or (x.kind == "routine" and over and x.lost > 0):
+            if x.kind == "routine" and over:
+                team = over[0]
+                text = t["overload"].format(share=capacity.percent(x.share, lang), levels=levels,
+                                            team=team.team or labels.get(org, org),
+                                            use=capacity.percent(team.utilisation, lang),
+                                            limit=capacity.percent(threshold, lang))
+            else:
+                text = t["lost_cost"].format(share=capacity.percent(x.share, lang), work=WORK_WORDS[x.kind][i],
+                                             levels=levels)
+            out.append(("costs", text, metric))
+        elif hi < 0:
+            out.append(("gains", t["lost_gain"].format(noun=noun(metric, lang), base=numbers.number(before, lang, 0),
+                                                       org=numbers.number(x.lost, lang, 0),
+                                                       unit=unit(metric, lang)), metric))
+    if over and not any(m == "contacts_lost_routine" and g == "costs" for g, _, m in out):
+        team = over[0]
+        out.insert(0, ("costs", t["overload_plain"].format(team=team.team or labels.get(org, org),
+                                                           use=capacity.percent(team.utilisation, lang),
+                                                           limit=capacity.percent(threshold, lang)),
+                       "staff_utilisation"))
+    out.sort(key=lambda g: g[2] != "contacts_lost_routine")   # the overload sentence first
+    return out
+
+
+def _team_of(team: str, org: str, lang: str) -> str:
+    """A team by its name, with its organisation's when the two differ."""
+    return org if not team or team == org else TEXT[lang]["team_of"].format(team=team, org=org)
 
 
 def levels(summary: pd.DataFrame, metric: str, orgs: list[str], labels: dict[str, str], lang: str,
@@ -142,16 +245,33 @@ def levels(summary: pd.DataFrame, metric: str, orgs: list[str], labels: dict[str
     return out
 
 
+def _staff_paid(summary: pd.DataFrame, org: str, base: str, labels: dict[str, str], lang: str) -> str:
+    """The staff each organisation pays, in FTE by sector (what a leader budgets), as levels."""
+    s = summary[summary.metric.isin(["staff_fte_regional", "staff_fte_municipal"])].set_index(
+        ["organisation", "metric"])["mean"]
+    try:
+        o = (float(s[(org, "staff_fte_regional")]), float(s[(org, "staff_fte_municipal")]))
+        b = (float(s[(base, "staff_fte_regional")]), float(s[(base, "staff_fte_municipal")]))
+    except KeyError:
+        return ""
+    f = lambda v: numbers.number(v, lang, 1)  # noqa: E731
+    text = TEXT[lang]["staff_paid"].format(org=labels[org], base=labels[base], fte=f(sum(o)), reg=f(o[0]),
+                                           mun=f(o[1]), bfte=f(sum(b)), breg=f(b[0]), bmun=f(b[1]))
+    return f"<p class='key-level' data-metric='staff_fte' data-organisation='{org}'>{html.escape(text)}</p>"
+
+
 def _utilisation(summary: pd.DataFrame, org: str, base: str, labels: dict[str, str], lang: str) -> str:
     """Staff utilisation as levels in % for the organisation and the baseline (a share is
     compared by its levels, not by a change in %)."""
     s = summary[summary.metric == UTILISATION].set_index("organisation")
     if org not in s.index or base not in s.index or pd.isna(s.at[org, "mean"]):
         return ""
-    pc = lambda v: numbers.number(100 * float(v), lang, 1)  # noqa: E731
-    text = TEXT[lang]["utilisation"].format(org=labels[org], base=labels[base], o=pc(s.at[org, "mean"]),
-                                            lo=pc(s.at[org, "ci_lower"]), hi=pc(s.at[org, "ci_upper"]),
-                                            b=pc(s.at[base, "mean"]))
+    pc = lambda v: numbers.number(100 * float(v), lang, 0)  # noqa: E731
+    t = TEXT[lang]
+    lo, hi = pc(s.at[org, "ci_lower"]), pc(s.at[org, "ci_upper"])
+    between = "" if lo == hi or pd.isna(s.at[org, "ci_lower"]) else t["pct_interval"].format(lo=lo, hi=hi)
+    text = t["utilisation"].format(org=labels[org], base=labels[base], o=pc(s.at[org, "mean"]), interval=between,
+                                   b=pc(s.at[base, "mean"]))
     return f"<p class='key-level' data-metric='{UTILISATION}' data-organisation='{org}'>{html.escape(text)}</p>"
 
 
@@ -186,7 +306,7 @@ def run_report(folder: Path, lang: str) -> str:
         comparison = pd.read_parquet(comparison_file)
         shown, covers = changes_for_sentences(folder, comparison, base)
         body.append(f"<h2>{t['key']}</h2>")
-        body.append(key_figures(shown, summary, labels, lang, covers))
+        body.append(key_block(folder, scenario, summary, shown, covers, lang))
     body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
     method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
                                 years=numbers.duration(scenario.results_years, lang),
@@ -338,9 +458,21 @@ def changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> 
     unc_file = folder / "uncertainty_summary.parquet"
     if not unc_file.is_file():
         return comparison, "covers_noise"
-    unc = pd.read_parquet(unc_file)
+    unc = pd.read_parquet(unc_file).rename(columns={"difference_lower": "difference_ci_lower",
+                                                    "difference_upper": "difference_ci_upper"})
     means = comparison[["organisation", "metric", "baseline_mean", "organisation_mean"]]
     return as_comparison(unc, base).merge(means, on=["organisation", "metric"], how="left"), "covers_draws"
+
+
+def key_block(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.DataFrame, covers: str,
+              lang: str) -> str:
+    """The key figures of a run folder as the report and the workshop page show them: with
+    its teams' use of time against the run's overload threshold."""
+    teams_file = folder / "team_summary.parquet"
+    teams = pd.read_parquet(teams_file) if teams_file.is_file() else None
+    names = {kind: team.name(lang) for org in scenario.organisations for kind, team in org.teams.items()}
+    return key_figures(shown, summary, scenario.labels(lang), lang, covers, teams=teams,
+                       threshold=capacity.threshold_of(scenario), team_names=names)
 
 
 STUDY_PARTS = ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")

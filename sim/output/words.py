@@ -37,13 +37,27 @@ TEXT = {
         "covers_noise": "simulationens egen tilfældighed over replikationerne, ikke usikkerheden om antagelserne",
         "covers_draws": "både usikkerheden om antagelserne og simulationens egen tilfældighed",
         "levels": ": fra {base} til {org} {unit}",
-        "utilisation": ("Med {org} bruger personalet {o} % af sin tid med borgerne ({lo} til {hi} %) "
-                        "mod {b} % med {base}."),
+        "utilisation": ("Personalet bruger {o} % af den betalte tid med {org}{interval} mod {b} % med {base}; "
+                        "timer der ikke bruges, er ikke en besparelse."),
+        "pct_interval": " ({lo} til {hi} %)",
+        "staff_paid": ("Personale betalt med {org}: {fte} årsværk ({reg} regionale og {mun} kommunale) mod {bfte} "
+                       "({breg} og {bmun}) med {base}."),
+        "staff_head": "Personale og kapacitet",
+        "warning": ("Advarsel: {team} er overbelastet: personalet bruger {use} % af den betalte tid (grænsen er "
+                    "{limit} %), og arbejde der skulle gøres, bliver ikke gjort."),
+        "team_of": "{team} ({org})",
+        "overload": ("Teamet er overbelastet: {share} % af rutinekontakterne gives ikke ({levels}); {team} bruger "
+                     "{use} % af den betalte tid, og grænsen er {limit} %."),
+        "overload_plain": "Teamet er overbelastet: {team} bruger {use} % af den betalte tid, og grænsen er {limit} %.",
+        "lost_cost": "{share} % af {work} gives ikke ({levels}).",
+        "lost_gain": "Færre {noun}: fra {base} til {org} {unit}.",
+        "lost_levels": "fra {base} til {org} {noun} {unit}",
+        "from_zero": "{noun}: fra {base} til {org} {unit} (95 %-interval for forskellen {lo} til {hi}).",
+        "none_either": "Ingen {noun} med nogen af organiseringerne.",
         "fewer": "færre", "more": "flere",
         "sentence": "{pct} % {dir} {noun} (95 %-interval {lo} til {hi} %){levels}.",
         "no_interval": ("{pct} % {dir} {noun} (interval ikke tilgængeligt: "
                         "det kræver mindst to replikationer)."),
-        "undefined": "Ændringen i {noun} er ikke defineret ({base} har ingen).",
         "unclear": ("Ingen sikker forskel i {noun} "
                     "({pct} %, 95 %-interval {lo} til {hi} %)."),
         "table": "Tal pr. organisering (gennemsnit og 95 %-interval over replikationer)",
@@ -102,13 +116,28 @@ TEXT = {
         "covers_noise": "the simulation's own noise across replications, not the uncertainty about the assumptions",
         "covers_draws": "both the uncertainty about the assumptions and the simulation's own noise",
         "levels": ": from {base} to {org} {unit}",
-        "utilisation": ("With {org} staff spend {o} % of their time with citizens ({lo} to {hi} %) "
-                        "against {b} % with {base}."),
+        "utilisation": ("Staff use {o} % of their paid time with {org}{interval} against {b} % with {base}; "
+                        "hours not used are not a saving."),
+        "pct_interval": " ({lo} to {hi} %)",
+        "staff_paid": ("Staff paid with {org}: {fte} FTE ({reg} regional and {mun} municipal) against {bfte} "
+                       "({breg} and {bmun}) with {base}."),
+        "staff_head": "Staff and capacity",
+        "warning": ("Warning: the {team} is overloaded: staff use {use} % of their paid time (the limit is "
+                    "{limit} %), and work that should be done is not done."),
+        "team_of": "{team} ({org})",
+        "overload": ("The team is overloaded: {share} % of the routine contacts are not given ({levels}); the "
+                     "{team} uses {use} % of its paid time, and the limit is {limit} %."),
+        "overload_plain": ("The team is overloaded: the {team} uses {use} % of its paid time, and the limit is "
+                           "{limit} %."),
+        "lost_cost": "{share} % of {work} are not given ({levels}).",
+        "lost_gain": "Fewer {noun}: from {base} to {org} {unit}.",
+        "lost_levels": "from {base} to {org} {noun} {unit}",
+        "from_zero": "{noun}: from {base} to {org} {unit} (95 % interval of the difference {lo} to {hi}).",
+        "none_either": "No {noun} with either organisation.",
         "fewer": "fewer", "more": "more",
         "sentence": "{pct} % {dir} {noun} (95 % interval {lo} to {hi} %){levels}.",
         "no_interval": ("{pct} % {dir} {noun} (interval not available: "
                         "it needs at least two replications)."),
-        "undefined": "The change in {noun} is not defined ({base} has none).",
         "unclear": ("No clear difference in {noun} "
                     "({pct} %, 95 % interval {lo} to {hi} %)."),
         "table": "Figures per organisation (mean and 95 % interval across replications)",
@@ -160,15 +189,12 @@ METRICS = {
                                          "pr. borger-år", "per citizen-year"),
     "bed_blocking_days_per_citizen_year": ("færdigbehandlingsdage", "bed-blocking days",
                                            "pr. borger-år", "per citizen-year"),
-    "staff_hours_regional": ("regionale personaletimer", "regional staff hours", "i perioden",
-                             "over the period"),
-    "staff_hours_municipal": ("kommunale personaletimer", "municipal staff hours", "i perioden",
-                              "over the period"),
-    "contacts_lost": ("tabte rutinekontakter", "routine contacts lost", "i perioden", "over the period"),
+    "admissions_waited": ("indlæggelser med ventetid på en seng", "admissions that waited for a bed",
+                          "i perioden", "over the period"),
+    "bed_wait_days": ("dage med ventetid på en seng", "days waiting for a bed", "i perioden", "over the period"),
     "scaleups_refused": ("afviste opskaleringer", "refused scale-ups", "i perioden", "over the period"),
     "driving_hours": ("køretimer", "driving hours", "i perioden", "over the period"),
     "handovers": ("overgange mellem teams", "hand-overs", "i perioden", "over the period"),
-    "cost_per_citizen_year": ("udgifter", "cost", "pr. borger-år", "per citizen-year"),
 }
 # a share of 0-1 stated as levels in %, not as a change in %
 UTILISATION = "staff_utilisation"
@@ -179,6 +205,28 @@ SHARES = (UTILISATION, "contacts_lost_share")
 FIGURE_METRICS = {
     "staff_hours_per_citizen_year": ("personaletimer i alt", "staff hours used", "pr. borger-år",
                                      "per citizen-year"),
+    "staff_hours_regional": ("regionale personaletimer brugt", "regional staff hours used", "i perioden",
+                             "over the period"),
+    "staff_hours_municipal": ("kommunale personaletimer brugt", "municipal staff hours used", "i perioden",
+                              "over the period"),
+    "staff_fte_regional": ("regionale årsværk", "regional FTE", "betalt", "paid"),
+    "staff_fte_municipal": ("kommunale årsværk", "municipal FTE", "betalt", "paid"),
+    "contacts_lost": ("tabte kontakter", "contacts lost", "i perioden", "over the period"),
+    "cost_per_citizen_year": ("udgifter", "cost", "pr. borger-år", "per citizen-year"),
+    **{f"contacts_lost_{kind}": (f"tabte {da}", f"{en} lost", "i perioden", "over the period")
+       for kind, (da, en) in {"routine": ("rutinekontakter", "routine contacts"),
+                              "inreach": ("besøg under indlæggelse", "in-reach visits"),
+                              "planning": ("møder om udskrivelse", "discharge-planning meetings"),
+                              "outreach": ("opsøgende besøg", "outreach visits"),
+                              "intensive": ("intensive kontakter", "intensive contacts")}.items()},
+}
+# the kinds of work a team gives (sim.model.names.WORK): (Danish, English), as "X % of ... are not given"
+WORK_WORDS = {
+    "routine": ("rutinekontakterne", "the routine contacts"),
+    "inreach": ("besøgene under indlæggelse", "the in-reach visits during a stay"),
+    "planning": ("møderne om udskrivelse fra indlæggelsens start", "the discharge-planning meetings"),
+    "outreach": ("de opsøgende besøg hos borgere uden kontakt", "the outreach visits to citizens out of contact"),
+    "intensive": ("de intensive kontakter", "the intensive contacts"),
 }
 
 

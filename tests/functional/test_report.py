@@ -75,9 +75,10 @@ def test_gains_and_costs_stand_side_by_side_by_the_sign_of_their_interval(run_wi
     assert all(int(f["hi"]) < 0 for f in groups["gains"])
     assert all(int(f["lo"]) > 0 for f in groups["costs"])
     assert all(int(f["lo"]) <= 0 <= int(f["hi"]) for f in groups["unclear"])
-    shown = set(re.findall(r"class='key-figure' data-metric='([^']+)'", page))   # undefined ones too
-    assert {"contacts_lost", "staff_hours_regional", "dropouts", "crises_per_citizen_year"} <= shown
-    assert "data-metric='staff_utilisation'" in page   # utilisation as levels, with the costs
+    shown = set(re.findall(r"class='key-figure' data-metric='([^']+)'", page))   # from zero too
+    assert {"bed_wait_days", "scaleups_refused", "dropouts", "crises_per_citizen_year"} <= shown
+    assert not {m for m in shown if m.startswith("staff_hours")}   # hours used are never a gain or a cost
+    assert "data-metric='staff_utilisation'" in page and "data-metric='staff_fte'" in page   # as levels
 
 
 def test_the_danish_report_writes_numbers_with_a_decimal_comma(run_with_reports):
