@@ -226,6 +226,108 @@ def _capacity_figures(rows: pd.DataFrame, summary: pd.DataFrame, org: str, base:
     return out
 
 
+def money_scale(*values: float) -> tuple[float, int, str]:
+    """The scale, decimals and unit word (``mio. kr.``) that write ``values`` alike: millions
+    from a million up, else thousands."""
+    top = max((abs(v) for v in values if not pd.isna(v)), default=0.0)
+    if top >= 1e6:
+        return 1e6, 1 if top >= 1e7 else 2, "money_millions"
+    return 1e3, 0, "money_thousands"
+
+
+def money_text(value: float, lang: str, signed: bool = False, scale: tuple[float, int, str] | None = None) -> str:
+    """An amount of money as a leader reads it ("7,29 mio. kr."), on ``scale`` or its own."""
+    k, d, word = scale or money_scale(value)
+    return f"{numbers.number(value / k, lang, d, signed=signed)} {TEXT[lang][word]}"
+
+
+def money_range(lo: float, hi: float, lang: str, signed: bool = False) -> tuple[str, str]:
+    """The ends of an interval of money, the unit written once ("6,14", "8,45 mio. kr.")."""
+    k, d, word = money_scale(lo, hi)
+    return numbers.number(lo / k, lang, d, signed=signed), f"{numbers.number(hi / k, lang, d, signed=signed)} " \
+        f"{TEXT[lang][word]}"
+
+
+def payer_name(payer: str, names: dict[str, str], lang: str) -> str:
+    """A payer by its name in ``lang``: the region, a municipality by its name, or the total."""
+    t = TEXT[lang]
+    if payer == "region":
+        return t["region"]
+    if payer == "total":
+        return t["total_payer"]
+    if payer == "municipalities":
+        return t["municipalities"]
+    label = names.get(payer) or payer
+    if label == payer:
+        label = payer.replace("_", " ").title()
+    return t["municipality_payer"].format(name=label)
+
+
+def payer_block(folder: Path, scenario: Scenario, lang: str) -> str:
+    """Who pays, who saves: each payer's cost a year under each organisation, the
+    difference with its interval (the key figures' own: over the parameter draws when the
+    run has them), and one sentence per organisation; empty for a run without money."""
+    summary_file, comparison_file = folder / "payer_summary.parquet", folder / "payer_comparison.parquet"
+    if not summary_file.is_file() or not comparison_file.is_file() or scenario.economy is None:
+        return ""
+    t = TEXT[lang]
+    labels = scenario.labels(lang)
+    summary, comparison = pd.read_parquet(summary_file), pd.read_parquet(comparison_file)
+    geo_file = folder / "geography.parquet"
+    names = {}
+    if geo_file.is_file():
+        geo = pd.read_parquet(geo_file)
+        names = dict(zip(geo.municipality, geo.label))
+    e = scenario.economy
+    plain = lambda v: numbers.number(v, lang, 0)  # noqa: E731
+    money = t["money_units"] if e.currency == "DKK" else e.currency
+    prices = ", ".join(t[k].format(value=f"{plain(v)} {money}") for k, v in (
+        ("price_bed_day", e.bed_day), ("price_coercion", e.coercive_bed_day_extra),
+        ("price_fte_regional", e.fte_year_regional), ("price_fte_municipal", e.fte_year_municipal),
+        ("price_discharge_ready", e.discharge_ready_day_payment)))
+    covers = "covers_draws" if (comparison.get("covers") == "draws").any() else "covers_noise"
+    parts = [f"<h2>{t['payers']}</h2>",
+             "<p class='small'>" + html.escape(t["payers_intro"].format(currency=money, covers=t[covers],
+                                                                        prices=prices)) + "</p>"]
+    payers = list(dict.fromkeys([*(p for p in summary.payer if p not in ("total",)), "total"]))
+    for org, rows in comparison.groupby("organisation", sort=False):
+        base = rows.baseline.iloc[0]
+        r = rows.set_index("payer")
+        table, said = [], []
+        for payer in payers:
+            if payer not in r.index:
+                continue
+            x = r.loc[payer]
+            who = payer_name(payer, names, lang)
+            lo, hi, diff_ = float(x.difference_ci_lower), float(x.difference_ci_upper), float(x.difference)
+            diff = money_text(diff_, lang, signed=True)
+            row = {t["payer_col"]: who, labels.get(base, base): money_text(float(x.baseline_mean), lang),
+                   labels.get(org, org): money_text(float(x.organisation_mean), lang), t["difference_col"]: diff}
+            if pd.isna(lo) or pd.isna(hi):
+                table.append(row)
+                continue
+            a, b = money_range(lo, hi, lang, signed=True)
+            row[t["difference_col"]] = f"{diff} ({a} {numbers.WORDS[lang]['to']} {b})"
+            table.append(row)
+            total = payer == "total"
+            if hi < 0:
+                key, (a, b), amount = "saves", money_range(-hi, -lo, lang), money_text(-diff_, lang)
+            elif lo > 0:
+                key, (a, b), amount = "pays_more", money_range(lo, hi, lang), money_text(diff_, lang)
+            else:
+                key, (a, b), amount = "no_clear_money", money_range(lo, hi, lang, signed=True), diff
+            if total:
+                key = {"saves": "total_saves", "pays_more": "total_pays_more", "no_clear_money": "total_no_clear"}[key]
+            said.append(t[key].format(payer=who.lower() if lang == "en" and key == "no_clear_money" else who,
+                                      amount=amount, lo=a, hi=b))
+        if said:
+            sentence = t["payers_sentence"].format(org=labels.get(org, org), base=labels.get(base, base),
+                                                   parts="; ".join(said))
+            parts.append(f"<p class='key-figure payers' data-organisation='{org}'>{html.escape(sentence)}</p>")
+        parts.append(f"<div class='payers-table'>{_table(pd.DataFrame(table))}</div>")
+    return "\n".join(parts)
+
+
 def _team_of(team: str, org: str, lang: str) -> str:
     """A team by its name, with its organisation's when the two differ."""
     return org if not team or team == org else TEXT[lang]["team_of"].format(team=team, org=org)
@@ -307,6 +409,7 @@ def run_report(folder: Path, lang: str) -> str:
         shown, covers = changes_for_sentences(folder, comparison, base)
         body.append(f"<h2>{t['key']}</h2>")
         body.append(key_block(folder, scenario, summary, shown, covers, lang))
+    body.append(payer_block(folder, scenario, lang))
     body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
     method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
                                 years=numbers.duration(scenario.results_years, lang),

@@ -43,6 +43,26 @@ TEXT = {
         "staff_paid": ("Personale betalt med {org}: {fte} årsværk ({reg} regionale og {mun} kommunale) mod {bfte} "
                        "({breg} og {bmun}) med {base}."),
         "staff_head": "Personale og kapacitet",
+        "payers": "Hvem betaler, hvem sparer",
+        "payers_intro": ("Udgifter om året i {currency}, fordelt på dem der betaler: regionen betaler sengene og sit "
+                         "personale; hver kommune betaler sit personale og betaler regionen for hver dag en borger, "
+                         "der er færdigbehandlet, venter i en seng. Personalet tælles som betalte årsværk, ikke som "
+                         "brugte timer. Intervallerne dækker {covers}. Priserne er antagelser, som kan erstattes af "
+                         "egne tal: {prices}."),
+        "payer_col": "Betaler", "difference_col": "Forskel (95 %-interval)",
+        "region": "Regionen", "municipality_payer": "{name} Kommune", "municipalities": "Kommunerne",
+        "total_payer": "I alt",
+        "saves": "{payer} sparer {amount} om året (95 %-interval {lo} til {hi})",
+        "pays_more": "{payer} betaler {amount} mere om året (95 %-interval {lo} til {hi})",
+        "no_clear_money": "for {payer} er der ingen sikker forskel ({amount}; 95 %-interval {lo} til {hi})",
+        "total_saves": "i alt spares {amount} om året (95 %-interval {lo} til {hi})",
+        "total_pays_more": "i alt koster det {amount} mere om året (95 %-interval {lo} til {hi})",
+        "total_no_clear": "i alt er der ingen sikker forskel ({amount}; 95 %-interval {lo} til {hi})",
+        "payers_sentence": "Med {org} i stedet for {base}: {parts}.",
+        "money_millions": "mio. kr.", "money_thousands": "t.kr.", "money_units": "kr.",
+        "price_bed_day": "en sengedag {value}", "price_coercion": "tillæg for en dag under tvang {value}",
+        "price_fte_regional": "et regionalt årsværk {value}", "price_fte_municipal": "et kommunalt årsværk {value}",
+        "price_discharge_ready": "kommunens betaling for en færdigbehandlingsdag {value}",
         "warning": ("Advarsel: {team} er overbelastet: personalet bruger {use} % af den betalte tid (grænsen er "
                     "{limit} %), og arbejde der skulle gøres, bliver ikke gjort."),
         "team_of": "{team} ({org})",
@@ -122,6 +142,25 @@ TEXT = {
         "staff_paid": ("Staff paid with {org}: {fte} FTE ({reg} regional and {mun} municipal) against {bfte} "
                        "({breg} and {bmun}) with {base}."),
         "staff_head": "Staff and capacity",
+        "payers": "Who pays, who saves",
+        "payers_intro": ("Costs a year in {currency}, split by who pays: the region pays the beds and its staff; "
+                         "each municipality pays its staff and pays the region for every day a citizen ready for "
+                         "discharge waits in a bed. Staff count as FTE paid, not as hours used. The intervals cover "
+                         "{covers}. The prices are assumptions to be replaced by your own ({prices})."),
+        "payer_col": "Payer", "difference_col": "Difference (95 % interval)",
+        "region": "The region", "municipality_payer": "{name} municipality", "municipalities": "The municipalities",
+        "total_payer": "Total",
+        "saves": "{payer} saves {amount} a year (95 % interval {lo} to {hi})",
+        "pays_more": "{payer} pays {amount} more a year (95 % interval {lo} to {hi})",
+        "no_clear_money": "for {payer} there is no clear difference ({amount}; 95 % interval {lo} to {hi})",
+        "total_saves": "in total {amount} a year is saved (95 % interval {lo} to {hi})",
+        "total_pays_more": "in total it costs {amount} more a year (95 % interval {lo} to {hi})",
+        "total_no_clear": "in total there is no clear difference ({amount}; 95 % interval {lo} to {hi})",
+        "payers_sentence": "With {org} instead of {base}: {parts}.",
+        "money_millions": "million DKK", "money_thousands": "thousand DKK", "money_units": "DKK",
+        "price_bed_day": "a bed day {value}", "price_coercion": "extra for a day under coercion {value}",
+        "price_fte_regional": "a regional FTE {value}", "price_fte_municipal": "a municipal FTE {value}",
+        "price_discharge_ready": "the municipality's payment for a day ready for discharge {value}",
         "warning": ("Warning: the {team} is overloaded: staff use {use} % of their paid time (the limit is "
                     "{limit} %), and work that should be done is not done."),
         "team_of": "{team} ({org})",

@@ -249,6 +249,7 @@ def _results(t: dict, lang: str, folder: Path) -> None:
     tabs = st.tabs([t["results"], t["pathways"], t["compare"], t["downloads"]])
     with tabs[0]:
         st.html(run.key_sentences(lang))
+        st.html(run.payers(lang))
         if run.comparison is not None:
             st.image(run.forest_plot(lang), width=900)
         st.subheader(t["tradeoffs"])

@@ -11,7 +11,7 @@ import pandas as pd
 
 from sim.apps.workshop.runs import DRAWING
 from sim.output import numbers
-from sim.output.report import changes_for_sentences, key_block, levels
+from sim.output.report import changes_for_sentences, key_block, levels, payer_block
 from sim.output.run_folder import finished_manifest, saved_scenario
 from sim.output.words import METRICS, noun
 
@@ -88,6 +88,10 @@ class Run:
         if shown is None:
             return ""
         return STYLE + key_block(self.folder, self.scenario, self.summary, shown, covers, lang)
+
+    def payers(self, lang: str) -> str:
+        """Who pays, who saves (the report's own table and sentence) as HTML; empty without money."""
+        return STYLE + payer_block(self.folder, self.scenario, lang)
 
     def forest_plot(self, lang: str) -> bytes:
         """The forest plot of the paired changes the sentences state, as PNG bytes."""
