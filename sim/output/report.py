@@ -429,7 +429,7 @@ def run_report(folder: Path, lang: str) -> str:
     if (folder / "prepost_summary.parquet").is_file():
         body.append(_study_block(folder, lang))
     if (folder / "uncertainty_summary.parquet").is_file() and (folder / "decisions.parquet").is_file():
-        body.append(_uncertainty_block(folder, scenario, labels, lang))
+        body.append(uncertainty_block(folder, scenario, labels, lang))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
     body += _areas_block(folder, scenario, labels, lang)
     body.append(f"<h2>{t['plots']}</h2>")
@@ -613,7 +613,7 @@ def _study_block(folder: Path, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> str:
+def uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> str:
     """The change in bed days across parameter draws, and the decision probabilities."""
     t = TEXT[lang]
     unc = pd.read_parquet(folder / "uncertainty_summary.parquet")
@@ -625,25 +625,46 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
     for org, g in unc[unc.metric == "bed_days_per_citizen_year"].groupby("organisation", sort=False):
         r = g.iloc[0]
         nums = {"pct": round(r.change_pct), "lo": round(r.change_pct_lower), "hi": round(r.change_pct_upper)}
-        p = decisions[decisions.organisation == org].set_index("decision").probability
-        probs = {k: round(100 * float(p.get(k, float("nan")))) for k in
-                 ("bed_days_fall", "bed_days_fall_by_threshold", "staff_hours_rise", "coercive_admissions_fall")}
+        d = decisions[decisions.organisation == org].set_index("decision")
+        n = int(d.draws.max()) if len(d) else 0
+        counts = {k: round(float(d.probability.get(k, float("nan"))) * n) if k in d.index else 0 for k in
+                  ("bed_days_fall", "bed_days_fall_by_threshold", "coercive_admissions_fall")}
+        probs = {k: round(100 * float(d.probability.get(k, float("nan")))) if k in d.index else 0 for k in counts}
+        low, high = share_interval(counts["bed_days_fall"], n)
         text = t["uncertainty_sentence"].format(org=labels.get(org, org), **{
             k: numbers.number(v, lang, 0, signed=True) for k, v in nums.items()})
-        prob = t["probabilities"].format(fall=probs["bed_days_fall"], thr=u.reduction_pct,
+        prob = t["probabilities"].format(fall_k=counts["bed_days_fall"], n=n, fall=probs["bed_days_fall"],
+                                         fall_lo=round(100 * low), fall_hi=round(100 * high),
+                                         thr=numbers.number(u.reduction_pct, lang, 0),
+                                         thr_k=counts["bed_days_fall_by_threshold"],
                                          fall_thr=probs["bed_days_fall_by_threshold"],
-                                         staff=probs["staff_hours_rise"], coercion=probs["coercive_admissions_fall"])
+                                         co_k=counts["coercive_admissions_fall"],
+                                         coercion=probs["coercive_admissions_fall"])
         parts.append(f"<p class='key-figure' data-uncertainty='{org}' data-probability-fall='{probs['bed_days_fall']}'>"
                      f"{html.escape(text)} {html.escape(prob)}</p>")
     if (folder / "uncertainty_drivers.parquet").is_file():
         d = pd.read_parquet(folder / "uncertainty_drivers.parquet")
         d = d[d["rank"] <= 5][["organisation", "parameter", "spearman_rho"]].copy()
         d["organisation"] = [labels.get(o, o) for o in d.organisation]
+        d["parameter"] = [words.parameter(p, lang) for p in d.parameter]   # by readable name, never the key
         d["spearman_rho"] = [numbers.number(v, lang, 2, signed=True) for v in d.spearman_rho]
         d = d.rename(columns={"organisation": t["org_col"], "parameter": t["assumption_col"],
                               "spearman_rho": t["rho_col"]})
         parts.append(f"<p class='small'>{html.escape(t['drivers'])}</p><div class='small'>{_table(d)}</div>")
     return "\n".join(parts)
+
+
+def share_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) interval of a share of ``k`` in ``n``: how sure a decision
+    probability is that rests on ``n`` parameter draws (0 to 1; (0, 1) with no draws)."""
+    from scipy.stats import beta
+
+    if n <= 0:
+        return 0.0, 1.0
+    a = (1 - level) / 2
+    low = 0.0 if k <= 0 else float(beta.ppf(a, k, n - k + 1))
+    high = 1.0 if k >= n else float(beta.ppf(1 - a, k + 1, n - k))
+    return low, high
 
 
 def sweep_report(folder: Path, lang: str) -> str:

@@ -89,10 +89,11 @@ TEXT = {
         "sweep": "Parameterstudie", "points": "punkter",
         "sweep_intro": "Et parameterstudie over {swept}: {n} punkter, hvert med sine replikationer.",
         "uncertainty": "Usikkerhed om antagelserne",
-        "uncertainty_intro": ("Hovedtallene ovenfor regner usikkerheden om {n} antagelser med: {draws} sæt "
-                              "af værdier trukket fra deres intervaller, hvert med {reps} replikationer. "
-                              "Tabellen nedenfor dækker kun simulationens egen tilfældighed."),
-        "uncertainty_sentence": ("Med {org}: {pct} % sengedage i gennemsnit; i 95 % af trækkene "
+        "uncertainty_intro": ("Hovedtallene ovenfor regner usikkerheden om {n} antagelser med: {draws} "
+                              "gennemløb, hvert med sit eget sæt af værdier trukket fra antagelsernes "
+                              "intervaller og {reps} gentagelser. Tabellen over tal pr. organisering dækker kun "
+                              "simulationens egen tilfældighed."),
+        "uncertainty_sentence": ("Med {org}: {pct} % sengedage i gennemsnit; i 95 % af gennemløbene "
                                  "mellem {lo} og {hi} %."),
         "drivers": ("Hvilke antagelser flytter ændringen i sengedage mest (rangkorrelation mellem "
                     "den trukne værdi og ændringen; fortegn: samme eller modsat retning)"),
@@ -105,9 +106,9 @@ TEXT = {
         "base_col": "Base",
         "covers_col": "Dækker", "fte_col": "Årsværk", "utilisation_col": "Udnyttelse af tiden",
         "driving_col": "Køretimer pr. år", "lost_col": "Tabte kontakter", "refused_col": "Afviste opskaleringer pr. år",
-        "probabilities": ("Sandsynligheden for færre sengedage er {fall} %; for mindst {thr:g} % færre "
-                          "sengedage {fall_thr} %; for flere personaletimer {staff} %; for færre "
-                          "tvangsindlæggelser {coercion} %."),
+        "probabilities": ("Færre sengedage i {fall_k} af {n} gennemløb ({fall} %; 95 %-interval {fall_lo} til "
+                          "{fall_hi} %); mindst {thr} % færre sengedage i {thr_k} af {n} ({fall_thr} %); færre "
+                          "tvangsindlæggelser i {co_k} af {n} ({coercion} %)."),
     },
     "en": {
         "title": "What does the organisation of care do to citizens' pathways?",
@@ -189,9 +190,10 @@ TEXT = {
         "sweep_intro": "A sweep over {swept}: {n} points, each with its replications.",
         "uncertainty": "Uncertainty about the assumptions",
         "uncertainty_intro": ("The key figures above include the uncertainty about {n} assumptions: {draws} "
-                              "sets of values drawn from their ranges, each with {reps} replications. The "
-                              "table below covers only the simulation's own noise."),
-        "uncertainty_sentence": ("With {org}: {pct} % bed days on average; in 95 % of the draws "
+                              "runs, each with its own set of values drawn from the assumptions' ranges and {reps} "
+                              "repetitions. The table of figures per organisation covers only the simulation's "
+                              "own noise."),
+        "uncertainty_sentence": ("With {org}: {pct} % bed days on average; in 95 % of the runs "
                                  "between {lo} and {hi} %."),
         "drivers": ("Which assumptions move the change in bed days most (rank correlation between "
                     "the value drawn and the change; sign: same or opposite direction)"),
@@ -204,9 +206,9 @@ TEXT = {
         "base_col": "Base",
         "covers_col": "Covers", "fte_col": "FTE", "utilisation_col": "Staff utilisation",
         "driving_col": "Driving hours a year", "lost_col": "Contacts lost", "refused_col": "Refused scale-ups a year",
-        "probabilities": ("The probability of fewer bed days is {fall} %; of at least {thr:g} % fewer "
-                          "bed days {fall_thr} %; of more staff hours {staff} %; of fewer coercive "
-                          "admissions {coercion} %."),
+        "probabilities": ("Fewer bed days in {fall_k} of {n} runs ({fall} %; 95 % interval {fall_lo} to "
+                          "{fall_hi} %); at least {thr} % fewer bed days in {thr_k} of {n} ({fall_thr} %); fewer "
+                          "coercive admissions in {co_k} of {n} ({coercion} %)."),
     },
 }
 

@@ -164,7 +164,8 @@ def test_the_report_states_the_decision_probabilities_of_a_run_with_uncertainty(
     page = (folder / "report_da.html").read_text(encoding="utf-8")
     decisions = pd.read_parquet(folder / "decisions.parquet").set_index("decision").probability
     fall = round(100 * decisions["bed_days_fall"])
-    assert f"Sandsynligheden for færre sengedage er {fall} %" in page
+    k = round(4 * decisions["bed_days_fall"])   # a probability says how many draws it rests on
+    assert f"Færre sengedage i {k} af 4 gennemløb ({fall} %; 95 %-interval " in page
     assert f"data-probability-fall='{fall}'" in page
     assert "dækker kun simulationens egen tilfældighed" in page
     assert "Hvilke antagelser flytter ændringen i sengedage mest" in page

@@ -63,9 +63,9 @@ def test_a_moved_lever_is_an_override_in_the_configurations_units(default):
 
 @pytest.mark.parametrize("lever, value, words", [
     ("municipal_share", 150.0, ["Kommunal andel af behandlerne", "150 %", "0 til 100 %"]),
-    ("caseload", -5.0, ["Borgere pr. behandler", "-5", "et tal over 0"]),
-    ("pulled_back", 5.0, ["Tid trukket tilbage", "0 til under 5 dage om ugen"]),
-    ("beds", 0.0, ["Psykiatriske senge", "et helt tal over 0"]),
+    ("caseload", -5.0, ["Borgere pr. behandler", "-5", "1 til 100 borgere pr. årsværk"]),
+    ("pulled_back", 5.0, ["Tid trukket tilbage", "0 til 4,5 dage om ugen"]),
+    ("beds", 0.0, ["Psykiatriske senge", "et helt tal fra 1 til 5.000"]),
     ("shared_information", 101.0, ["Delt information", "0 til 100 %"]),
 ])
 def test_an_impossible_value_is_refused_by_the_command_lines_check_naming_the_lever(default, lever, value,
@@ -80,6 +80,32 @@ def test_an_impossible_value_is_refused_by_the_command_lines_check_naming_the_le
     for word in words:
         assert word in text, text
     assert "Intet er kørt" in text
+
+
+@pytest.mark.parametrize("lang, text, value", [
+    ("da", "20,5", 20.5), ("da", "1.000", 1000.0), ("da", " 13 ", 13.0), ("en", "20.5", 20.5), ("en", "1,000", 1000.0),
+])
+def test_a_lever_reads_numbers_as_the_leaders_language_writes_them(lang, text, value):
+    lever = levers.LEVERS["beds"] if value >= 1000 else levers.LEVERS["caseload"]
+    assert levers.parse(text, lever, lang, APP[lang]) == (value, None)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("20.5", ["Borgere pr. behandler", "»20.5«", "mente du 20,5?", "Intet er kørt"]),
+    ("tyve", ["Borgere pr. behandler", "»tyve« er ikke et tal"]),
+    ("150", ["Borgere pr. behandler", "1 til 100 borgere pr. årsværk", "Intet er kørt"]),
+    ("", ["Borgere pr. behandler", "feltet er tomt"]),
+])
+def test_a_lever_refuses_in_danish_what_it_cannot_read_or_allow(text, words):
+    value, problem = levers.parse(text, levers.LEVERS["caseload"], "da", APP["da"])
+    assert value is None and all(w in problem for w in words), problem
+
+
+def test_a_lever_shows_its_value_as_the_language_writes_it():
+    assert levers.shown_text(13.513, levers.LEVERS["caseload"], "da") == "13,5"
+    assert levers.shown_text(13.513, levers.LEVERS["caseload"], "en") == "13.5"
+    assert levers.shown_text(1600, levers.LEVERS["beds"], "da") == "1.600"
+    assert levers.shown_text(None, levers.LEVERS["beds"], "da") == ""
 
 
 def test_a_run_is_an_ordinary_run_folder_and_a_repeated_configuration_is_served(default, outputs):

@@ -59,6 +59,7 @@ class Request:
     layout_baseline: str | None = None
     replications: int | None = None
     seed: int | None = None
+    uncertainty: str | None = None                      # uncertainty/*.yaml (None: the configuration's)
     overrides: list[str] = field(default_factory=list)   # the levers' and the catchment editor's
     config_dir: Path | None = None                       # an uploaded catchment's folder
 
@@ -75,6 +76,8 @@ class Request:
             args.append(f"replications={self.replications}")
         if self.seed is not None:
             args.append(f"seed={self.seed}")
+        if self.uncertainty is not None:
+            args.append(f"uncertainty={self.uncertainty}")
         return args + list(self.overrides)
 
 

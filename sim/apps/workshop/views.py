@@ -50,6 +50,20 @@ class Run:
         self.comparison = pd.read_parquet(comparison) if comparison.is_file() else None
 
     @property
+    def has_draws(self) -> bool:
+        """Whether the run's intervals cover the parameter draws (the report's uncertainty)."""
+        return (self.folder / "uncertainty_summary.parquet").is_file()
+
+    def uncertainty(self, lang: str) -> str:
+        """The report's section on the uncertainty about the assumptions (the change in bed
+        days over the draws, and the decision probabilities with the draws they rest on)."""
+        from sim.output.report import uncertainty_block
+
+        if not self.has_draws or not (self.folder / "decisions.parquet").is_file():
+            return ""
+        return STYLE + uncertainty_block(self.folder, self.scenario, self.labels(lang), lang)
+
+    @property
     def has_events(self) -> bool:
         """Whether the run kept its event log (event_log=true)."""
         return (self.folder / "events.parquet").is_file()
