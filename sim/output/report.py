@@ -248,6 +248,13 @@ def money_range(lo: float, hi: float, lang: str, signed: bool = False) -> tuple[
         f"{TEXT[lang][word]}"
 
 
+def municipality_names(geo: pd.DataFrame) -> dict[str, str]:
+    """Each municipality's name from the geography table, written as a name ("Silkeborg",
+    not the key "silkeborg") where its file gives no label."""
+    return {m: (label if label and label != m else str(m).replace("_", " ").title())
+            for m, label in zip(geo.municipality, geo.label)}
+
+
 def payer_name(payer: str, names: dict[str, str], lang: str) -> str:
     """A payer by its name in ``lang``: the region, a municipality by its name, or the total."""
     t = TEXT[lang]
@@ -257,10 +264,7 @@ def payer_name(payer: str, names: dict[str, str], lang: str) -> str:
         return t["total_payer"]
     if payer == "municipalities":
         return t["municipalities"]
-    label = names.get(payer) or payer
-    if label == payer:
-        label = payer.replace("_", " ").title()
-    return t["municipality_payer"].format(name=label)
+    return t["municipality_payer"].format(name=names.get(payer) or payer.replace("_", " ").title())
 
 
 def payer_block(folder: Path, scenario: Scenario, lang: str) -> str:
@@ -277,7 +281,7 @@ def payer_block(folder: Path, scenario: Scenario, lang: str) -> str:
     names = {}
     if geo_file.is_file():
         geo = pd.read_parquet(geo_file)
-        names = dict(zip(geo.municipality, geo.label))
+        names = municipality_names(geo)
     e = scenario.economy
     plain = lambda v: numbers.number(v, lang, 0)  # noqa: E731
     money = t["money_units"] if e.currency == "DKK" else e.currency
@@ -413,8 +417,7 @@ def run_report(folder: Path, lang: str) -> str:
     body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
     method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
                                 years=numbers.duration(scenario.results_years, lang),
-                                warm=numbers.duration(scenario.warmup_years, lang),
-                                seed=manifest["seed"])
+                                warm=numbers.duration(scenario.warmup_years, lang))
     if scenario.study is not None:
         method += " " + t["study_frame"].format(pre=numbers.duration(scenario.study.pre_months, lang),
                                                 post=numbers.duration(scenario.study.post_months, lang))
@@ -485,7 +488,7 @@ def _areas_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang:
     from sim.output import maps  # matplotlib only when a report is drawn
 
     t = TEXT[lang]
-    names = dict(zip(geo.municipality, geo.label))
+    names = municipality_names(geo)
     per_muni = pd.read_parquet(summary_file)
     out = [f"<h2>{t['areas']}</h2>", f"<p class='small'>{html.escape(t['areas_intro'])}</p>"]
     capacity_file = folder / "capacity.parquet"
@@ -532,7 +535,7 @@ def _team_rows(teams: pd.DataFrame, capacity_file: Path, names: dict[str, str], 
         org = orgs.get(r.network)
         kind = org.teams[r.team_kind].name(lang) if org is not None and r.team_kind in org.teams else r.team_kind
         rows.append({t["org_col"]: labels.get(r.network, r.network), t["team_col"]: kind,
-                     t["site_col"]: _site_label(org, r.team, r.site, lang),
+                     t["site_col"]: _site_label(org, r.team, names.get(r.site, r.site), lang),
                      t["base_col"]: names.get(r.base, r.base),
                      t["covers_col"]: ", ".join(names.get(m, m) for m in str(served).split()),
                      t["fte_col"]: numbers.number(r.staff_fte_regional + r.staff_fte_municipal, lang, 1),
@@ -736,9 +739,9 @@ _INTERVAL = re.compile(r"95 % interval (-?[\d.]+)-(-?[\d.]+)")
 def _source(text: str, lang: str) -> str:
     """A parameter's source as a short phrase in ``lang``: what kind of source it is
     (an assumption, a published figure, a calibration with its interval, a change for
-    this run) and the keys of the references it cites (``kl2021``, ``rm2025 afsnit 4.1``),
-    which are names in docs/evidence.md; the source's own reasoning, written in English
-    in the YAML, stays in the run folder's provenance table."""
+    this run) and the references it cites by readable name ("KL 2021", "Region Midtjylland
+    2025 afsnit 4.1"), never their keys; the source's own reasoning, written in English in
+    the YAML, stays in the run folder's provenance table."""
     t = TEXT[lang]
     text = str(text).strip()
     if text.startswith("calibrated"):
@@ -752,8 +755,10 @@ def _source(text: str, lang: str) -> str:
         return t["src_command_line"]
     refs = []
     for cited in _CITATION.findall(text):
-        ref = t["src_model"] if cited.split(":")[0].strip() == "model" else (
-            cited.replace("section", t["src_section"]).replace("Box", t["src_box"]))
+        key, _, rest = cited.strip().partition(" ")
+        where = rest.replace("section", t["src_section"]).replace("Box", t["src_box"])
+        ref = t["src_model"] if cited.split(":")[0].strip() == "model" else " ".join(
+            p for p in (reference_name(key, lang), where) if p)
         if ref not in refs:
             refs.append(ref)
     kind = t["src_assumption"] if text.startswith("assumption") else (
@@ -762,10 +767,37 @@ def _source(text: str, lang: str) -> str:
     return "; ".join(p for p in (kind, see) if p) or t["src_assumption"]
 
 
-def _assumptions(folder: Path, lang: str) -> str:
-    """A short appendix: the assumptions that carry the result, by readable name, with
-    value, unit and source, and every parameter changed for the run; the full provenance
-    stays in the run folder."""
+# the evidence's authors and bodies by the names a reader knows them by (the keys are
+# headings of the model's list of references)
+REFERENCE_NAMES = {"kl": "KL", "rm": "Region Midtjylland", "ft": "Folketinget", "dk": "danske tal", "dst": "Danmarks "
+                   "Statistik", "opus": "OPUS", "dassos": "DASSOS", "vanveldhuizen": "van Veldhuizen",
+                   "bmcpsych": "BMC Psychiatry", "nkrop": "NKROP", "facts": "FACTs", "fact": "FACT",
+                   "region": "regionens", "handbook": "håndbog", "fidelity": "troskabsskala", "geography": "geografi"}
+# the words above that are Danish, in English
+REFERENCE_NAMES_EN = {"dk": "Danish figures", "region": "the region's", "handbook": "handbook",
+                      "fidelity": "fidelity scale", "geography": "geography"}
+
+
+def reference_name(key: str, lang: str = "da") -> str:
+    """A citation key as a reader names the reference: ``kl2021`` -> "KL 2021",
+    ``landheim2020`` -> "Landheim 2020", ``dst-folk1`` -> "Danmarks Statistik FOLK1"."""
+    parts = []
+    for word in key.split("-"):
+        m = re.fullmatch(r"([a-z]+?)(\d{4})?", word)
+        if m is None:   # a table's code such as folk1: as the agency writes it
+            parts.append(word.upper())
+            continue
+        name, year = m.groups()
+        names = {**REFERENCE_NAMES, **REFERENCE_NAMES_EN} if lang == "en" else REFERENCE_NAMES
+        parts.append(names.get(name, name.capitalize()))
+        if year:
+            parts.append(year)
+    return " ".join(parts)
+
+
+def assumption_rows(folder: Path, lang: str) -> pd.DataFrame:
+    """The assumptions that carry the result and every parameter changed for the run, by
+    readable name, with value, unit and source in ``lang`` (the report's appendix)."""
     t = TEXT[lang]
     i = LANGUAGES.index(lang)
     prov = pd.read_parquet(folder / "provenance.parquet")
@@ -780,8 +812,20 @@ def _assumptions(folder: Path, lang: str) -> str:
                      t["value"]: _value(by_name.at[p, "value"], lang),
                      t["unit_col"]: names[2 + i] if names else "",
                      t["source"]: _source(by_name.at[p, "source"], lang)})
-    typed = ", ".join(f"<code>{html.escape(o)}</code>" for o in changed.override.astype(str))  # as typed
-    intro = html.escape(t["appendix_intro"]).format(changed=typed or html.escape(t["none_changed"]),
+    return pd.DataFrame(rows)
+
+
+def _assumptions(folder: Path, lang: str) -> str:
+    """A short appendix: the assumptions that carry the result, by readable name, with
+    value, unit and source, and every parameter changed for the run; the full provenance
+    stays in the run folder."""
+    t = TEXT[lang]
+    prov = pd.read_parquet(folder / "provenance.parquet")
+    changed = prov[prov.override.notna() & (prov.override.astype(str) != "")]
+    rows = assumption_rows(folder, lang).to_dict("records")
+    named = ", ".join(html.escape(words.parameter(p, lang)) for p in changed.parameter
+                      if p not in RUN_SETTINGS)   # by readable name, never as typed
+    intro = html.escape(t["appendix_intro"]).format(changed=named or html.escape(t["none_changed"]),
                                                     n=numbers.number(len(prov), lang, 0))
     return (f"<h2>{t['appendix']}</h2><p class='small'>{intro}</p>"
             f"<div class='small appendix'>{_table(pd.DataFrame(rows))}</div>")

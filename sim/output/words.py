@@ -21,8 +21,8 @@ TEXT = {
         "unit_col": "Enhed", "mean_col": "Gennemsnit (95 %-interval)",
         "appendix": "Bilag: de vigtigste antagelser",
         "appendix_intro": ("De antagelser der bærer resultatet, med deres kilder; ændret ved kørslen: {changed}. "
-                           "Kilderne er nøgler til litteraturlisten i docs/evidence.md; alle {n} parametre med "
-                           "kilde og begrundelse står i provenance.csv i kørslens mappe."),
+                           "Kilderne henviser til modellens litteraturliste; alle {n} parametre med kilde og "
+                           "begrundelse følger med kørslens tabeller (Antagelser)."),
         "src_assumption": "antagelse", "src_calibrated": "kalibreret mod de publicerede tal",
         "src_interval": "95 %-interval {lo} til {hi}", "src_published": "publiceret tal",
         "src_model": "modelbeskrivelsen", "src_command_line": "ændret ved denne kørsel",
@@ -34,7 +34,7 @@ TEXT = {
         "key_intro": ("De samme borgere med {org} i stedet for {base}. Intervallerne dækker {covers}; "
                       "en ændring står under gevinster eller omkostninger, når hele intervallet ligger "
                       "på samme side af nul."),
-        "covers_noise": "simulationens egen tilfældighed over replikationerne, ikke usikkerheden om antagelserne",
+        "covers_noise": "simulationens egen tilfældighed over gennemløbene, ikke usikkerheden om antagelserne",
         "covers_draws": "både usikkerheden om antagelserne og simulationens egen tilfældighed",
         "levels": ": fra {base} til {org} {unit}",
         "utilisation": ("Personalet bruger {o} % af den betalte tid med {org}{interval} mod {b} % med {base}; "
@@ -77,17 +77,16 @@ TEXT = {
         "fewer": "færre", "more": "flere",
         "sentence": "{pct} % {dir} {noun} (95 %-interval {lo} til {hi} %){levels}.",
         "no_interval": ("{pct} % {dir} {noun} (interval ikke tilgængeligt: "
-                        "det kræver mindst to replikationer)."),
+                        "det kræver mindst to gennemløb)."),
         "unclear": ("Ingen sikker forskel i {noun} "
                     "({pct} %, 95 %-interval {lo} til {hi} %)."),
-        "table": "Tal pr. organisering (gennemsnit og 95 %-interval over replikationer)",
+        "table": "Tal pr. organisering (gennemsnit og 95 %-interval over gennemløbene)",
         "outcome": "Udfald", "plots": "Figurer", "value": "Værdi", "source": "Kilde",
-        "method": ("{pop}: {reps} replikationer à {years} år (efter {warm} års indsvingning), "
-                   "startværdi for tilfældighederne {seed}. Alle organiseringer møder de samme borgere med de samme "
-                   "tilfældigheder (common random numbers), så forskellene skyldes organiseringen."),
+        "method": ("{pop}: {reps} gennemløb à {years} år (efter {warm} års indsvingning). Alle organiseringer "
+                   "møder de samme borgere med de samme tilfældigheder, så forskellene skyldes organiseringen."),
         "teams": "Teams", "staff": "årsværk pr. 100 borgere",
         "sweep": "Parameterstudie", "points": "punkter",
-        "sweep_intro": "Et parameterstudie over {swept}: {n} punkter, hvert med sine replikationer.",
+        "sweep_intro": "Et parameterstudie over {swept}: {n} punkter, hvert med sine gennemløb.",
         "uncertainty": "Usikkerhed om antagelserne",
         "uncertainty_intro": ("Hovedtallene ovenfor regner usikkerheden om {n} antagelser med: {draws} "
                               "gennemløb, hvert med sit eget sæt af værdier trukket fra antagelsernes "
@@ -99,7 +98,7 @@ TEXT = {
                     "den trukne værdi og ændringen; fortegn: samme eller modsat retning)"),
         "areas": "Kommuner og teams",
         "areas_intro": ("Hver borger tælles i sin kommune; hvert team har sit eget personale og sin egen "
-                        "kørsel. Ændringen i sengedage pr. kommune er parret over replikationerne som "
+                        "kørsel. Ændringen i sengedage pr. kommune er parret over gennemløbene som "
                         "hovedtallene, men bygger på færre borgere og er derfor mere usikker."),
         "municipality_col": "Kommune", "citizens_col": "Borgere (gennemsnit)",
         "change_col": "Ændring i sengedage med {org}", "team_col": "Team", "site_col": "Sted",
@@ -122,8 +121,8 @@ TEXT = {
         "unit_col": "Unit", "mean_col": "Mean (95 % interval)",
         "appendix": "Appendix: the main assumptions",
         "appendix_intro": ("The assumptions that carry the result, with their sources; changed for this run: "
-                           "{changed}. The sources are keys to the references in docs/evidence.md; all {n} "
-                           "parameters with source and reasoning are in provenance.csv in the run folder."),
+                           "{changed}. The sources refer to the model's list of references; all {n} parameters "
+                           "with source and reasoning come with the run's tables (Assumptions)."),
         "src_assumption": "assumption", "src_calibrated": "calibrated to the published figures",
         "src_interval": "95 % interval {lo} to {hi}", "src_published": "published figure",
         "src_model": "the model description", "src_command_line": "changed for this run",
@@ -182,9 +181,9 @@ TEXT = {
                     "({pct} %, 95 % interval {lo} to {hi} %)."),
         "table": "Figures per organisation (mean and 95 % interval across replications)",
         "outcome": "Outcome", "plots": "Plots", "value": "Value", "source": "Source",
-        "method": ("{pop}: {reps} replications of {years} years (after {warm} years of warm-up), "
-                   "seed {seed}. Every organisation meets the same citizens with the same luck "
-                   "(common random numbers), so differences come from the organisation."),
+        "method": ("{pop}: {reps} replications of {years} years (after {warm} years of warm-up). Every "
+                   "organisation meets the same citizens with the same luck, so differences come from the "
+                   "organisation."),
         "teams": "Teams", "staff": "FTE per 100 citizens",
         "sweep": "Parameter sweep", "points": "points",
         "sweep_intro": "A sweep over {swept}: {n} points, each with its replications.",
@@ -292,14 +291,14 @@ def title(metric: str, lang: str) -> str:
 # The words of the figures, in the order of ``LANGUAGES``
 FIGURE = {
     "da": {
-        "levels_title": "Gennemsnit pr. replikation med 95 %-interval ({reps} replikationer à {years} år)",
+        "levels_title": "Gennemsnit pr. gennemløb med 95 %-interval ({reps} gennemløb à {years} år)",
         "changes_title": "Ændring med {org} i forhold til {base}",
         "changes_axis": "ændring i % (95 %-interval)",
         "changes_note": "Grøn: færre (en gevinst). Orange: flere (en omkostning). Grå: ingen sikker forskel.",
         "beds": "Senge i brug (30-dages gennemsnit)", "beds_axis": "senge",
         "crisis": "Borgere i krise (30-dages gennemsnit)", "crisis_axis": "borgere",
         "years": "år", "warmup": "indsvingning (tælles ikke med)",
-        "pathways_title": ("De samme {n} borgere under hver organisering (replikation {rep}): {how}; "
+        "pathways_title": ("De samme {n} borgere under hver organisering (gennemløb {rep}): {how}; "
                            "korte perioder vises mindst {days} dage brede"),
         "pathways_random": "et tilfældigt udvalg af dem, der var med fra start",
         "pathways_busiest": "dem med flest hændelser blandt dem, der var med fra start",
@@ -309,8 +308,8 @@ FIGURE = {
         "sweep_axis": "ændring i forhold til sammenligningen, %",
         "sweep_levels": ("Gennemsnit i hvert punkt (hvor sikker forskellen er, viser figuren med "
                          "ændringerne)"),
-        "levels_plain": "Gennemsnit med 95 %-interval over replikationerne",
-        "sweep_mean": "gennemsnit over replikationerne",
+        "levels_plain": "Gennemsnit med 95 %-interval over gennemløbene",
+        "sweep_mean": "gennemsnit over gennemløbene",
         "sweep_title_noise": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker "
                               "simulationens egen tilfældighed (95 %)"),
         "sweep_title_draws": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker 95 % af "
@@ -326,11 +325,11 @@ FIGURE = {
         "morris_axis": "mu* (i outputtets enhed)",
         "sobol_title": "Sobols totalindeks (andel af outputtets varians)",
         "sobol_axis": "totalindeks S_T",
-        "prepost_title": "{study}: {org} ({reps} replikationer, kohorte på {cohort} i gennemsnit)",
+        "prepost_title": "{study}: {org} ({reps} gennemløb, kohorte på {cohort} i gennemsnit)",
         "map_title": "Hvor teamene arbejder, og udfaldet i hver kommune",
         "map_panel": "{org}: {n} teams",
         "map_note": ("Stjerne: teamets base; linjer: de kommuner teamet dækker; cirklens størrelse: "
-                     "borgere i målgruppen; farven: gennemsnit over replikationerne"),
+                     "borgere i målgruppen; farven: gennemsnit over gennemløbene"),
     },
     "en": {
         "levels_title": "Mean per replication with 95 % interval ({reps} replications of {years} years)",
@@ -478,6 +477,24 @@ PARAMETERS = {
     "beds": ("psykiatriske senge", "psychiatric beds"),
     "driving_minutes": ("køretid", "driving time"),
     "organisation": ("organisering", "organisation"),
+    "adults": ("voksne", "adults"), "residents": ("indbyggere", "residents"),
+    "target_per_1000_adults": ("målgruppe pr. 1.000 voksne", "target group per 1,000 adults"),
+    "travel_minutes_local": ("køretid fra eget team", "driving time from a local team"),
+    "travel_minutes_cluster": ("køretid fra klyngens team", "driving time from the cluster's team"),
+    "speed_kmh": ("gennemsnitsfart på vejene", "mean speed on the roads"),
+    "max_intensive_share": ("tavlens andel af teamets tid", "the board's share of team time"),
+    "discharge_planning_from_admission_prob": ("udskrivelse planlagt fra indlæggelsen",
+                                               "discharge planned from admission"),
+    "cross_sector_info_prob": ("delt information mellem sektorerne", "information shared across sectors"),
+    "pulled_back_share": ("tid trukket tilbage", "time pulled back"),
+    "bed_day": ("pris for en sengedag", "price of a bed day"),
+    "coercive_bed_day_extra": ("tillæg for en dag under tvang", "extra for a day under coercion"),
+    "fte_year_regional": ("pris for et regionalt årsværk", "price of a regional FTE"),
+    "fte_year_municipal": ("pris for et kommunalt årsværk", "price of a municipal FTE"),
+    "discharge_ready_day_payment": ("betaling for en færdigbehandlingsdag", "payment for a day ready for discharge"),
+    "overload_utilisation": ("grænse for overbelastning", "overload threshold"),
+    "uncertainty": ("usikkerhed", "uncertainty"), "draws": ("gennemløb med usikkerhed", "uncertainty draws"),
+    "replications": ("gennemløb", "replications"), "seed": ("startværdi", "seed"),
 }
 # categorical values a sweep may take, by readable name: (Danish, English)
 VALUES = {

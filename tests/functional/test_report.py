@@ -197,14 +197,14 @@ def test_a_study_report_states_its_time_frame_and_the_decomposition_in_danish(tm
 
 @pytest.mark.parametrize("lang, source, phrase", [
     ("da", "assumption: gamma, right-skewed stays", "antagelse"),
-    ("da", "assumption: set so that ([kl2021]: 52 %; [opus2008] about 39 days)", "antagelse; se kl2021, opus2008"),
-    ("da", "[rm2025 section 4.1]: 25 citizens per worker", "publiceret tal; se rm2025 afsnit 4.1"),
+    ("da", "assumption: set so that ([kl2021]: 52 %; [opus2008] about 39 days)", "antagelse; se KL 2021, OPUS 2008"),
+    ("da", "[rm2025 section 4.1]: 25 citizens per worker", "publiceret tal; se Region Midtjylland 2025 afsnit 4.1"),
     ("da", "[model: background]: scaled down when stable", "se modelbeskrivelsen"),
     ("da", "calibrated: factsim-calibrate (2026-11-23) to ... ([burns2007]); posterior median, 95 % interval "
            "8.14-39.6; redo with make calibrate ([model: calibration])",
      "kalibreret mod de publicerede tal (95 %-interval 8,1 til 39,6)"),
     ("da", "set on the command line (population.beds=12)", "ændret ved denne kørsel"),
-    ("en", "assumption: why ([kl2021]) and [kl2021] again", "assumption; see kl2021"),
+    ("en", "assumption: why ([kl2021]) and [kl2021] again", "assumption; see KL 2021"),
 ])
 def test_a_source_is_a_short_phrase_in_the_reports_language(lang, source, phrase):
     assert _source(source, lang) == phrase

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pandas as pd
 import pytest
 
-from sim.apps.workshop import levers, pathways, presets, runs, uploads, views
+from sim.apps.workshop import downloads, levers, pathways, presets, runs, uploads, views
 from sim.apps.workshop.words import APP
 from sim.config.errors import ConfigError
 
@@ -127,15 +128,17 @@ def test_progress_is_reported_for_every_replication(outputs):
     assert [s for s in seen if s != (-1, -1)] == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
-def test_the_downloads_hold_the_runs_tables(default):
+def test_the_downloads_are_the_leaders_tables_under_a_readable_name(default):
     _, outcome = default
-    archive = zipfile.ZipFile(io.BytesIO(runs.csv_zip(outcome.folder)))
-    assert {"summary.csv", "comparison.csv", "results.csv"} <= set(archive.namelist())
-    summary = pd.read_csv(archive.open("summary.csv"))
-    pd.testing.assert_frame_equal(summary, pd.read_csv(outcome.folder / "summary.csv"))
-    sheets = pd.read_excel(io.BytesIO(runs.excel(outcome.folder)), sheet_name=None)
-    assert {"summary", "comparison"} <= set(sheets)
-    assert len(sheets["comparison"]) == len(pd.read_parquet(outcome.folder / "comparison.parquet"))
+    archive = zipfile.ZipFile(io.BytesIO(downloads.csv_zip(outcome.folder)))
+    assert {"Hovedtal.csv", "Tal pr. organisering.csv", "Hvem betaler.csv"} <= set(archive.namelist())
+    key = pd.read_csv(archive.open("Hovedtal.csv"), sep=";", decimal=",")
+    comparison = pd.read_parquet(outcome.folder / "comparison.parquet").set_index("metric")
+    bed = key.set_index("Udfald").loc["sengedage"]
+    assert bed["Ændring i %"] == pytest.approx(comparison.at["bed_days_per_citizen_year", "change_pct"])
+    sheets = pd.read_excel(io.BytesIO(downloads.excel(outcome.folder)), sheet_name=None)
+    assert {"Hovedtal", "Hvem betaler", "Antagelser"} <= set(sheets)
+    assert downloads.file_stem(outcome.folder) == "Silkeborg_Tværsektorielt-FACT-team_mod_Fragmenteret-indsats"
     report = runs.report(outcome.folder)
     assert report.name == "report_da.html" and "Hovedtal" in report.read_text()
 
@@ -177,7 +180,7 @@ def test_the_views_state_the_runs_own_numbers(default):
     trade = run.tradeoffs("da", APP["da"])
     assert list(trade.columns) == ["Udfald", "Fragmenteret indsats", "Tværsektorielt FACT-team"]
     side = views.side_by_side([("a", outcome.folder), ("b", outcome.folder)], "en", APP["en"])
-    assert list(side.a) == list(side.b) and side.a.iloc[0].endswith(")")
+    assert list(side.a) == list(side.b) and side.a.iloc[0].startswith("Silkeborg") and side.a.iloc[1].endswith(")")
 
 
 def test_the_pathway_animation_follows_the_same_citizens_under_each_organisation(default):
@@ -246,3 +249,61 @@ def test_memory_stays_bounded_over_50_redraws(default):
     grown = (me.memory_info().rss - before) / 2 ** 20
     print(f"memory after 50 redraws: +{grown:.1f} MB (rss {me.memory_info().rss / 2 ** 20:.0f} MB)")
     assert not at.exception and grown < 60, grown
+
+
+# what a leader must never meet: the configuration's keys, command-line strings, paths,
+# citation keys, the seed, English words for the runs
+CODE = ["clinical.", "organisation.", "population.", "economy.", "uncertainty.", "++", "docs/", "[kl", "[rm",
+        "replication", "provenance", ".yaml", "outputs/"]
+SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")   # a code name such as bed_days_per_citizen_year
+
+
+def leaks(text: str, seed: int) -> list[str]:
+    text = re.sub(r"<img[^>]*>", "", text)
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)   # what a reader sees, not the markup's classes
+    found = [p for p in CODE if p in text] + SNAKE.findall(text)
+    return found + ([str(seed)] if str(seed) in text else [])
+
+
+@pytest.fixture(scope="module")
+def leader_run(outputs):
+    """A run with parameter draws and moved levers, as a leader asks for it on the page."""
+    base = runs.check(runs.Request(replications=2, uncertainty="ranges", overrides=[*SMALL, "uncertainty.draws=3"]),
+                      outputs)
+    moved = levers.moved(levers.settings(base.scenario), {"caseload": 25.0, "pulled_back": 2.5})
+    checked = runs.check(runs.Request(replications=2, uncertainty="ranges",
+                                      overrides=[*SMALL, "uncertainty.draws=3", *moved]), outputs)
+    return checked, runs.run(checked)
+
+
+def test_the_report_and_every_download_speak_no_code(leader_run):
+    checked, outcome = leader_run
+    folder, seed = outcome.folder, checked.scenario.seed
+    found = {"report": leaks(runs.report(folder).read_text(encoding="utf-8"), seed)}
+    archive = zipfile.ZipFile(io.BytesIO(downloads.csv_zip(folder)))
+    for name in archive.namelist():
+        found[f"zip {name}"] = leaks(name + " " + archive.read(name).decode("utf-8"), seed)
+    for sheet, table in pd.read_excel(io.BytesIO(downloads.excel(folder)), sheet_name=None).items():
+        found[f"xlsx {sheet}"] = leaks(" ".join([sheet, *map(str, table.columns), *map(str, table.values.ravel())]),
+                                       seed)
+    run = views.Run(folder)
+    page = [run.key_sentences("da"), run.payers("da"), run.uncertainty("da"),
+            run.tradeoffs("da", APP["da"]).to_string(),
+            views.side_by_side([("Mit scenarie", folder)], "da", APP["da"]).to_string(),
+            downloads.file_stem(folder)]
+    found["page"] = leaks(" ".join(page), seed)
+    assert {k: v for k, v in found.items() if v} == {}
+    assert "Borgere pr. behandler: 25 borgere pr. årsværk" in views.choices_text(folder, "da", APP["da"])
+    assert set(archive.namelist()) >= {"Hovedtal.csv", "Hvem betaler.csv", "Kapacitet.csv", "Antagelser.csv"}
+
+
+def test_the_leaders_tables_state_the_runs_own_numbers(leader_run):
+    _, outcome = leader_run
+    tables = downloads.tables(outcome.folder)
+    key = tables["Hovedtal"].set_index("Udfald")
+    unc = pd.read_parquet(outcome.folder / "uncertainty_summary.parquet").set_index("metric")
+    assert key.at["sengedage", "Ændring i %"] == pytest.approx(unc.at["bed_days_per_citizen_year", "change_pct"])
+    payers = tables["Hvem betaler"].set_index("Betaler")
+    total = pd.read_parquet(outcome.folder / "payer_comparison.parquet").set_index("payer").at["total", "difference"]
+    assert payers.at["I alt", "Forskel (kr. om året)"] == pytest.approx(total)

@@ -82,8 +82,9 @@ def test_four_scenarios_are_saved_and_compared_side_by_side(page):
         _run(page)
         next(b for b in page.button if b.label == "Gem scenariet").click().run()
     compared = page.dataframe[-1].value
-    assert list(compared.columns) == ["Udfald", "1", "2"] and len(compared) == len(views.SIDE_BY_SIDE)
-    assert compared["1"].iloc[0] != compared["2"].iloc[0]   # bed days change with time pulled back
+    assert list(compared.columns) == ["Udfald", "1", "2"] and len(compared) == 1 + len(views.SIDE_BY_SIDE)
+    assert compared["1"].iloc[1] != compared["2"].iloc[1]   # bed days change with time pulled back
+    assert "Tid trukket tilbage til moderorganisationen: 1 dage om ugen" in compared["2"].iloc[0]   # in words
     for _ in range(2):
         next(b for b in page.button if b.label == "Gem scenariet").click().run()
     assert next(b for b in page.button if b.label == "Gem scenariet").disabled

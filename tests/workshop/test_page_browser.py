@@ -209,11 +209,16 @@ def test_the_tables_and_the_report_download(app, tmp_path):
                   timeout=240)
     time.sleep(1)
     zipped = next(downloads.glob("*.zip"))
-    summary = pd.read_csv(io.BytesIO(zipfile.ZipFile(zipped).read("summary.csv")))
-    pd.testing.assert_frame_equal(summary, pd.read_csv(folder / "summary.csv"))
+    key = pd.read_csv(io.BytesIO(zipfile.ZipFile(zipped).read("Hovedtal.csv")), sep=";", decimal=",")
+    comparison = pd.read_csv(folder / "comparison.csv").set_index("metric")
+    assert key.set_index("Udfald").at["sengedage", "Ændring i %"] == pytest.approx(
+        comparison.at["bed_days_per_citizen_year", "change_pct"])
     sheets = pd.read_excel(next(downloads.glob("*.xlsx")), sheet_name=None)
-    assert len(sheets["comparison"]) == len(pd.read_csv(folder / "comparison.csv"))
+    assert {"Hovedtal", "Hvem betaler", "Antagelser"} <= set(sheets)
     assert "Hovedtal" in next(downloads.glob("*.html")).read_text()
+    names = sorted(p.name for p in downloads.iterdir())   # readable: the catchment and organisations, no id
+    assert all(n.startswith("Silkeborg_Tværsektorielt-FACT-team_mod_Fragmenteret-indsats_") for n in names), names
+    assert not any(folder.name in n for n in names)
 
 
 def test_an_impossible_value_is_refused_on_the_page_and_nothing_runs(app):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sim.apps.workshop import housekeeping, levers, pathways, presets, runs, uploads, views, worker
+from sim.apps.workshop import downloads, housekeeping, levers, pathways, presets, runs, uploads, views, worker
 from sim.apps.workshop.limits import Refusal, limits
 from sim.apps.workshop.public import public
 from sim.apps.workshop.words import APP
@@ -448,14 +448,18 @@ def _results(t: dict, lang: str, folder: Path) -> None:
     with tabs[2]:
         _compare(t, lang, folder)
     with tabs[3]:
-        st.download_button(t["download_csv"], lambda: runs.csv_zip(folder), file_name=f"factsim_{folder.name}.zip",
-                           mime="application/zip", key="dl_csv", on_click="ignore")
-        st.download_button(t["download_excel"], lambda: runs.excel(folder), file_name=f"factsim_{folder.name}.xlsx",
+        stem = downloads.file_stem(folder, lang)   # readable: the catchment and the organisations, no id
+        w = downloads.WORDS[lang]
+        st.download_button(t["download_csv"], lambda: downloads.csv_zip(folder, lang),
+                           file_name=f"{stem}_{w['tables']}.zip", mime="application/zip", key="dl_csv",
+                           on_click="ignore")
+        st.download_button(t["download_excel"], lambda: downloads.excel(folder, lang),
+                           file_name=f"{stem}_{w['tables']}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx",
                            on_click="ignore")
         st.download_button(t["download_report"], lambda: runs.report(folder).read_bytes(),
-                           file_name=f"factsim_{folder.name}_rapport.html", mime="text/html", key="dl_report",
-                           on_click="ignore")
+                           file_name=f"{stem}_{downloads.WORDS['da']['report']}.html", mime="text/html",
+                           key="dl_report", on_click="ignore")
         st.caption(t["run_id"].format(run=folder.name))
 
 

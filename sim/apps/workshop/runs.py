@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import logging
 import os
 import threading
 import time
-import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from sim.apps.workshop import limits, worker
@@ -44,9 +41,6 @@ LOG = logging.getLogger("factsim.workshop")
 COMPOSING = threading.Lock()
 DRAWING = threading.Lock()
 OUTPUTS = Path("outputs") / "workshop"
-# the run's tables a leader downloads, in this order (those a run has)
-TABLES = ("summary", "comparison", "results", "municipality_summary", "municipality_comparison",
-          "team_summary", "capacity", "uncertainty_summary", "decisions", "draw_changes", "provenance")
 
 
 @dataclass
@@ -213,27 +207,3 @@ def report_soon(folder: Path) -> threading.Thread:
     thread = threading.Thread(target=report, args=(Path(folder),), daemon=True, name="factsim-report")
     thread.start()
     return thread
-
-
-def tables(folder: Path) -> dict[str, pd.DataFrame]:
-    """The run's tables a leader downloads, by name."""
-    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES
-            if (folder / f"{name}.parquet").is_file()}
-
-
-def csv_zip(folder: Path) -> bytes:
-    """The run's tables as CSV files in one zip."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, table in tables(folder).items():
-            z.writestr(f"{name}.csv", table.to_csv(index=False))
-    return out.getvalue()
-
-
-def excel(folder: Path) -> bytes:
-    """The run's tables as one Excel workbook, a sheet each (openpyxl)."""
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, table in tables(folder).items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
-    return out.getvalue()

@@ -129,14 +129,47 @@ class Run:
         return pd.DataFrame(rows)
 
 
+def choices_text(folder: Path, lang: str, texts: dict[str, str]) -> str:
+    """What a saved scenario chose, in words: its catchment, organisations, uncertainty and
+    every lever moved, in the lever's units (never the command line's overrides)."""
+    from sim.apps.workshop import levers
+    from sim.output import words
+
+    run = Run(folder)
+    labels = run.labels(lang)
+    settings = levers.settings(run.scenario)   # which configuration keys each lever writes
+    parts = [words.value(run.manifest.get("population") or "", lang),
+             " / ".join(labels.get(o, o) for o in reversed(run.manifest["organisations"]))]
+    for override in run.manifest.get("overrides") or []:
+        key, _, value = override.lstrip("+~").partition("=")
+        if key == "uncertainty" and f"uncertainty_{value}" in texts:
+            parts.append(texts[f"uncertainty_{value}"].split(" (")[0])
+            continue
+        if key.split("@")[0] in ("population", "organisation", "replications", "seed", "plots") or "." not in key:
+            continue
+        setting = next((x for x in settings if key in x.targets), None)
+        lever = setting.lever if setting is not None else None
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if lever is not None and number is not None:
+            text = f"{lever.name(lang)}: {levers.shown_text(number * lever.scale, lever, lang)} {lever.unit(lang)}"
+        else:
+            text = f"{words.parameter(key, lang)}: {words.value(number if number is not None else value, lang)}"
+        if text not in parts:
+            parts.append(text)
+    return "; ".join(p for p in parts if p)
+
+
 def side_by_side(saved: list[tuple[str, Path]], lang: str, texts: dict[str, str]) -> pd.DataFrame:
-    """Saved scenarios in columns: each one's change against its comparator on the key
-    outcomes (the interval as the scenario's run states it)."""
-    table = pd.DataFrame({texts["outcome"]: [noun(m, lang) for m in SIDE_BY_SIDE]})
+    """Saved scenarios in columns: what each chose, in words, then its change against its
+    comparator on the key outcomes (the interval as the scenario's run states it)."""
+    table = pd.DataFrame({texts["outcome"]: [texts["compare_settings"]] + [noun(m, lang) for m in SIDE_BY_SIDE]})
     for name, folder in saved:
         run = Run(folder)
         shown, _ = run.shown()
-        column = []
+        column = [choices_text(folder, lang, texts)]
         for metric in SIDE_BY_SIDE:
             rows = shown[shown.metric == metric] if shown is not None else pd.DataFrame()
             column.append(change_cell(rows.iloc[0], lang) if len(rows) else "")
