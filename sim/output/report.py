@@ -405,7 +405,9 @@ def run_report(folder: Path, lang: str) -> str:
     body = [f"<h1>{t['title']}</h1>"]
     study = [o for o in orgs if o != base]
     if base and study:
-        body.append(f"<p>{html.escape(t['question'].format(org=labels[study[0]], base=labels[base]))}</p>")
+        question = t["question"].format(org=words.organisation_phrase(study[0], labels[study[0]], lang),
+                                        base=words.organisation_phrase(base, labels[base], lang))
+        body.append(f"<p>{html.escape(question)}</p>")
     comparison_file = folder / "comparison.parquet"
     shown = None
     if base and comparison_file.is_file():   # the first screen answers the question
@@ -437,8 +439,21 @@ def run_report(folder: Path, lang: str) -> str:
     body += _areas_block(folder, scenario, labels, lang)
     body.append(f"<h2>{t['plots']}</h2>")
     body += _figures(folder, scenario, summary, shown, labels, lang)
+    body.append(limits_block(lang))
     body.append(_assumptions(folder, lang))
     return _page(t["title"], body, lang)
+
+
+LIMITS = ("limit_structure", "limit_calibration", "limit_content", "limit_resources", "limit_money",
+          "limit_transition")
+
+
+def limits_block(lang: str) -> str:
+    """What the model cannot tell, in a few plain sentences (from the model description's
+    scope, assumptions and the calibration's misses), so a leader knows where not to lean on it."""
+    t = TEXT[lang]
+    items = "".join(f"<li>{html.escape(t[k])}</li>" for k in LIMITS)
+    return f"<h2 id='limits'>{t['limits']}</h2><p>{html.escape(t['limits_intro'])}</p><ul class='limits'>{items}</ul>"
 
 
 def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.DataFrame | None,
@@ -835,7 +850,7 @@ def _page(title: str, body: list[str], lang: str) -> str:
     return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-            + "\n".join(body) + "</body></html>")
+            + words.keep_together("\n".join(body)) + "</body></html>")
 
 
 def make_report(folder: Path, lang: str = "da", out: Path | None = None) -> Path:

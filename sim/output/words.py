@@ -12,7 +12,7 @@ TEXT = {
     "da": {
         "title": "Hvad betyder organiseringen for borgernes forløb?",
         "question": ("Spørgsmålet: Hvis de samme borgere med svær psykisk sygdom blev hjulpet af "
-                     "{org} i stedet for {base}, hvad ville der så ske med sengedage, indlæggelser, "
+                     "{org} i stedet for af {base}, hvad ville der så ske med sengedage, indlæggelser, "
                      "tvang, frafald og personaletid? Svaret er en simulation, ikke en måling."),
         "compared": "Organiseringer der sammenlignes",
         "key": "Hovedtal",
@@ -43,6 +43,24 @@ TEXT = {
         "staff_paid": ("Personale betalt med {org}: {fte} årsværk ({reg} regionale og {mun} kommunale) mod {bfte} "
                        "({breg} og {bmun}) med {base}."),
         "staff_head": "Personale og kapacitet",
+        "limits": "Hvad modellen ikke kan fortælle",
+        "limits_intro": ("Svaret er en simulation af syntetiske borgere, ikke en måling. Læn dig ikke op ad det, "
+                         "hvor modellen ikke rækker:"),
+        "limit_structure": ("Intervallerne dækker kun de antagelser, der er regnet usikkerhed på. Modellens "
+                            "opbygning (hvilke forløb og mekanismer der er med) er ikke i intervallerne."),
+        "limit_calibration": ("Mekanismernes styrke er tilpasset publicerede tal fra Norge, Danmark og udenlandske "
+                              "forsøg, men rammer dem ikke alle; niveauet af indlæggelser er det mindst sikre, så "
+                              "en ændring i indlæggelser er mindre sikker end en ændring i sengedage."),
+        "limit_content": ("Organiseringen ændrer kun, hvilket forløb borgeren er på (set i tide, fulgt under "
+                          "indlæggelsen, én plan eller flere), ikke hvor god behandlingen er. Bedre behandling, "
+                          "medicin og somatisk sygdom er ikke med."),
+        "limit_resources": ("Boliger og kommunale tilbud er ikke en ressource i modellen: ventetiden på dem er en "
+                            "antagelse. Den enkelte medarbejders vagtplan, sygefravær og rekruttering er ikke med; "
+                            "personalet er timer i teamet."),
+        "limit_money": ("Udgifterne er kun senge og betalt personale med runde priser; bolig, medicin, "
+                        "overførselsindkomster, politi og pårørendes tid er ikke talt med."),
+        "limit_transition": ("Tallene sammenligner to organiseringer, der begge er i gang. Omstillingen (at bygge "
+                             "teamet op, oplære personalet, flytte borgerne) og dens omkostninger er ikke med."),
         "payers": "Hvem betaler, hvem sparer",
         "payers_intro": ("Udgifter om året i {currency}, fordelt på dem der betaler: regionen betaler sengene og sit "
                          "personale; hver kommune betaler sit personale og betaler regionen for hver dag en borger, "
@@ -142,6 +160,24 @@ TEXT = {
         "staff_paid": ("Staff paid with {org}: {fte} FTE ({reg} regional and {mun} municipal) against {bfte} "
                        "({breg} and {bmun}) with {base}."),
         "staff_head": "Staff and capacity",
+        "limits": "What the model cannot tell",
+        "limits_intro": ("The answer is a simulation of synthetic citizens, not a measurement. Do not lean on it "
+                         "where the model does not reach:"),
+        "limit_structure": ("The intervals cover only the assumptions whose uncertainty is included. The model's "
+                            "structure (which pathways and mechanisms are in it) is not in the intervals."),
+        "limit_calibration": ("The mechanisms' strengths are fitted to published figures from Norway, Denmark and "
+                              "trials abroad, but do not meet them all; the level of admissions is the least sure, "
+                              "so a change in admissions is less sure than a change in bed days."),
+        "limit_content": ("An organisation changes only which pathway a citizen is on (seen in time, followed "
+                          "during a stay, one plan or several), not how good the treatment is. Better treatment, "
+                          "medication and somatic illness are not in it."),
+        "limit_resources": ("Housing and municipal offers are not a resource in the model: their wait is an "
+                            "assumption. Individual staff's rosters, sickness absence and recruitment are not in "
+                            "it; staff are hours in the team."),
+        "limit_money": ("The costs are only beds and paid staff at round prices; housing, medication, benefits, "
+                        "police and relatives' time are not counted."),
+        "limit_transition": ("The figures compare two organisations both up and running. The change-over (building "
+                             "the team, training the staff, moving the citizens) and its costs are not in it."),
         "payers": "Who pays, who saves",
         "payers_intro": ("Costs a year in {currency}, split by who pays: the region pays the beds and its staff; "
                          "each municipality pays its staff and pays the region for every day a citizen ready for "
@@ -516,6 +552,29 @@ VALUES = {
     "vestklyngen": ("Vest-klyngen", "Vest cluster"),
     "True": ("ja", "yes"), "False": ("nej", "no"),
 }
+
+
+# the shipped organisations as a sentence names them, with their article: (Danish, English);
+# an organisation of a user's own is named by its label
+ORGANISATION_PHRASES = {
+    "fragmented": ("en fragmenteret indsats", "fragmented sectors"),
+    "fact_crosssector": ("et tværsektorielt FACT-team", "a cross-sectoral FACT team"),
+    "fact_regional": ("et regionalt FACT-team", "a regional FACT team"),
+    "fact_dutch": ("et FACT-team efter hollandsk model", "a Dutch-model FACT team"),
+    "coordinated": ("en koordineret indsats (3CP)", "coordinated care (3CP)"),
+}
+
+
+def organisation_phrase(name: str, label: str, lang: str) -> str:
+    """An organisation as a sentence names it ("et tværsektorielt FACT-team"), or its label."""
+    phrases = ORGANISATION_PHRASES.get(name)
+    return phrases[LANGUAGES.index(lang)] if phrases else label
+
+
+def keep_together(text: str) -> str:
+    """Text where a line never breaks inside "95 %-interval" or "39 %": a no-break space
+    before % and a no-break hyphen after it (HTML or plain text alike)."""
+    return text.replace(" %", "\u00a0%").replace("%-", "%\u2011")
 
 
 def parameter(key: str, lang: str) -> str:

@@ -172,7 +172,7 @@ def test_presets_are_every_point_of_the_shipped_experiments():
 def test_the_views_state_the_runs_own_numbers(default):
     _, outcome = default
     run = views.Run(outcome.folder)
-    html = run.key_sentences("da")
+    html = run.key_sentences("da").replace("\u00a0", " ")
     comparison = pd.read_parquet(outcome.folder / "comparison.parquet").set_index("metric")
     pct = round(abs(comparison.loc["bed_days_per_citizen_year", "change_pct"]))
     assert f"{pct} % færre sengedage" in html or f"{pct} % flere sengedage" in html

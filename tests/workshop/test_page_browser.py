@@ -148,7 +148,7 @@ def folder_of(message: str, cwd: Path) -> Path:
 def sentence(driver) -> str:
     from selenium.webdriver.common.by import By
     return _wait(driver, lambda d: d.find_element(
-        By.CSS_SELECTOR, ".key-figure[data-metric='bed_days_per_citizen_year']")).text
+        By.CSS_SELECTOR, ".key-figure[data-metric='bed_days_per_citizen_year']")).text.replace("\u00a0", " ")
 
 
 def figure(driver) -> str:
@@ -344,7 +344,7 @@ def test_a_hostile_upload_is_refused_on_the_page_in_one_sentence(app, tmp_path, 
 def visible(driver, css: str) -> list[str]:
     """The texts of the elements ``css`` selects, read in one go."""
     return driver.execute_script(
-        f"return Array.from(document.querySelectorAll({css!r})).map(e => e.innerText)")
+        f"return Array.from(document.querySelectorAll({css!r})).map(e => e.innerText.replace(/\\u00a0/g, ' '))")
 
 
 def test_a_danish_decimal_comma_is_read_as_a_decimal(app):

@@ -13,7 +13,7 @@ from sim.apps.workshop.runs import DRAWING
 from sim.output import numbers
 from sim.output.report import changes_for_sentences, key_block, levels, payer_block
 from sim.output.run_folder import finished_manifest, saved_scenario
-from sim.output.words import METRICS, noun
+from sim.output.words import METRICS, keep_together, noun
 
 # the report's look for its key figures: gains and costs side by side
 STYLE = """<style>
@@ -61,7 +61,7 @@ class Run:
 
         if not self.has_draws or not (self.folder / "decisions.parquet").is_file():
             return ""
-        return STYLE + uncertainty_block(self.folder, self.scenario, self.labels(lang), lang)
+        return STYLE + keep_together(uncertainty_block(self.folder, self.scenario, self.labels(lang), lang))
 
     @property
     def has_events(self) -> bool:
@@ -101,11 +101,11 @@ class Run:
         shown, covers = self.shown()
         if shown is None:
             return ""
-        return STYLE + key_block(self.folder, self.scenario, self.summary, shown, covers, lang)
+        return STYLE + keep_together(key_block(self.folder, self.scenario, self.summary, shown, covers, lang))
 
     def payers(self, lang: str) -> str:
         """Who pays, who saves (the report's own table and sentence) as HTML; empty without money."""
-        return STYLE + payer_block(self.folder, self.scenario, lang)
+        return STYLE + keep_together(payer_block(self.folder, self.scenario, lang))
 
     def forest_plot(self, lang: str) -> bytes:
         """The forest plot of the paired changes the sentences state, as PNG bytes."""
