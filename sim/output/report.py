@@ -476,7 +476,7 @@ def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.
         timeseries = folder / "timeseries.parquet"
         if timeseries.is_file():
             out.append(_img(plots.occupancy(pd.read_parquet(timeseries), labels, here / "occupancy.png",
-                                            lang), "occupancy"))
+                                            lang, beds=scenario.population.beds), "occupancy"))
         events = folder / "events.parquet"
         if events.is_file():
             ev = pd.read_parquet(events)

@@ -171,7 +171,8 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += draw(lambda p: _plots().comparison(
         summary, labels, p, title=f"{scenario.population.name}: mean per replication with 95 % interval "
         f"({scenario.replications} replications, {scenario.results_years:g} years)"), "comparison.png")
-    files += draw(lambda p: _plots().occupancy(study.timeseries, labels, p), "occupancy.png")
+    files += draw(lambda p: _plots().occupancy(study.timeseries, labels, p, beds=scenario.population.beds),
+                  "occupancy.png")
     files += draw(lambda p: _plots().outcomes(
         summary, labels, p, title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
         currency=scenario.costs.currency if scenario.costs else None), "outcomes.png")

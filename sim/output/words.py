@@ -331,7 +331,7 @@ FIGURE = {
         "changes_title": "Ændring med {org} i forhold til {base}",
         "changes_axis": "ændring i % (95 %-interval)",
         "changes_note": "Grøn: færre (en gevinst). Orange: flere (en omkostning). Grå: ingen sikker forskel.",
-        "beds": "Senge i brug (30-dages gennemsnit)", "beds_axis": "senge",
+        "beds": "Senge i brug (30-dages gennemsnit)", "beds_axis": "senge", "beds_line": "sengene i alt ({beds})",
         "crisis": "Borgere i krise (30-dages gennemsnit)", "crisis_axis": "borgere",
         "years": "år", "warmup": "indsvingning (tælles ikke med)",
         "pathways_title": ("De samme {n} borgere under hver organisering (gennemløb {rep}): {how}; "
@@ -372,7 +372,7 @@ FIGURE = {
         "changes_title": "Change with {org} against {base}",
         "changes_axis": "change in % (95 % interval)",
         "changes_note": "Green: fewer (a gain). Orange: more (a cost). Grey: no clear difference.",
-        "beds": "Beds occupied (30-day mean)", "beds_axis": "beds",
+        "beds": "Beds occupied (30-day mean)", "beds_axis": "beds", "beds_line": "all the beds ({beds})",
         "crisis": "Citizens in crisis (30-day mean)", "crisis_axis": "citizens",
         "years": "years", "warmup": "warm-up (not counted)",
         "pathways_title": ("The same {n} citizens under each organisation (replication {rep}): {how}; "

@@ -197,6 +197,16 @@ def test_the_pathway_animation_follows_the_same_citizens_under_each_organisation
     assert row.state.iloc[0] == expected
     fig, n = pathways.animation(events, {"fragmented": "A", "fact_crosssector": "B"}, 3, "da", APP["da"], 8)
     assert n == 8 and len(fig.frames) == frame.month.nunique()
+    # a citizen's square never moves: the same column and row in every frame, no transition
+    places: dict[str, set] = {}
+    for f in fig.frames:
+        for trace in f.data:
+            for key, x, y in zip(trace.ids, trace.x, trace.y):
+                places.setdefault(key, set()).add((x, y))
+    assert len(places) == 2 * 8 and all(len(p) == 1 for p in places.values())
+    assert all(key.split(":")[0] == {"A": "fragmented", "B": "fact_crosssector"}[x]
+               for key, p in places.items() for x, _ in p)
+    assert fig.layout.sliders[0].transition.duration == 0
 
 
 def test_the_merge_gathers_every_scenario_of_a_workshop(default, outputs):
