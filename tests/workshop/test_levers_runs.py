@@ -317,3 +317,19 @@ def test_the_leaders_tables_state_the_runs_own_numbers(leader_run):
     payers = tables["Hvem betaler"].set_index("Betaler")
     total = pd.read_parquet(outcome.folder / "payer_comparison.parquet").set_index("payer").at["total", "difference"]
     assert payers.at["I alt", "Forskel (kr. om året)"] == pytest.approx(total)
+
+
+@pytest.mark.parametrize("organisation, no_effect", [("fact_crosssector", True), ("fact_regional", False)])
+def test_a_lever_that_changes_nothing_in_the_organisation_says_so(organisation, no_effect):
+    sc = runs.check(runs.Request(organisation=organisation, overrides=list(SMALL))).scenario
+    shared = next(s for s in levers.settings(sc) if s.lever.key == "shared_information")
+    assert (shared.no_effect is not None) == no_effect
+    if no_effect:
+        assert "intet skal over en sektorgrænse" in APP["da"][shared.no_effect]
+        # and it is true: the organisation's numbers are the same with the lever at 0
+        from sim.experiments.runner import run_study
+        quick = ["event_log=false", "replications=2"]
+        same = [run_study(runs.check(runs.Request(organisation=organisation, overrides=[*SMALL, *quick, *extra]))
+                          .scenario, progress=False, n_jobs=1).results for extra in ([], shared.overrides(0.0))]
+        pick = [r[r.organisation == organisation].reset_index(drop=True) for r in same]
+        pd.testing.assert_frame_equal(*pick)

@@ -120,6 +120,7 @@ class Setting:
     lever: Lever
     value: float | None          # None: not set (unlimited beds)
     targets: tuple[str, ...]
+    no_effect: str | None = None   # why the lever changes nothing in this organisation (a word's key), if so
 
     def overrides(self, shown: float) -> list[str]:
         """The overrides that set the lever to ``shown`` (in its units)."""
@@ -170,8 +171,13 @@ def settings(scenario: Scenario) -> list[Setting]:
         out.append(Setting(LEVERS["driving_minutes"], first.travel_minutes_local, keys))
     out.append(Setting(LEVERS["discharge_planning"], 100.0 * org.discharge_planning_from_admission_prob,
                        ("organisation.discharge_planning_from_admission_prob",)))
+    # a warning sign crosses sectors only between teams of different sectors: where every team
+    # shares a sector with the team that scales up (or is that team), the lever changes nothing
+    acting = org.teams[intensive_name]
+    alone = all(t is acting or (t.sectors & acting.sectors) for t in org.teams.values())
     out.append(Setting(LEVERS["shared_information"], 100.0 * org.cross_sector_info_prob,
-                       ("organisation.cross_sector_info_prob",)))
+                       ("organisation.cross_sector_info_prob",),
+                       no_effect="no_effect_one_team" if alone else None))
     return out
 
 

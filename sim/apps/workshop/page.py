@@ -282,6 +282,8 @@ def _levers(t: dict, lang: str, settings: list[levers.Setting], request: runs.Re
                                  key=f"lever_{lv.key}_{sig}", help=lv.explanation(lang), disabled=disabled)
             scope = t["lever_scope_both"] if s.both else t["lever_scope_org"].format(org=organisation)
             st.caption(f"{lv.explanation(lang)} {scope}")
+            if s.no_effect:   # moving it changes nothing here: say so
+                st.caption(t["lever_no_effect"].format(org=organisation, why=t[s.no_effect]))
         value, problem = levers.parse(text, lv, lang, t)
         shown[lv.key] = value if problem is None else text
         if problem:

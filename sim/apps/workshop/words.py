@@ -87,6 +87,8 @@ APP = {
         "lever_suggest": "{lever}: »{value}« kan ikke læses som et dansk tal; mente du {hint}? Intet er kørt.",
         "lever_scope_both": "Gælder begge organiseringer.", "lever_scope_org": "Gælder kun {org}.",
         "lever_no_effect": "Har ingen virkning i {org}: {why}",
+        "no_effect_one_team": ("varselstegnene ses af det team, der selv skalerer op, eller af samme sektor, så "
+                               "intet skal over en sektorgrænse."),
         "out_of_date": ("Resultatet nedenfor hører til de tidligere valg. Tryk Kør for at se svaret på de nye "
                         "valg."),
         "uncertainty": "Usikkerhed", "uncertainty_help": ("Rapporten regner usikkerheden om antagelserne med; "
@@ -195,6 +197,8 @@ APP = {
         "lever_suggest": "{lever}: '{value}' cannot be read as a number; did you mean {hint}? Nothing was run.",
         "lever_scope_both": "Applies to both organisations.", "lever_scope_org": "Applies only to {org}.",
         "lever_no_effect": "Has no effect in {org}: {why}",
+        "no_effect_one_team": ("the warning signs are seen by the team that scales up itself, or by its own "
+                               "sector, so nothing has to cross a sector border."),
         "out_of_date": "The result below belongs to the earlier choices. Press Run to see the answer to the new ones.",
         "uncertainty": "Uncertainty", "uncertainty_help": ("The report includes the uncertainty about the "
                                                            "assumptions; so does the page, unless you choose the "
