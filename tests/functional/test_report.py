@@ -227,7 +227,8 @@ def test_the_report_says_who_pays_and_who_saves(run_with_reports):
     assert "mio. kr." in rows[0][1]
 
 
-@pytest.mark.parametrize("lang, head", [("da", "Hvad modellen ikke kan fortælle"), ("en", "What the model cannot tell")])
+@pytest.mark.parametrize("lang, head", [("da", "Hvad modellen ikke kan fortælle"),
+                                        ("en", "What the model cannot tell")])
 def test_the_report_says_what_the_model_cannot_tell(run_with_reports, lang, head):
     page = read(run_with_reports / f"report_{lang}.html")
     section = page.split(f"<h2 id='limits'>{head}</h2>")[1].split("<h2")[0]
