@@ -104,6 +104,26 @@ class Costs:
 
 
 @dataclass(frozen=True)
+class Economy:
+    """What a choice costs and who pays (``economy/*.yaml``; on by default).
+
+    Money is counted from what is paid, never from hours used: staff as full-time
+    equivalents (FTE, årsværk) paid by each sector, beds by the days they are used. The
+    region pays its beds and its staff; each municipality pays its own staff and, for
+    every day a citizen ready for discharge waits in a bed for a municipal offer, a
+    payment to the region (a flow between payers: it moves money, it costs nothing in
+    total). A team using more than ``overload_utilisation`` of its paid hours counts as
+    overloaded: a cost in capacity, stated beside the money."""
+    currency: str
+    bed_day: float = nonneg()                 # the region: one psychiatric bed day
+    coercive_bed_day_extra: float = nonneg()  # the region: on top of a bed day under coercion
+    fte_year_regional: float = nonneg()       # the region: one FTE a year (salary and overhead)
+    fte_year_municipal: float = nonneg()      # a municipality: one FTE a year (salary and overhead)
+    discharge_ready_day_payment: float = nonneg()   # a municipality to the region: a day ready for discharge
+    overload_utilisation: float = prob()      # a team above this share of its hours in use is overloaded
+
+
+@dataclass(frozen=True)
 class Population:
     """The catchment: who the citizens are and which beds they share."""
     name: str
@@ -652,6 +672,7 @@ class Scenario:
     organisation: Organisation = None
     baseline: Organisation | None = None
     costs: Costs | None = None
+    economy: Economy | None = None     # money by payer and the overload threshold (the outputs' reading)
     study: Study | None = None
     uncertainty: Uncertainty | None = None
 

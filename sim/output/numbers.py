@@ -14,8 +14,8 @@ from babel.numbers import format_decimal
 
 LOCALES = {"da": "da_DK", "en": "en_GB"}
 WORDS = {
-    "da": {"to": "til", "none": "ikke tilgængelig", "one": "intet interval: én replikation"},
-    "en": {"to": "to", "none": "not available", "one": "no interval: one replication"},
+    "da": {"to": "til", "from": "fra", "none": "ikke tilgængelig", "one": "intet interval: ét gennemløb"},
+    "en": {"to": "to", "from": "from", "none": "not available", "one": "no interval: one run"},
 }
 
 
@@ -60,8 +60,10 @@ def interval(mean: float, lower: float, upper: float, lang: str, decimals: int |
     d = decimals_for(mean, lower, upper) if decimals is None else decimals
     if lower is None or upper is None or math.isnan(lower) or math.isnan(upper):
         return f"{number(mean, lang, d, signed)} ({w['one']})"
-    return (f"{number(mean, lang, d, signed)} ({number(lower, lang, d, signed)} {w['to']} "
-            f"{number(upper, lang, d, signed)})")
+    shown = [number(v, lang, d, signed) for v in (mean, lower, upper)]
+    if shown[1] == shown[2]:   # no spread at all (staff paid, a fixed figure): the figure alone
+        return shown[0]
+    return f"{shown[0]} ({shown[1]} {w['to']} {shown[2]})"
 
 
 def change(pct: float, lower: float, upper: float, lang: str) -> str:
@@ -73,3 +75,9 @@ def change(pct: float, lower: float, upper: float, lang: str) -> str:
     if lower is None or upper is None or math.isnan(lower) or math.isnan(upper):
         return f"{text} ({WORDS[lang]['one']})"
     return f"{text} ({number(lower, lang, 0, signed=True)} {WORDS[lang]['to']} {number(upper, lang, 0, signed=True)})"
+
+
+def from_to(before: float, after: float, lang: str) -> str:
+    """Two levels, before and after: ``fra 0 til 4.100`` (a change from zero has no change in %)."""
+    d = decimals_for(before, after)
+    return f"{WORDS[lang]['from']} {number(before, lang, d)} {WORDS[lang]['to']} {number(after, lang, d)}"

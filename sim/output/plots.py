@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import Formatter, MaxNLocator  # noqa: E402
 
 from sim.config.units import DAYS_PER_YEAR  # noqa: E402
 from sim.experiments.uncertainty import as_comparison  # noqa: E402
@@ -35,6 +35,15 @@ OUTCOMES = ("bed_days_per_citizen_year", "admissions_per_citizen_year", "coerciv
 # the outcomes per citizen-year, which one figure can show side by side
 RATES = tuple(m for m in OUTCOMES if m.endswith("_per_citizen_year") and not m.startswith("cost"))
 GAIN, COST, UNCLEAR = OKABE_ITO[2], OKABE_ITO[5], "#777777"
+# one meaning per colour across a report's figures: green is a gain and vermillion a cost
+# (and orange, easily read as either, is kept off); organisations and sweep series take
+# the other colours of the palette, in this order
+SERIES = ("#0072B2", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+
+
+def series_colour(i: int) -> str:
+    """The colour of the ``i``-th organisation or series of a figure (never a gain's or a cost's)."""
+    return SERIES[i % len(SERIES)]
 
 
 def save(fig, path: Path) -> Path:
@@ -59,16 +68,41 @@ SWEEP_OUTCOMES = ("bed_days_per_citizen_year", "coercive_admissions_per_citizen_
 ALL_OUTCOMES = tuple(m for m in OUTCOMES if m != "staff_hours_per_citizen_year")
 
 
-def number_axis(axis, lang: str, decimals: int | None = None, signed: bool = False) -> None:
-    """Tick labels written as ``lang`` writes numbers (Danish: decimal comma)."""
-    def fmt(value, _pos):
-        d = decimals
-        if d is None:   # enough decimals to write the tick exactly (0,025, not 0,02)
-            d = 0 if float(value).is_integer() else numbers.decimals_for(value)
+class LanguageFormatter(Formatter):
+    """Tick labels as ``lang`` writes numbers, all with the same decimals: the fewest that
+    write every tick of the axis exactly ("1,50 / 2,00 / 2,50", never "1,50 / 2 / 2,50"),
+    or ``decimals`` when given; ``signed``: a + before positive ticks."""
+
+    def __init__(self, lang: str, decimals: int | None = None, signed: bool = False):
+        self.lang, self.fixed, self.signed = lang, decimals, signed
+        self.decimals = 0 if decimals is None else decimals
+
+    def set_locs(self, locs) -> None:
+        """Choose the decimals for the ticks the axis shows now."""
+        super().set_locs(locs)
+        if self.fixed is not None:
+            return
+        d = 0
+        for value in locs:
             while d < 4 and abs(round(value, d) - value) > 1e-9 * max(1.0, abs(value)):
                 d += 1
-        return numbers.number(value, lang, d, signed=signed and value != 0)
-    axis.set_major_formatter(FuncFormatter(fmt))
+        self.decimals = d
+
+    def __call__(self, value, pos=None) -> str:
+        """One tick's label."""
+        d = self.decimals
+        if abs(value) < 0.5 * 10 ** -d:
+            value = 0.0   # never "-0"
+        return numbers.number(value, self.lang, d, signed=self.signed and value != 0)
+
+
+def number_axis(axis, lang: str, decimals: int | None = None, signed: bool = False) -> None:
+    """Tick labels written as ``lang`` writes numbers (Danish: decimal comma), one format per
+    axis; with ``decimals=0`` the ticks are whole numbers, so a label is never a rounded tick
+    ("-8" at -7.5)."""
+    if decimals == 0:
+        axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(LanguageFormatter(lang, decimals, signed))
 
 
 plt.rcParams.update({"font.size": 15, "axes.titlesize": 17, "axes.labelsize": 14,
@@ -80,6 +114,7 @@ def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
     """Bars with 95 % intervals, one panel per outcome, organisations side by side
     (``panels`` as (metric, title, unit); in ``lang`` when given as metric names)."""
     panels = [p if isinstance(p, tuple) else outcome_panels(p, lang=lang)[0] for p in panels]
+    panels = [p for p in panels if _has_values(summary, p[0])]   # no empty panels
     orgs = list(dict.fromkeys(summary["organisation"]))
     cols = 3
     rows = -(-len(panels) // cols)
@@ -89,7 +124,8 @@ def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
         means = sub["mean"].to_numpy()
         err = [means - sub["ci_lower"].to_numpy(), sub["ci_upper"].to_numpy() - means]
         x = range(len(orgs))
-        ax.bar(x, means, yerr=err, capsize=8, color=OKABE_ITO[:len(orgs)], edgecolor="black")
+        ax.bar(x, means, yerr=err, capsize=8, color=[series_colour(i) for i in range(len(orgs))],
+               edgecolor="black")
         ax.set_title(f"{name}\n({unit})")
         ax.set_xticks(list(x), [_wrap(labels.get(o, o)) for o in orgs])
         ax.set_ylim(bottom=0)
@@ -104,15 +140,23 @@ def comparison(summary: pd.DataFrame, labels: dict[str, str], path: Path,
     return path
 
 
-def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path, lang: str = "en") -> Path:
-    """Mean daily beds occupied and citizens in crisis, per organisation, with the warm-up shaded."""
+def _has_values(summary: pd.DataFrame, metric: str) -> bool:
+    """Whether any organisation has a figure other than zero for ``metric`` (a panel worth drawing)."""
+    means = summary.loc[summary["metric"] == metric, "mean"].to_numpy(float)
+    return bool(len(means)) and bool(np.nan_to_num(np.abs(means)).sum() > 0)
+
+
+def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path, lang: str = "en",
+              beds: int | None = None) -> Path:
+    """Mean daily beds occupied and citizens in crisis, per organisation, with the warm-up
+    shaded and the catchment's beds drawn as a line (``beds``; None: unlimited)."""
     w = FIGURE[lang]
     fig, axes = plt.subplots(1, 2, figsize=(16, 5.5))
     for i, (org, group) in enumerate(timeseries.groupby("organisation", sort=False)):
         daily = group.groupby("day")[["beds_occupied", "crisis"]].mean()
         years = daily.index / DAYS_PER_YEAR
         for ax, col in zip(axes, ["beds_occupied", "crisis"]):
-            ax.plot(years, daily[col].rolling(30, min_periods=1).mean(), color=OKABE_ITO[i],
+            ax.plot(years, daily[col].rolling(30, min_periods=1).mean(), color=series_colour(i),
                     lw=2.5, label=labels.get(org, org))
     warm = timeseries.loc[timeseries["period"] == "warmup", "day"]
     for ax, key in zip(axes, ["beds", "crisis"]):
@@ -125,6 +169,9 @@ def occupancy(timeseries: pd.DataFrame, labels: dict[str, str], path: Path, lang
         number_axis(ax.xaxis, lang)
         number_axis(ax.yaxis, lang)
         ax.grid(alpha=0.3)
+    if beds is not None:
+        axes[0].axhline(beds, color="black", lw=2, ls="--", label=w["beds_line"].format(beds=beds))
+        axes[0].set_ylim(top=max(axes[0].get_ylim()[1], beds * 1.08))
     axes[0].legend(loc="lower right")
     fig.tight_layout()
     save(fig, path)
@@ -233,7 +280,7 @@ def _sweep_lines(summary, x, other, path, labels, outcomes, lang="en") -> Path:
         sub = summary[summary.metric == metric]
         for i, (label, group) in enumerate(_series(sub, other, labels, lang)):
             g = group.sort_values(x)   # means only: the paired change and its band are in sweep_changes
-            ax.plot(g[x], g["mean"], marker="o", lw=2.5, color=OKABE_ITO[i % len(OKABE_ITO)], label=label)
+            ax.plot(g[x], g["mean"], marker="o", lw=2.5, color=series_colour(i), label=label)
         ax.set_title(f"{name}\n({unit})")
         ax.set_xlabel(words.parameter(x, lang))
         ax.set_ylim(bottom=0)
@@ -285,7 +332,7 @@ def _sweep_bars(summary, swept, path, labels, outcomes, lang="en") -> Path:
         for i, org in enumerate(orgs):
             g = sub[sub.organisation == org].set_index("job").reindex(points)
             xs = np.arange(len(points)) + i * width
-            ax.bar(xs, g["mean"], width, color=OKABE_ITO[i % len(OKABE_ITO)], edgecolor="black",
+            ax.bar(xs, g["mean"], width, color=series_colour(i), edgecolor="black",
                    label=labels.get(org, org))   # means only: the paired change is in sweep_changes
         ticks = [_point_label(summary, job, swept, labels, lang) for job in points]
         ax.set_xticks(np.arange(len(points)) + 0.4 - width / 2, ticks)
@@ -405,7 +452,7 @@ def uncertainty(changes: pd.DataFrame, labels: dict[str, str], path: Path,
             c = changes[(changes.metric == metric) & (changes.organisation == org)].change_pct.dropna()
             if c.empty:
                 continue
-            colour = OKABE_ITO[(i + 1) % len(OKABE_ITO)]
+            colour = series_colour(i + 1)
             ax.scatter(c, np.full(len(c), i) + np.linspace(-0.15, 0.15, len(c)), s=22,
                        color=colour, alpha=0.6, edgecolor="none")
             lo, hi = np.percentile(c, [2.5, 97.5])
@@ -444,7 +491,7 @@ def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: d
     for ax, (metric, name, _unit) in zip(axes.flat, outcomes):
         sub = c[c.metric == metric]
         for i, (label, group) in enumerate(_series(sub, other, labels, lang)):
-            colour = OKABE_ITO[(i + 1) % len(OKABE_ITO)]
+            colour = series_colour(i + 1)
             if numeric:
                 g = group.sort_values(numeric[0])
                 xs = g[numeric[0]].to_numpy(float)

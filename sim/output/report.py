@@ -23,7 +23,7 @@ import pandas as pd
 from sim.config.errors import command, exit_bad_input
 from sim.config.params import Scenario
 from sim.experiments.uncertainty import as_comparison
-from sim.output import numbers, words
+from sim.output import capacity, numbers, words
 from sim.output.files import read_manifest, write_text
 from sim.output.run_folder import MANIFEST, SWEEP_MANIFEST, finished_manifest, saved_scenario
 from sim.output.words import (
@@ -34,6 +34,7 @@ from sim.output.words import (
     STUDY_WORDS,
     TEXT,
     UTILISATION,
+    WORK_WORDS,
     noun,
     unit,
 )
@@ -44,7 +45,8 @@ padding:0 1em;font-size:19px;line-height:1.45;color:#111}
 h1{font-size:2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2}
 .key-figure{font-size:1.15em;margin:.4em 0}
 .columns{display:flex;gap:2em;flex-wrap:wrap}.columns>div{flex:1 1 420px}
-h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}
+h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}h3.staff{color:#333}
+.warning{background:#fff3e0;border-left:6px solid #D55E00;padding:.6em .9em;margin:.8em 0;font-weight:600}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}
 td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left;vertical-align:top}
 th{background:#eef4fa}img{max-width:100%;margin:1em 0;border:1px solid #ddd}
@@ -65,15 +67,26 @@ def _table(df: pd.DataFrame) -> str:
     return df.to_html(index=False, escape=True, border=0, na_rep="")
 
 
+def _levels_text(row: pd.Series, lang: str) -> tuple[str, str, int]:
+    """The baseline's and the organisation's means of a change's row in ``lang``, with
+    enough decimals to tell them apart (and none for counts over the period)."""
+    b, o = float(row["baseline_mean"]), float(row["organisation_mean"])
+    d = 0 if unit(row["metric"], "en") == "over the period" else numbers.decimals_for(b, o)
+    return numbers.number(b, lang, d), numbers.number(o, lang, d), d
+
+
 def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, dict]:
     """One sentence for one metric's paired change, and the numbers it states (``group``:
-    gains, costs or unclear; every metric is one where less is better)."""
+    gains, costs or unclear; every metric is one where less is better). A change from
+    zero has no change in %: it is stated as levels ("from 0 to 4,100"), with the
+    interval of the difference deciding its group."""
     t = TEXT[lang]
     word = noun(row["metric"], lang)
     org, base = labels[row["organisation"]], labels[row["baseline"]]
-    if pd.isna(row["change_pct"]):   # nothing in the baseline: a change in % is not defined
-        return (t["undefined"].format(org=org, base=base, noun=word),
-                {"pct": None, "lo": None, "hi": None, "group": "unclear"})
+    has_levels = {"baseline_mean", "organisation_mean"} <= set(row.index) and not (
+        pd.isna(row["baseline_mean"]) or pd.isna(row["organisation_mean"]))
+    if pd.isna(row["change_pct"]):   # nothing in the baseline: levels, not a change in %
+        return _from_zero(row, word, lang, has_levels)
     pct = round(float(row["change_pct"]))
     fmt = lambda v: numbers.number(abs(v), lang, 0)  # noqa: E731  (whole %, in the language)
     if pd.isna(row["change_pct_ci_lower"]) or pd.isna(row["change_pct_ci_upper"]):   # one replication
@@ -87,12 +100,9 @@ def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, 
         return text, {"pct": pct, "lo": lo, "hi": hi, "group": "unclear"}
     fewer = pct < 0
     levels = ""
-    if {"baseline_mean", "organisation_mean"} <= set(row.index) and not (
-            pd.isna(row["baseline_mean"]) or pd.isna(row["organisation_mean"])):
-        d = numbers.decimals_for(row["baseline_mean"], row["organisation_mean"])
-        levels = t["levels"].format(base=numbers.number(row["baseline_mean"], lang, d),
-                                    org=numbers.number(row["organisation_mean"], lang, d),
-                                    unit=unit(row["metric"], lang))
+    if has_levels:
+        b, o, _ = _levels_text(row, lang)
+        levels = t["levels"].format(base=b, org=o, unit=unit(row["metric"], lang))
     shown = (abs(pct), min(abs(lo), abs(hi)), max(abs(lo), abs(hi)))
     text = t["sentence"].format(org=org, base=base, noun=word, pct=fmt(shown[0]),
                                 dir=t["fewer"] if fewer else t["more"], lo=fmt(shown[1]),
@@ -100,14 +110,54 @@ def key_figure(row: pd.Series, labels: dict[str, str], lang: str) -> tuple[str, 
     return text, {"pct": pct, "lo": lo, "hi": hi, "group": "gains" if fewer else "costs"}
 
 
-def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[str, str],
-                lang: str, covers: str) -> str:
-    """The key figures as gains and costs side by side, then what shows no clear difference."""
+def _from_zero(row: pd.Series, word: str, lang: str, has_levels: bool) -> tuple[str, dict]:
+    """A change whose baseline is zero, stated as levels with the interval of the difference."""
     t = TEXT[lang]
+    nums = {"pct": None, "lo": None, "hi": None, "group": "unclear"}
+    if not has_levels:
+        return t["none_either"].format(noun=word), nums
+    b, o, d = _levels_text(row, lang)
+    if float(row["organisation_mean"]) == 0 and float(row["baseline_mean"]) == 0:
+        return t["none_either"].format(noun=word), nums
+    lo, hi = (row.get(k, float("nan")) for k in ("difference_ci_lower", "difference_ci_upper"))
+    if pd.isna(lo) or pd.isna(hi):
+        lo = hi = float(row["organisation_mean"]) - float(row["baseline_mean"])
+    lo, hi = float(lo), float(hi)
+    nums["group"] = "costs" if lo > 0 else "gains" if hi < 0 else "unclear"
+    text = t["from_zero"].format(noun=word[:1].upper() + word[1:], base=b, org=o, unit=unit(row["metric"], lang),
+                                 lo=numbers.number(lo, lang, d), hi=numbers.number(hi, lang, d))
+    return text, nums
+
+
+def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[str, str],
+                lang: str, covers: str, teams: pd.DataFrame | None = None,
+                threshold: float = capacity.DEFAULT_OVERLOAD, team_names: dict[str, str] | None = None) -> str:
+    """The key figures as gains and costs side by side, then what shows no clear difference,
+    then the staff paid and their use of time. Capacity counts as a cost: an overloaded
+    team (``teams``: the run's team summary; ``threshold``: the share of paid hours above
+    which a team is overloaded) and the contacts lost for want of staff time stand first
+    among the costs, and a warning heads the figures."""
+    t = TEXT[lang]
+    names = team_names or {}
     parts = []
+    warned = set()
+    for org, rows in comparison.groupby("organisation", sort=False):
+        base = rows["baseline"].iloc[0]
+        for who in (base, org):   # the comparator's overload is a warning too
+            for team in capacity.overloaded(teams, summary, who, threshold, names):
+                if (who, team.team) not in warned:
+                    warned.add((who, team.team))
+                    parts.append(f"<div class='warning' role='alert' data-organisation='{who}'>"
+                                 + html.escape(t["warning"].format(
+                                     team=_team_of(team.team, labels.get(who, who), lang),
+                                     use=capacity.percent(team.utilisation, lang),
+                                     limit=capacity.percent(threshold, lang))) + "</div>")
     for org, rows in comparison.groupby("organisation", sort=False):
         base = rows["baseline"].iloc[0]
         groups: dict[str, list[str]] = {"gains": [], "costs": [], "unclear": []}
+        for group, text, metric in _capacity_figures(rows, summary, org, base, labels, lang, teams, threshold, names):
+            groups[group].append(f"<p class='key-figure capacity' data-metric='{metric}' "
+                                 f"data-organisation='{org}'>{html.escape(text)}</p>")
         for metric in METRICS:
             for _, row in rows[rows.metric == metric].iterrows():
                 text, nums = key_figure(row, labels, lang)
@@ -115,9 +165,6 @@ def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[st
                     f"<p class='key-figure' data-metric='{metric}' data-organisation='{org}' "
                     f"data-pct='{nums['pct']}' data-lo='{nums['lo']}' data-hi='{nums['hi']}'>"
                     f"{html.escape(text)}</p>")
-        level = _utilisation(summary, org, base, labels, lang)
-        if level:
-            groups["costs"].append(level)
         intro = t["key_intro"].format(org=labels[org], base=labels[base], covers=t[covers])
         parts.append(f"<p>{html.escape(intro)}</p><div class='columns'>"
                      + "".join(f"<div><h3 class='{g}'>{t['unclear_head' if g == 'unclear' else g]}</h3>"
@@ -125,7 +172,169 @@ def key_figures(comparison: pd.DataFrame, summary: pd.DataFrame, labels: dict[st
                      + "</div>")
         if groups["unclear"]:
             parts.append(f"<h3 class='unclear'>{t['unclear_head']}</h3>" + "".join(groups["unclear"]))
+        staff = [p for p in (_staff_paid(summary, org, base, labels, lang),
+                             _utilisation(summary, org, base, labels, lang)) if p]
+        if staff:
+            parts.append(f"<h3 class='staff'>{t['staff_head']}</h3>" + "".join(staff))
     return "\n".join(parts)
+
+
+def _capacity_figures(rows: pd.DataFrame, summary: pd.DataFrame, org: str, base: str, labels: dict[str, str],
+                      lang: str, teams: pd.DataFrame | None, threshold: float,
+                      names: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(group, sentence, metric) for what the organisation's staff could not give, kind by
+    kind, and its overloaded teams: a cost where it lost more than the baseline, a gain
+    where it lost fewer. Routine contacts lost by an overloaded team are said as overload."""
+    t = TEXT[lang]
+    i = LANGUAGES.index(lang)
+    changes = rows.set_index("metric")
+    over = capacity.overloaded(teams, summary, org, threshold, names)
+    base_lost = {x.kind: x for x in capacity.lost(summary, base)}
+    out = []
+    for x in capacity.lost(summary, org):
+        metric = f"contacts_lost_{x.kind}"
+        before = base_lost[x.kind].lost if x.kind in base_lost else 0.0
+        lo = hi = x.lost - before
+        if metric in changes.index and {"difference_ci_lower", "difference_ci_upper"} <= set(changes.columns):
+            lo_, hi_ = changes.at[metric, "difference_ci_lower"], changes.at[metric, "difference_ci_upper"]
+            if not (pd.isna(lo_) or pd.isna(hi_)):
+                lo, hi = float(lo_), float(hi_)
+        levels = t["lost_levels"].format(base=numbers.number(before, lang, 0), org=numbers.number(x.lost, lang, 0),
+                                         noun=noun(metric, lang), unit=unit(metric, lang))
+        if lo > 0 or (x.kind == "routine" and over and x.lost > 0):
+            if x.kind == "routine" and over:
+                team = over[0]
+                text = t["overload"].format(share=capacity.percent(x.share, lang), levels=levels,
+                                            team=team.team or labels.get(org, org),
+                                            use=capacity.percent(team.utilisation, lang),
+                                            limit=capacity.percent(threshold, lang))
+            else:
+                text = t["lost_cost"].format(share=capacity.percent(x.share, lang), work=WORK_WORDS[x.kind][i],
+                                             levels=levels)
+            out.append(("costs", text, metric))
+        elif hi < 0:
+            out.append(("gains", t["lost_gain"].format(noun=noun(metric, lang), base=numbers.number(before, lang, 0),
+                                                       org=numbers.number(x.lost, lang, 0),
+                                                       unit=unit(metric, lang)), metric))
+    if over and not any(m == "contacts_lost_routine" and g == "costs" for g, _, m in out):
+        team = over[0]
+        out.insert(0, ("costs", t["overload_plain"].format(team=team.team or labels.get(org, org),
+                                                           use=capacity.percent(team.utilisation, lang),
+                                                           limit=capacity.percent(threshold, lang)),
+                       "staff_utilisation"))
+    out.sort(key=lambda g: g[2] != "contacts_lost_routine")   # the overload sentence first
+    return out
+
+
+def money_scale(*values: float) -> tuple[float, int, str]:
+    """The scale, decimals and unit word (``mio. kr.``) that write ``values`` alike: millions
+    from a million up, else thousands."""
+    top = max((abs(v) for v in values if not pd.isna(v)), default=0.0)
+    if top >= 1e6:
+        return 1e6, 1 if top >= 1e7 else 2, "money_millions"
+    return 1e3, 0, "money_thousands"
+
+
+def money_text(value: float, lang: str, signed: bool = False, scale: tuple[float, int, str] | None = None) -> str:
+    """An amount of money as a leader reads it ("7,29 mio. kr."), on ``scale`` or its own."""
+    k, d, word = scale or money_scale(value)
+    return f"{numbers.number(value / k, lang, d, signed=signed)} {TEXT[lang][word]}"
+
+
+def money_range(lo: float, hi: float, lang: str, signed: bool = False) -> tuple[str, str]:
+    """The ends of an interval of money, the unit written once ("6,14", "8,45 mio. kr.")."""
+    k, d, word = money_scale(lo, hi)
+    return numbers.number(lo / k, lang, d, signed=signed), f"{numbers.number(hi / k, lang, d, signed=signed)} " \
+        f"{TEXT[lang][word]}"
+
+
+def municipality_names(geo: pd.DataFrame) -> dict[str, str]:
+    """Each municipality's name from the geography table, written as a name ("Silkeborg",
+    not the key "silkeborg") where its file gives no label."""
+    return {m: (label if label and label != m else str(m).replace("_", " ").title())
+            for m, label in zip(geo.municipality, geo.label)}
+
+
+def payer_name(payer: str, names: dict[str, str], lang: str) -> str:
+    """A payer by its name in ``lang``: the region, a municipality by its name, or the total."""
+    t = TEXT[lang]
+    if payer == "region":
+        return t["region"]
+    if payer == "total":
+        return t["total_payer"]
+    if payer == "municipalities":
+        return t["municipalities"]
+    return t["municipality_payer"].format(name=names.get(payer) or payer.replace("_", " ").title())
+
+
+def payer_block(folder: Path, scenario: Scenario, lang: str) -> str:
+    """Who pays, who saves: each payer's cost a year under each organisation, the
+    difference with its interval (the key figures' own: over the parameter draws when the
+    run has them), and one sentence per organisation; empty for a run without money."""
+    summary_file, comparison_file = folder / "payer_summary.parquet", folder / "payer_comparison.parquet"
+    if not summary_file.is_file() or not comparison_file.is_file() or scenario.economy is None:
+        return ""
+    t = TEXT[lang]
+    labels = scenario.labels(lang)
+    summary, comparison = pd.read_parquet(summary_file), pd.read_parquet(comparison_file)
+    geo_file = folder / "geography.parquet"
+    names = {}
+    if geo_file.is_file():
+        geo = pd.read_parquet(geo_file)
+        names = municipality_names(geo)
+    e = scenario.economy
+    plain = lambda v: numbers.number(v, lang, 0)  # noqa: E731
+    money = t["money_units"] if e.currency == "DKK" else e.currency
+    prices = ", ".join(t[k].format(value=f"{plain(v)} {money}") for k, v in (
+        ("price_bed_day", e.bed_day), ("price_coercion", e.coercive_bed_day_extra),
+        ("price_fte_regional", e.fte_year_regional), ("price_fte_municipal", e.fte_year_municipal),
+        ("price_discharge_ready", e.discharge_ready_day_payment)))
+    covers = "covers_draws" if (comparison.get("covers") == "draws").any() else "covers_noise"
+    parts = [f"<h2>{t['payers']}</h2>",
+             "<p class='small'>" + html.escape(t["payers_intro"].format(currency=money, covers=t[covers],
+                                                                        prices=prices)) + "</p>"]
+    payers = list(dict.fromkeys([*(p for p in summary.payer if p not in ("total",)), "total"]))
+    for org, rows in comparison.groupby("organisation", sort=False):
+        base = rows.baseline.iloc[0]
+        r = rows.set_index("payer")
+        table, said = [], []
+        for payer in payers:
+            if payer not in r.index:
+                continue
+            x = r.loc[payer]
+            who = payer_name(payer, names, lang)
+            lo, hi, diff_ = float(x.difference_ci_lower), float(x.difference_ci_upper), float(x.difference)
+            diff = money_text(diff_, lang, signed=True)
+            row = {t["payer_col"]: who, labels.get(base, base): money_text(float(x.baseline_mean), lang),
+                   labels.get(org, org): money_text(float(x.organisation_mean), lang), t["difference_col"]: diff}
+            if pd.isna(lo) or pd.isna(hi):
+                table.append(row)
+                continue
+            a, b = money_range(lo, hi, lang, signed=True)
+            row[t["difference_col"]] = f"{diff} ({a} {numbers.WORDS[lang]['to']} {b})"
+            table.append(row)
+            total = payer == "total"
+            if hi < 0:
+                key, (a, b), amount = "saves", money_range(-hi, -lo, lang), money_text(-diff_, lang)
+            elif lo > 0:
+                key, (a, b), amount = "pays_more", money_range(lo, hi, lang), money_text(diff_, lang)
+            else:
+                key, (a, b), amount = "no_clear_money", money_range(lo, hi, lang, signed=True), diff
+            if total:
+                key = {"saves": "total_saves", "pays_more": "total_pays_more", "no_clear_money": "total_no_clear"}[key]
+            said.append(t[key].format(payer=who.lower() if lang == "en" and key == "no_clear_money" else who,
+                                      amount=amount, lo=a, hi=b))
+        if said:
+            sentence = t["payers_sentence"].format(org=labels.get(org, org), base=labels.get(base, base),
+                                                   parts="; ".join(said))
+            parts.append(f"<p class='key-figure payers' data-organisation='{org}'>{html.escape(sentence)}</p>")
+        parts.append(f"<div class='payers-table'>{_table(pd.DataFrame(table))}</div>")
+    return "\n".join(parts)
+
+
+def _team_of(team: str, org: str, lang: str) -> str:
+    """A team by its name, with its organisation's when the two differ."""
+    return org if not team or team == org else TEXT[lang]["team_of"].format(team=team, org=org)
 
 
 def levels(summary: pd.DataFrame, metric: str, orgs: list[str], labels: dict[str, str], lang: str,
@@ -142,16 +351,33 @@ def levels(summary: pd.DataFrame, metric: str, orgs: list[str], labels: dict[str
     return out
 
 
+def _staff_paid(summary: pd.DataFrame, org: str, base: str, labels: dict[str, str], lang: str) -> str:
+    """The staff each organisation pays, in FTE by sector (what a leader budgets), as levels."""
+    s = summary[summary.metric.isin(["staff_fte_regional", "staff_fte_municipal"])].set_index(
+        ["organisation", "metric"])["mean"]
+    try:
+        o = (float(s[(org, "staff_fte_regional")]), float(s[(org, "staff_fte_municipal")]))
+        b = (float(s[(base, "staff_fte_regional")]), float(s[(base, "staff_fte_municipal")]))
+    except KeyError:
+        return ""
+    f = lambda v: numbers.number(v, lang, 1)  # noqa: E731
+    text = TEXT[lang]["staff_paid"].format(org=labels[org], base=labels[base], fte=f(sum(o)), reg=f(o[0]),
+                                           mun=f(o[1]), bfte=f(sum(b)), breg=f(b[0]), bmun=f(b[1]))
+    return f"<p class='key-level' data-metric='staff_fte' data-organisation='{org}'>{html.escape(text)}</p>"
+
+
 def _utilisation(summary: pd.DataFrame, org: str, base: str, labels: dict[str, str], lang: str) -> str:
     """Staff utilisation as levels in % for the organisation and the baseline (a share is
     compared by its levels, not by a change in %)."""
     s = summary[summary.metric == UTILISATION].set_index("organisation")
     if org not in s.index or base not in s.index or pd.isna(s.at[org, "mean"]):
         return ""
-    pc = lambda v: numbers.number(100 * float(v), lang, 1)  # noqa: E731
-    text = TEXT[lang]["utilisation"].format(org=labels[org], base=labels[base], o=pc(s.at[org, "mean"]),
-                                            lo=pc(s.at[org, "ci_lower"]), hi=pc(s.at[org, "ci_upper"]),
-                                            b=pc(s.at[base, "mean"]))
+    pc = lambda v: numbers.number(100 * float(v), lang, 0)  # noqa: E731
+    t = TEXT[lang]
+    lo, hi = pc(s.at[org, "ci_lower"]), pc(s.at[org, "ci_upper"])
+    between = "" if lo == hi or pd.isna(s.at[org, "ci_lower"]) else t["pct_interval"].format(lo=lo, hi=hi)
+    text = t["utilisation"].format(org=labels[org], base=labels[base], o=pc(s.at[org, "mean"]), interval=between,
+                                   b=pc(s.at[base, "mean"]))
     return f"<p class='key-level' data-metric='{UTILISATION}' data-organisation='{org}'>{html.escape(text)}</p>"
 
 
@@ -179,19 +405,21 @@ def run_report(folder: Path, lang: str) -> str:
     body = [f"<h1>{t['title']}</h1>"]
     study = [o for o in orgs if o != base]
     if base and study:
-        body.append(f"<p>{html.escape(t['question'].format(org=labels[study[0]], base=labels[base]))}</p>")
+        question = t["question"].format(org=words.organisation_phrase(study[0], labels[study[0]], lang),
+                                        base=words.organisation_phrase(base, labels[base], lang))
+        body.append(f"<p>{html.escape(question)}</p>")
     comparison_file = folder / "comparison.parquet"
     shown = None
     if base and comparison_file.is_file():   # the first screen answers the question
         comparison = pd.read_parquet(comparison_file)
         shown, covers = changes_for_sentences(folder, comparison, base)
         body.append(f"<h2>{t['key']}</h2>")
-        body.append(key_figures(shown, summary, labels, lang, covers))
+        body.append(key_block(folder, scenario, summary, shown, covers, lang))
+    body.append(payer_block(folder, scenario, lang))
     body.append(f"<h2>{t['compared']}</h2>{_organisation_block(scenario, lang)}")
     method = t["method"].format(pop=manifest["population"], reps=manifest["replications"],
                                 years=numbers.duration(scenario.results_years, lang),
-                                warm=numbers.duration(scenario.warmup_years, lang),
-                                seed=manifest["seed"])
+                                warm=numbers.duration(scenario.warmup_years, lang))
     if scenario.study is not None:
         method += " " + t["study_frame"].format(pre=numbers.duration(scenario.study.pre_months, lang),
                                                 post=numbers.duration(scenario.study.post_months, lang))
@@ -206,13 +434,26 @@ def run_report(folder: Path, lang: str) -> str:
     if (folder / "prepost_summary.parquet").is_file():
         body.append(_study_block(folder, lang))
     if (folder / "uncertainty_summary.parquet").is_file() and (folder / "decisions.parquet").is_file():
-        body.append(_uncertainty_block(folder, scenario, labels, lang))
+        body.append(uncertainty_block(folder, scenario, labels, lang))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")
     body += _areas_block(folder, scenario, labels, lang)
     body.append(f"<h2>{t['plots']}</h2>")
     body += _figures(folder, scenario, summary, shown, labels, lang)
+    body.append(limits_block(lang))
     body.append(_assumptions(folder, lang))
     return _page(t["title"], body, lang)
+
+
+LIMITS = ("limit_structure", "limit_calibration", "limit_content", "limit_resources", "limit_money",
+          "limit_transition")
+
+
+def limits_block(lang: str) -> str:
+    """What the model cannot tell, in a few plain sentences (from the model description's
+    scope, assumptions and the calibration's misses), so a leader knows where not to lean on it."""
+    t = TEXT[lang]
+    items = "".join(f"<li>{html.escape(t[k])}</li>" for k in LIMITS)
+    return f"<h2 id='limits'>{t['limits']}</h2><p>{html.escape(t['limits_intro'])}</p><ul class='limits'>{items}</ul>"
 
 
 def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.DataFrame | None,
@@ -235,7 +476,7 @@ def _figures(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.
         timeseries = folder / "timeseries.parquet"
         if timeseries.is_file():
             out.append(_img(plots.occupancy(pd.read_parquet(timeseries), labels, here / "occupancy.png",
-                                            lang), "occupancy"))
+                                            lang, beds=scenario.population.beds), "occupancy"))
         events = folder / "events.parquet"
         if events.is_file():
             ev = pd.read_parquet(events)
@@ -262,7 +503,7 @@ def _areas_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang:
     from sim.output import maps  # matplotlib only when a report is drawn
 
     t = TEXT[lang]
-    names = dict(zip(geo.municipality, geo.label))
+    names = municipality_names(geo)
     per_muni = pd.read_parquet(summary_file)
     out = [f"<h2>{t['areas']}</h2>", f"<p class='small'>{html.escape(t['areas_intro'])}</p>"]
     capacity_file = folder / "capacity.parquet"
@@ -309,7 +550,7 @@ def _team_rows(teams: pd.DataFrame, capacity_file: Path, names: dict[str, str], 
         org = orgs.get(r.network)
         kind = org.teams[r.team_kind].name(lang) if org is not None and r.team_kind in org.teams else r.team_kind
         rows.append({t["org_col"]: labels.get(r.network, r.network), t["team_col"]: kind,
-                     t["site_col"]: _site_label(org, r.team, r.site, lang),
+                     t["site_col"]: _site_label(org, r.team, names.get(r.site, r.site), lang),
                      t["base_col"]: names.get(r.base, r.base),
                      t["covers_col"]: ", ".join(names.get(m, m) for m in str(served).split()),
                      t["fte_col"]: numbers.number(r.staff_fte_regional + r.staff_fte_municipal, lang, 1),
@@ -338,9 +579,21 @@ def changes_for_sentences(folder: Path, comparison: pd.DataFrame, base: str) -> 
     unc_file = folder / "uncertainty_summary.parquet"
     if not unc_file.is_file():
         return comparison, "covers_noise"
-    unc = pd.read_parquet(unc_file)
+    unc = pd.read_parquet(unc_file).rename(columns={"difference_lower": "difference_ci_lower",
+                                                    "difference_upper": "difference_ci_upper"})
     means = comparison[["organisation", "metric", "baseline_mean", "organisation_mean"]]
     return as_comparison(unc, base).merge(means, on=["organisation", "metric"], how="left"), "covers_draws"
+
+
+def key_block(folder: Path, scenario: Scenario, summary: pd.DataFrame, shown: pd.DataFrame, covers: str,
+              lang: str) -> str:
+    """The key figures of a run folder as the report and the workshop page show them: with
+    its teams' use of time against the run's overload threshold."""
+    teams_file = folder / "team_summary.parquet"
+    teams = pd.read_parquet(teams_file) if teams_file.is_file() else None
+    names = {kind: team.name(lang) for org in scenario.organisations for kind, team in org.teams.items()}
+    return key_figures(shown, summary, scenario.labels(lang), lang, covers, teams=teams,
+                       threshold=capacity.threshold_of(scenario), team_names=names)
 
 
 STUDY_PARTS = ("observed_ratio", "counterfactual_ratio", "organisation_effect_ratio")
@@ -378,7 +631,7 @@ def _study_block(folder: Path, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> str:
+def uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> str:
     """The change in bed days across parameter draws, and the decision probabilities."""
     t = TEXT[lang]
     unc = pd.read_parquet(folder / "uncertainty_summary.parquet")
@@ -390,25 +643,46 @@ def _uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str],
     for org, g in unc[unc.metric == "bed_days_per_citizen_year"].groupby("organisation", sort=False):
         r = g.iloc[0]
         nums = {"pct": round(r.change_pct), "lo": round(r.change_pct_lower), "hi": round(r.change_pct_upper)}
-        p = decisions[decisions.organisation == org].set_index("decision").probability
-        probs = {k: round(100 * float(p.get(k, float("nan")))) for k in
-                 ("bed_days_fall", "bed_days_fall_by_threshold", "staff_hours_rise", "coercive_admissions_fall")}
+        d = decisions[decisions.organisation == org].set_index("decision")
+        n = int(d.draws.max()) if len(d) else 0
+        counts = {k: round(float(d.probability.get(k, float("nan"))) * n) if k in d.index else 0 for k in
+                  ("bed_days_fall", "bed_days_fall_by_threshold", "coercive_admissions_fall")}
+        probs = {k: round(100 * float(d.probability.get(k, float("nan")))) if k in d.index else 0 for k in counts}
+        low, high = share_interval(counts["bed_days_fall"], n)
         text = t["uncertainty_sentence"].format(org=labels.get(org, org), **{
             k: numbers.number(v, lang, 0, signed=True) for k, v in nums.items()})
-        prob = t["probabilities"].format(fall=probs["bed_days_fall"], thr=u.reduction_pct,
+        prob = t["probabilities"].format(fall_k=counts["bed_days_fall"], n=n, fall=probs["bed_days_fall"],
+                                         fall_lo=round(100 * low), fall_hi=round(100 * high),
+                                         thr=numbers.number(u.reduction_pct, lang, 0),
+                                         thr_k=counts["bed_days_fall_by_threshold"],
                                          fall_thr=probs["bed_days_fall_by_threshold"],
-                                         staff=probs["staff_hours_rise"], coercion=probs["coercive_admissions_fall"])
+                                         co_k=counts["coercive_admissions_fall"],
+                                         coercion=probs["coercive_admissions_fall"])
         parts.append(f"<p class='key-figure' data-uncertainty='{org}' data-probability-fall='{probs['bed_days_fall']}'>"
                      f"{html.escape(text)} {html.escape(prob)}</p>")
     if (folder / "uncertainty_drivers.parquet").is_file():
         d = pd.read_parquet(folder / "uncertainty_drivers.parquet")
         d = d[d["rank"] <= 5][["organisation", "parameter", "spearman_rho"]].copy()
         d["organisation"] = [labels.get(o, o) for o in d.organisation]
+        d["parameter"] = [words.parameter(p, lang) for p in d.parameter]   # by readable name, never the key
         d["spearman_rho"] = [numbers.number(v, lang, 2, signed=True) for v in d.spearman_rho]
         d = d.rename(columns={"organisation": t["org_col"], "parameter": t["assumption_col"],
                               "spearman_rho": t["rho_col"]})
         parts.append(f"<p class='small'>{html.escape(t['drivers'])}</p><div class='small'>{_table(d)}</div>")
     return "\n".join(parts)
+
+
+def share_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) interval of a share of ``k`` in ``n``: how sure a decision
+    probability is that rests on ``n`` parameter draws (0 to 1; (0, 1) with no draws)."""
+    from scipy.stats import beta
+
+    if n <= 0:
+        return 0.0, 1.0
+    a = (1 - level) / 2
+    low = 0.0 if k <= 0 else float(beta.ppf(a, k, n - k + 1))
+    high = 1.0 if k >= n else float(beta.ppf(1 - a, k + 1, n - k))
+    return low, high
 
 
 def sweep_report(folder: Path, lang: str) -> str:
@@ -480,9 +754,9 @@ _INTERVAL = re.compile(r"95 % interval (-?[\d.]+)-(-?[\d.]+)")
 def _source(text: str, lang: str) -> str:
     """A parameter's source as a short phrase in ``lang``: what kind of source it is
     (an assumption, a published figure, a calibration with its interval, a change for
-    this run) and the keys of the references it cites (``kl2021``, ``rm2025 afsnit 4.1``),
-    which are names in docs/evidence.md; the source's own reasoning, written in English
-    in the YAML, stays in the run folder's provenance table."""
+    this run) and the references it cites by readable name ("KL 2021", "Region Midtjylland
+    2025 afsnit 4.1"), never their keys; the source's own reasoning, written in English in
+    the YAML, stays in the run folder's provenance table."""
     t = TEXT[lang]
     text = str(text).strip()
     if text.startswith("calibrated"):
@@ -496,8 +770,10 @@ def _source(text: str, lang: str) -> str:
         return t["src_command_line"]
     refs = []
     for cited in _CITATION.findall(text):
-        ref = t["src_model"] if cited.split(":")[0].strip() == "model" else (
-            cited.replace("section", t["src_section"]).replace("Box", t["src_box"]))
+        key, _, rest = cited.strip().partition(" ")
+        where = rest.replace("section", t["src_section"]).replace("Box", t["src_box"])
+        ref = t["src_model"] if cited.split(":")[0].strip() == "model" else " ".join(
+            p for p in (reference_name(key, lang), where) if p)
         if ref not in refs:
             refs.append(ref)
     kind = t["src_assumption"] if text.startswith("assumption") else (
@@ -506,10 +782,37 @@ def _source(text: str, lang: str) -> str:
     return "; ".join(p for p in (kind, see) if p) or t["src_assumption"]
 
 
-def _assumptions(folder: Path, lang: str) -> str:
-    """A short appendix: the assumptions that carry the result, by readable name, with
-    value, unit and source, and every parameter changed for the run; the full provenance
-    stays in the run folder."""
+# the evidence's authors and bodies by the names a reader knows them by (the keys are
+# headings of the model's list of references)
+REFERENCE_NAMES = {"kl": "KL", "rm": "Region Midtjylland", "ft": "Folketinget", "dk": "danske tal", "dst": "Danmarks "
+                   "Statistik", "opus": "OPUS", "dassos": "DASSOS", "vanveldhuizen": "van Veldhuizen",
+                   "bmcpsych": "BMC Psychiatry", "nkrop": "NKROP", "facts": "FACTs", "fact": "FACT",
+                   "region": "regionens", "handbook": "håndbog", "fidelity": "troskabsskala", "geography": "geografi"}
+# the words above that are Danish, in English
+REFERENCE_NAMES_EN = {"dk": "Danish figures", "region": "the region's", "handbook": "handbook",
+                      "fidelity": "fidelity scale", "geography": "geography"}
+
+
+def reference_name(key: str, lang: str = "da") -> str:
+    """A citation key as a reader names the reference: ``kl2021`` -> "KL 2021",
+    ``landheim2020`` -> "Landheim 2020", ``dst-folk1`` -> "Danmarks Statistik FOLK1"."""
+    parts = []
+    for word in key.split("-"):
+        m = re.fullmatch(r"([a-z]+?)(\d{4})?", word)
+        if m is None:   # a table's code such as folk1: as the agency writes it
+            parts.append(word.upper())
+            continue
+        name, year = m.groups()
+        names = {**REFERENCE_NAMES, **REFERENCE_NAMES_EN} if lang == "en" else REFERENCE_NAMES
+        parts.append(names.get(name, name.capitalize()))
+        if year:
+            parts.append(year)
+    return " ".join(parts)
+
+
+def assumption_rows(folder: Path, lang: str) -> pd.DataFrame:
+    """The assumptions that carry the result and every parameter changed for the run, by
+    readable name, with value, unit and source in ``lang`` (the report's appendix)."""
     t = TEXT[lang]
     i = LANGUAGES.index(lang)
     prov = pd.read_parquet(folder / "provenance.parquet")
@@ -524,8 +827,20 @@ def _assumptions(folder: Path, lang: str) -> str:
                      t["value"]: _value(by_name.at[p, "value"], lang),
                      t["unit_col"]: names[2 + i] if names else "",
                      t["source"]: _source(by_name.at[p, "source"], lang)})
-    typed = ", ".join(f"<code>{html.escape(o)}</code>" for o in changed.override.astype(str))  # as typed
-    intro = html.escape(t["appendix_intro"]).format(changed=typed or html.escape(t["none_changed"]),
+    return pd.DataFrame(rows)
+
+
+def _assumptions(folder: Path, lang: str) -> str:
+    """A short appendix: the assumptions that carry the result, by readable name, with
+    value, unit and source, and every parameter changed for the run; the full provenance
+    stays in the run folder."""
+    t = TEXT[lang]
+    prov = pd.read_parquet(folder / "provenance.parquet")
+    changed = prov[prov.override.notna() & (prov.override.astype(str) != "")]
+    rows = assumption_rows(folder, lang).to_dict("records")
+    named = ", ".join(html.escape(words.parameter(p, lang)) for p in changed.parameter
+                      if p not in RUN_SETTINGS)   # by readable name, never as typed
+    intro = html.escape(t["appendix_intro"]).format(changed=named or html.escape(t["none_changed"]),
                                                     n=numbers.number(len(prov), lang, 0))
     return (f"<h2>{t['appendix']}</h2><p class='small'>{intro}</p>"
             f"<div class='small appendix'>{_table(pd.DataFrame(rows))}</div>")
@@ -535,7 +850,7 @@ def _page(title: str, body: list[str], lang: str) -> str:
     return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-            + "\n".join(body) + "</body></html>")
+            + words.keep_together("\n".join(body)) + "</body></html>")
 
 
 def make_report(folder: Path, lang: str = "da", out: Path | None = None) -> Path:

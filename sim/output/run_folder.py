@@ -171,7 +171,8 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += draw(lambda p: _plots().comparison(
         summary, labels, p, title=f"{scenario.population.name}: mean per replication with 95 % interval "
         f"({scenario.replications} replications, {scenario.results_years:g} years)"), "comparison.png")
-    files += draw(lambda p: _plots().occupancy(study.timeseries, labels, p), "occupancy.png")
+    files += draw(lambda p: _plots().occupancy(study.timeseries, labels, p, beds=scenario.population.beds),
+                  "occupancy.png")
     files += draw(lambda p: _plots().outcomes(
         summary, labels, p, title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
         currency=scenario.costs.currency if scenario.costs else None), "outcomes.png")
@@ -203,6 +204,8 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     # two largest are written by the workers (if any) after the plots, while this process
     # writes their Parquet files
     files += write_areas(folder, scenario, study, labels, draw)
+    if scenario.economy is not None:   # money by payer, from the tables just written
+        files += write_money(folder, scenario, study)
     if study.capacity is not None:
         files += write_table(study.capacity, folder, "capacity")
     if study.events is not None:
@@ -239,6 +242,22 @@ def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: di
         if summary is not None and study.capacity is not None and can_draw(study.geography):
             files += draw(lambda p: _plots("maps").layout_map(study.geography, study.capacity, summary, labels, p),
                           "layout_map.png")
+    return files
+
+
+def write_money(folder: Path, scenario: Scenario, study: StudyResult) -> list[str]:
+    """What each organisation costs the region and each municipality a year (:mod:`sim.output.money`):
+    every replication's money by payer and item, and the payers' summary and comparison."""
+    from sim.config.units import DAYS_PER_YEAR
+    from sim.output import money
+
+    start, end = scenario.window
+    costs = money.payer_costs(study.results, study.municipalities, study.teams, study.capacity, scenario.economy,
+                              (end - start) / DAYS_PER_YEAR)
+    files = write_table(costs, folder, "payer_costs")
+    base = scenario.baseline.name if scenario.baseline is not None else None
+    for name, table in money.payer_tables(costs, base, scenario.replications).items():
+        files += write_table(table, folder, name)
     return files
 
 

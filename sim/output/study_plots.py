@@ -10,7 +10,7 @@ import pandas as pd
 
 from sim.output import plots
 from sim.output.numbers import number
-from sim.output.plots import OKABE_ITO, number_axis, plt
+from sim.output.plots import OKABE_ITO, number_axis, plt, series_colour
 from sim.output.words import FIGURE, STUDY_WORDS
 
 MEASURES = ("admissions", "coercive_admissions", "bed_days", "coercive_bed_days", "people_admitted", "crises")
@@ -42,11 +42,11 @@ def ratio_panels(summary: pd.DataFrame, path: Path, title: str,
                 continue
             r = part.loc[q]
             err = np.array([[r["mean"] - r["ci_lower"]], [r["ci_upper"] - r["mean"]]])
-            ax.bar(i, r["mean"], color=OKABE_ITO[i % len(OKABE_ITO)], yerr=np.nan_to_num(err),
+            ax.bar(i, r["mean"], color=series_colour(i), yerr=np.nan_to_num(err),
                    capsize=6, label=w.get(q, q))
         ax.axhline(1.0, color="black", lw=1)
         if targets and targets.get(measure) is not None:
-            ax.axhline(targets[measure], color=OKABE_ITO[5], lw=2.5, ls="--", label=target_label or w["target"])
+            ax.axhline(targets[measure], color="black", lw=2.5, ls="--", label=target_label or w["target"])
         ax.set_title(w[measure])
         ax.set_xticks([])
         ax.set_ylabel(w["axis"])
@@ -81,7 +81,7 @@ def posterior_pairs(particles: pd.DataFrame, parameters: list[str], path: Path,
                 ax.hist(particles[px], bins=20, range=bounds[px], weights=w, color=OKABE_ITO[0])
                 ax.set_xlim(bounds[px])
                 if truth and px in truth:
-                    ax.axvline(truth[px], color=OKABE_ITO[5], lw=2)
+                    ax.axvline(truth[px], color="black", lw=2)
             else:
                 ax.scatter(particles[px], particles[py], s=8 + 400 * w / w.max() / max(1, len(w) / 50),
                            color=OKABE_ITO[0], alpha=0.5)

@@ -12,7 +12,7 @@ TEXT = {
     "da": {
         "title": "Hvad betyder organiseringen for borgernes forløb?",
         "question": ("Spørgsmålet: Hvis de samme borgere med svær psykisk sygdom blev hjulpet af "
-                     "{org} i stedet for {base}, hvad ville der så ske med sengedage, indlæggelser, "
+                     "{org} i stedet for af {base}, hvad ville der så ske med sengedage, indlæggelser, "
                      "tvang, frafald og personaletid? Svaret er en simulation, ikke en måling."),
         "compared": "Organiseringer der sammenlignes",
         "key": "Hovedtal",
@@ -21,8 +21,8 @@ TEXT = {
         "unit_col": "Enhed", "mean_col": "Gennemsnit (95 %-interval)",
         "appendix": "Bilag: de vigtigste antagelser",
         "appendix_intro": ("De antagelser der bærer resultatet, med deres kilder; ændret ved kørslen: {changed}. "
-                           "Kilderne er nøgler til litteraturlisten i docs/evidence.md; alle {n} parametre med "
-                           "kilde og begrundelse står i provenance.csv i kørslens mappe."),
+                           "Kilderne henviser til modellens litteraturliste; alle {n} parametre med kilde og "
+                           "begrundelse følger med kørslens tabeller (Antagelser)."),
         "src_assumption": "antagelse", "src_calibrated": "kalibreret mod de publicerede tal",
         "src_interval": "95 %-interval {lo} til {hi}", "src_published": "publiceret tal",
         "src_model": "modelbeskrivelsen", "src_command_line": "ændret ved denne kørsel",
@@ -34,46 +34,98 @@ TEXT = {
         "key_intro": ("De samme borgere med {org} i stedet for {base}. Intervallerne dækker {covers}; "
                       "en ændring står under gevinster eller omkostninger, når hele intervallet ligger "
                       "på samme side af nul."),
-        "covers_noise": "simulationens egen tilfældighed over replikationerne, ikke usikkerheden om antagelserne",
+        "covers_noise": "simulationens egen tilfældighed over gennemløbene, ikke usikkerheden om antagelserne",
         "covers_draws": "både usikkerheden om antagelserne og simulationens egen tilfældighed",
         "levels": ": fra {base} til {org} {unit}",
-        "utilisation": ("Med {org} bruger personalet {o} % af sin tid med borgerne ({lo} til {hi} %) "
-                        "mod {b} % med {base}."),
+        "utilisation": ("Personalet bruger {o} % af den betalte tid med {org}{interval} mod {b} % med {base}; "
+                        "timer der ikke bruges, er ikke en besparelse."),
+        "pct_interval": " ({lo} til {hi} %)",
+        "staff_paid": ("Personale betalt med {org}: {fte} årsværk ({reg} regionale og {mun} kommunale) mod {bfte} "
+                       "({breg} og {bmun}) med {base}."),
+        "staff_head": "Personale og kapacitet",
+        "limits": "Hvad modellen ikke kan fortælle",
+        "limits_intro": ("Svaret er en simulation af syntetiske borgere, ikke en måling. Læn dig ikke op ad det, "
+                         "hvor modellen ikke rækker:"),
+        "limit_structure": ("Intervallerne dækker kun de antagelser, der er regnet usikkerhed på. Modellens "
+                            "opbygning (hvilke forløb og mekanismer der er med) er ikke i intervallerne."),
+        "limit_calibration": ("Mekanismernes styrke er tilpasset publicerede tal fra Norge, Danmark og udenlandske "
+                              "forsøg, men rammer dem ikke alle; niveauet af indlæggelser er det mindst sikre, så "
+                              "en ændring i indlæggelser er mindre sikker end en ændring i sengedage."),
+        "limit_content": ("Organiseringen ændrer kun, hvilket forløb borgeren er på (set i tide, fulgt under "
+                          "indlæggelsen, én plan eller flere), ikke hvor god behandlingen er. Bedre behandling, "
+                          "medicin og somatisk sygdom er ikke med."),
+        "limit_resources": ("Boliger og kommunale tilbud er ikke en ressource i modellen: ventetiden på dem er en "
+                            "antagelse. Den enkelte medarbejders vagtplan, sygefravær og rekruttering er ikke med; "
+                            "personalet er timer i teamet."),
+        "limit_money": ("Udgifterne er kun senge og betalt personale med runde priser; bolig, medicin, "
+                        "overførselsindkomster, politi og pårørendes tid er ikke talt med."),
+        "limit_transition": ("Tallene sammenligner to organiseringer, der begge er i gang. Omstillingen (at bygge "
+                             "teamet op, oplære personalet, flytte borgerne) og dens omkostninger er ikke med."),
+        "payers": "Hvem betaler, hvem sparer",
+        "payers_intro": ("Udgifter om året i {currency}, fordelt på dem der betaler: regionen betaler sengene og sit "
+                         "personale; hver kommune betaler sit personale og betaler regionen for hver dag en borger, "
+                         "der er færdigbehandlet, venter i en seng. Personalet tælles som betalte årsværk, ikke som "
+                         "brugte timer. Intervallerne dækker {covers}. Priserne er antagelser, som kan erstattes af "
+                         "egne tal: {prices}."),
+        "payer_col": "Betaler", "difference_col": "Forskel (95 %-interval)",
+        "region": "Regionen", "municipality_payer": "{name} Kommune", "municipalities": "Kommunerne",
+        "total_payer": "I alt",
+        "saves": "{payer} sparer {amount} om året (95 %-interval {lo} til {hi})",
+        "pays_more": "{payer} betaler {amount} mere om året (95 %-interval {lo} til {hi})",
+        "no_clear_money": "for {payer} er der ingen sikker forskel ({amount}; 95 %-interval {lo} til {hi})",
+        "total_saves": "i alt spares {amount} om året (95 %-interval {lo} til {hi})",
+        "total_pays_more": "i alt koster det {amount} mere om året (95 %-interval {lo} til {hi})",
+        "total_no_clear": "i alt er der ingen sikker forskel ({amount}; 95 %-interval {lo} til {hi})",
+        "payers_sentence": "Med {org} i stedet for {base}: {parts}.",
+        "money_millions": "mio. kr.", "money_thousands": "t.kr.", "money_units": "kr.",
+        "price_bed_day": "en sengedag {value}", "price_coercion": "tillæg for en dag under tvang {value}",
+        "price_fte_regional": "et regionalt årsværk {value}", "price_fte_municipal": "et kommunalt årsværk {value}",
+        "price_discharge_ready": "kommunens betaling for en færdigbehandlingsdag {value}",
+        "warning": ("Advarsel: {team} er overbelastet: personalet bruger {use} % af den betalte tid (grænsen er "
+                    "{limit} %), og arbejde der skulle gøres, bliver ikke gjort."),
+        "team_of": "{team} ({org})",
+        "overload": ("Teamet er overbelastet: {share} % af rutinekontakterne gives ikke ({levels}); {team} bruger "
+                     "{use} % af den betalte tid, og grænsen er {limit} %."),
+        "overload_plain": "Teamet er overbelastet: {team} bruger {use} % af den betalte tid, og grænsen er {limit} %.",
+        "lost_cost": "{share} % af {work} gives ikke ({levels}).",
+        "lost_gain": "Færre {noun}: fra {base} til {org} {unit}.",
+        "lost_levels": "fra {base} til {org} {noun} {unit}",
+        "from_zero": "{noun}: fra {base} til {org} {unit} (95 %-interval for forskellen {lo} til {hi}).",
+        "none_either": "Ingen {noun} med nogen af organiseringerne.",
         "fewer": "færre", "more": "flere",
         "sentence": "{pct} % {dir} {noun} (95 %-interval {lo} til {hi} %){levels}.",
         "no_interval": ("{pct} % {dir} {noun} (interval ikke tilgængeligt: "
-                        "det kræver mindst to replikationer)."),
-        "undefined": "Ændringen i {noun} er ikke defineret ({base} har ingen).",
+                        "det kræver mindst to gennemløb)."),
         "unclear": ("Ingen sikker forskel i {noun} "
                     "({pct} %, 95 %-interval {lo} til {hi} %)."),
-        "table": "Tal pr. organisering (gennemsnit og 95 %-interval over replikationer)",
+        "table": "Tal pr. organisering (gennemsnit og 95 %-interval over gennemløbene)",
         "outcome": "Udfald", "plots": "Figurer", "value": "Værdi", "source": "Kilde",
-        "method": ("{pop}: {reps} replikationer à {years} år (efter {warm} års indsvingning), "
-                   "startværdi for tilfældighederne {seed}. Alle organiseringer møder de samme borgere med de samme "
-                   "tilfældigheder (common random numbers), så forskellene skyldes organiseringen."),
+        "method": ("{pop}: {reps} gennemløb à {years} år (efter {warm} års indsvingning). Alle organiseringer "
+                   "møder de samme borgere med de samme tilfældigheder, så forskellene skyldes organiseringen."),
         "teams": "Teams", "staff": "årsværk pr. 100 borgere",
         "sweep": "Parameterstudie", "points": "punkter",
-        "sweep_intro": "Et parameterstudie over {swept}: {n} punkter, hvert med sine replikationer.",
+        "sweep_intro": "Et parameterstudie over {swept}: {n} punkter, hvert med sine gennemløb.",
         "uncertainty": "Usikkerhed om antagelserne",
-        "uncertainty_intro": ("Hovedtallene ovenfor regner usikkerheden om {n} antagelser med: {draws} sæt "
-                              "af værdier trukket fra deres intervaller, hvert med {reps} replikationer. "
-                              "Tabellen nedenfor dækker kun simulationens egen tilfældighed."),
-        "uncertainty_sentence": ("Med {org}: {pct} % sengedage i gennemsnit; i 95 % af trækkene "
+        "uncertainty_intro": ("Hovedtallene ovenfor regner usikkerheden om {n} antagelser med: {draws} "
+                              "gennemløb, hvert med sit eget sæt af værdier trukket fra antagelsernes "
+                              "intervaller og {reps} gentagelser. Tabellen over tal pr. organisering dækker kun "
+                              "simulationens egen tilfældighed."),
+        "uncertainty_sentence": ("Med {org}: {pct} % sengedage i gennemsnit; i 95 % af gennemløbene "
                                  "mellem {lo} og {hi} %."),
         "drivers": ("Hvilke antagelser flytter ændringen i sengedage mest (rangkorrelation mellem "
                     "den trukne værdi og ændringen; fortegn: samme eller modsat retning)"),
         "areas": "Kommuner og teams",
         "areas_intro": ("Hver borger tælles i sin kommune; hvert team har sit eget personale og sin egen "
-                        "kørsel. Ændringen i sengedage pr. kommune er parret over replikationerne som "
+                        "kørsel. Ændringen i sengedage pr. kommune er parret over gennemløbene som "
                         "hovedtallene, men bygger på færre borgere og er derfor mere usikker."),
         "municipality_col": "Kommune", "citizens_col": "Borgere (gennemsnit)",
         "change_col": "Ændring i sengedage med {org}", "team_col": "Team", "site_col": "Sted",
         "base_col": "Base",
         "covers_col": "Dækker", "fte_col": "Årsværk", "utilisation_col": "Udnyttelse af tiden",
         "driving_col": "Køretimer pr. år", "lost_col": "Tabte kontakter", "refused_col": "Afviste opskaleringer pr. år",
-        "probabilities": ("Sandsynligheden for færre sengedage er {fall} %; for mindst {thr:g} % færre "
-                          "sengedage {fall_thr} %; for flere personaletimer {staff} %; for færre "
-                          "tvangsindlæggelser {coercion} %."),
+        "probabilities": ("Færre sengedage i {fall_k} af {n} gennemløb ({fall} %; 95 %-interval {fall_lo} til "
+                          "{fall_hi} %); mindst {thr} % færre sengedage i {thr_k} af {n} ({fall_thr} %); færre "
+                          "tvangsindlæggelser i {co_k} af {n} ({coercion} %)."),
     },
     "en": {
         "title": "What does the organisation of care do to citizens' pathways?",
@@ -87,8 +139,8 @@ TEXT = {
         "unit_col": "Unit", "mean_col": "Mean (95 % interval)",
         "appendix": "Appendix: the main assumptions",
         "appendix_intro": ("The assumptions that carry the result, with their sources; changed for this run: "
-                           "{changed}. The sources are keys to the references in docs/evidence.md; all {n} "
-                           "parameters with source and reasoning are in provenance.csv in the run folder."),
+                           "{changed}. The sources refer to the model's list of references; all {n} parameters "
+                           "with source and reasoning come with the run's tables (Assumptions)."),
         "src_assumption": "assumption", "src_calibrated": "calibrated to the published figures",
         "src_interval": "95 % interval {lo} to {hi}", "src_published": "published figure",
         "src_model": "the model description", "src_command_line": "changed for this run",
@@ -102,28 +154,81 @@ TEXT = {
         "covers_noise": "the simulation's own noise across replications, not the uncertainty about the assumptions",
         "covers_draws": "both the uncertainty about the assumptions and the simulation's own noise",
         "levels": ": from {base} to {org} {unit}",
-        "utilisation": ("With {org} staff spend {o} % of their time with citizens ({lo} to {hi} %) "
-                        "against {b} % with {base}."),
+        "utilisation": ("Staff use {o} % of their paid time with {org}{interval} against {b} % with {base}; "
+                        "hours not used are not a saving."),
+        "pct_interval": " ({lo} to {hi} %)",
+        "staff_paid": ("Staff paid with {org}: {fte} FTE ({reg} regional and {mun} municipal) against {bfte} "
+                       "({breg} and {bmun}) with {base}."),
+        "staff_head": "Staff and capacity",
+        "limits": "What the model cannot tell",
+        "limits_intro": ("The answer is a simulation of synthetic citizens, not a measurement. Do not lean on it "
+                         "where the model does not reach:"),
+        "limit_structure": ("The intervals cover only the assumptions whose uncertainty is included. The model's "
+                            "structure (which pathways and mechanisms are in it) is not in the intervals."),
+        "limit_calibration": ("The mechanisms' strengths are fitted to published figures from Norway, Denmark and "
+                              "trials abroad, but do not meet them all; the level of admissions is the least sure, "
+                              "so a change in admissions is less sure than a change in bed days."),
+        "limit_content": ("An organisation changes only which pathway a citizen is on (seen in time, followed "
+                          "during a stay, one plan or several), not how good the treatment is. Better treatment, "
+                          "medication and somatic illness are not in it."),
+        "limit_resources": ("Housing and municipal offers are not a resource in the model: their wait is an "
+                            "assumption. Individual staff's rosters, sickness absence and recruitment are not in "
+                            "it; staff are hours in the team."),
+        "limit_money": ("The costs are only beds and paid staff at round prices; housing, medication, benefits, "
+                        "police and relatives' time are not counted."),
+        "limit_transition": ("The figures compare two organisations both up and running. The change-over (building "
+                             "the team, training the staff, moving the citizens) and its costs are not in it."),
+        "payers": "Who pays, who saves",
+        "payers_intro": ("Costs a year in {currency}, split by who pays: the region pays the beds and its staff; "
+                         "each municipality pays its staff and pays the region for every day a citizen ready for "
+                         "discharge waits in a bed. Staff count as FTE paid, not as hours used. The intervals cover "
+                         "{covers}. The prices are assumptions to be replaced by your own ({prices})."),
+        "payer_col": "Payer", "difference_col": "Difference (95 % interval)",
+        "region": "The region", "municipality_payer": "{name} municipality", "municipalities": "The municipalities",
+        "total_payer": "Total",
+        "saves": "{payer} saves {amount} a year (95 % interval {lo} to {hi})",
+        "pays_more": "{payer} pays {amount} more a year (95 % interval {lo} to {hi})",
+        "no_clear_money": "for {payer} there is no clear difference ({amount}; 95 % interval {lo} to {hi})",
+        "total_saves": "in total {amount} a year is saved (95 % interval {lo} to {hi})",
+        "total_pays_more": "in total it costs {amount} more a year (95 % interval {lo} to {hi})",
+        "total_no_clear": "in total there is no clear difference ({amount}; 95 % interval {lo} to {hi})",
+        "payers_sentence": "With {org} instead of {base}: {parts}.",
+        "money_millions": "million DKK", "money_thousands": "thousand DKK", "money_units": "DKK",
+        "price_bed_day": "a bed day {value}", "price_coercion": "extra for a day under coercion {value}",
+        "price_fte_regional": "a regional FTE {value}", "price_fte_municipal": "a municipal FTE {value}",
+        "price_discharge_ready": "the municipality's payment for a day ready for discharge {value}",
+        "warning": ("Warning: the {team} is overloaded: staff use {use} % of their paid time (the limit is "
+                    "{limit} %), and work that should be done is not done."),
+        "team_of": "{team} ({org})",
+        "overload": ("The team is overloaded: {share} % of the routine contacts are not given ({levels}); the "
+                     "{team} uses {use} % of its paid time, and the limit is {limit} %."),
+        "overload_plain": ("The team is overloaded: the {team} uses {use} % of its paid time, and the limit is "
+                           "{limit} %."),
+        "lost_cost": "{share} % of {work} are not given ({levels}).",
+        "lost_gain": "Fewer {noun}: from {base} to {org} {unit}.",
+        "lost_levels": "from {base} to {org} {noun} {unit}",
+        "from_zero": "{noun}: from {base} to {org} {unit} (95 % interval of the difference {lo} to {hi}).",
+        "none_either": "No {noun} with either organisation.",
         "fewer": "fewer", "more": "more",
         "sentence": "{pct} % {dir} {noun} (95 % interval {lo} to {hi} %){levels}.",
         "no_interval": ("{pct} % {dir} {noun} (interval not available: "
                         "it needs at least two replications)."),
-        "undefined": "The change in {noun} is not defined ({base} has none).",
         "unclear": ("No clear difference in {noun} "
                     "({pct} %, 95 % interval {lo} to {hi} %)."),
         "table": "Figures per organisation (mean and 95 % interval across replications)",
         "outcome": "Outcome", "plots": "Plots", "value": "Value", "source": "Source",
-        "method": ("{pop}: {reps} replications of {years} years (after {warm} years of warm-up), "
-                   "seed {seed}. Every organisation meets the same citizens with the same luck "
-                   "(common random numbers), so differences come from the organisation."),
+        "method": ("{pop}: {reps} replications of {years} years (after {warm} years of warm-up). Every "
+                   "organisation meets the same citizens with the same luck, so differences come from the "
+                   "organisation."),
         "teams": "Teams", "staff": "FTE per 100 citizens",
         "sweep": "Parameter sweep", "points": "points",
         "sweep_intro": "A sweep over {swept}: {n} points, each with its replications.",
         "uncertainty": "Uncertainty about the assumptions",
         "uncertainty_intro": ("The key figures above include the uncertainty about {n} assumptions: {draws} "
-                              "sets of values drawn from their ranges, each with {reps} replications. The "
-                              "table below covers only the simulation's own noise."),
-        "uncertainty_sentence": ("With {org}: {pct} % bed days on average; in 95 % of the draws "
+                              "runs, each with its own set of values drawn from the assumptions' ranges and {reps} "
+                              "repetitions. The table of figures per organisation covers only the simulation's "
+                              "own noise."),
+        "uncertainty_sentence": ("With {org}: {pct} % bed days on average; in 95 % of the runs "
                                  "between {lo} and {hi} %."),
         "drivers": ("Which assumptions move the change in bed days most (rank correlation between "
                     "the value drawn and the change; sign: same or opposite direction)"),
@@ -136,9 +241,9 @@ TEXT = {
         "base_col": "Base",
         "covers_col": "Covers", "fte_col": "FTE", "utilisation_col": "Staff utilisation",
         "driving_col": "Driving hours a year", "lost_col": "Contacts lost", "refused_col": "Refused scale-ups a year",
-        "probabilities": ("The probability of fewer bed days is {fall} %; of at least {thr:g} % fewer "
-                          "bed days {fall_thr} %; of more staff hours {staff} %; of fewer coercive "
-                          "admissions {coercion} %."),
+        "probabilities": ("Fewer bed days in {fall_k} of {n} runs ({fall} %; 95 % interval {fall_lo} to "
+                          "{fall_hi} %); at least {thr} % fewer bed days in {thr_k} of {n} ({fall_thr} %); fewer "
+                          "coercive admissions in {co_k} of {n} ({coercion} %)."),
     },
 }
 
@@ -160,15 +265,12 @@ METRICS = {
                                          "pr. borger-år", "per citizen-year"),
     "bed_blocking_days_per_citizen_year": ("færdigbehandlingsdage", "bed-blocking days",
                                            "pr. borger-år", "per citizen-year"),
-    "staff_hours_regional": ("regionale personaletimer", "regional staff hours", "i perioden",
-                             "over the period"),
-    "staff_hours_municipal": ("kommunale personaletimer", "municipal staff hours", "i perioden",
-                              "over the period"),
-    "contacts_lost": ("tabte rutinekontakter", "routine contacts lost", "i perioden", "over the period"),
+    "admissions_waited": ("indlæggelser med ventetid på en seng", "admissions that waited for a bed",
+                          "i perioden", "over the period"),
+    "bed_wait_days": ("dage med ventetid på en seng", "days waiting for a bed", "i perioden", "over the period"),
     "scaleups_refused": ("afviste opskaleringer", "refused scale-ups", "i perioden", "over the period"),
     "driving_hours": ("køretimer", "driving hours", "i perioden", "over the period"),
     "handovers": ("overgange mellem teams", "hand-overs", "i perioden", "over the period"),
-    "cost_per_citizen_year": ("udgifter", "cost", "pr. borger-år", "per citizen-year"),
 }
 # a share of 0-1 stated as levels in %, not as a change in %
 UTILISATION = "staff_utilisation"
@@ -179,6 +281,28 @@ SHARES = (UTILISATION, "contacts_lost_share")
 FIGURE_METRICS = {
     "staff_hours_per_citizen_year": ("personaletimer i alt", "staff hours used", "pr. borger-år",
                                      "per citizen-year"),
+    "staff_hours_regional": ("regionale personaletimer brugt", "regional staff hours used", "i perioden",
+                             "over the period"),
+    "staff_hours_municipal": ("kommunale personaletimer brugt", "municipal staff hours used", "i perioden",
+                              "over the period"),
+    "staff_fte_regional": ("regionale årsværk", "regional FTE", "betalt", "paid"),
+    "staff_fte_municipal": ("kommunale årsværk", "municipal FTE", "betalt", "paid"),
+    "contacts_lost": ("tabte kontakter", "contacts lost", "i perioden", "over the period"),
+    "cost_per_citizen_year": ("udgifter", "cost", "pr. borger-år", "per citizen-year"),
+    **{f"contacts_lost_{kind}": (f"tabte {da}", f"{en} lost", "i perioden", "over the period")
+       for kind, (da, en) in {"routine": ("rutinekontakter", "routine contacts"),
+                              "inreach": ("besøg under indlæggelse", "in-reach visits"),
+                              "planning": ("møder om udskrivelse", "discharge-planning meetings"),
+                              "outreach": ("opsøgende besøg", "outreach visits"),
+                              "intensive": ("intensive kontakter", "intensive contacts")}.items()},
+}
+# the kinds of work a team gives (sim.model.names.WORK): (Danish, English), as "X % of ... are not given"
+WORK_WORDS = {
+    "routine": ("rutinekontakterne", "the routine contacts"),
+    "inreach": ("besøgene under indlæggelse", "the in-reach visits during a stay"),
+    "planning": ("møderne om udskrivelse fra indlæggelsens start", "the discharge-planning meetings"),
+    "outreach": ("de opsøgende besøg hos borgere uden kontakt", "the outreach visits to citizens out of contact"),
+    "intensive": ("de intensive kontakter", "the intensive contacts"),
 }
 
 
@@ -203,14 +327,14 @@ def title(metric: str, lang: str) -> str:
 # The words of the figures, in the order of ``LANGUAGES``
 FIGURE = {
     "da": {
-        "levels_title": "Gennemsnit pr. replikation med 95 %-interval ({reps} replikationer à {years} år)",
+        "levels_title": "Gennemsnit pr. gennemløb med 95 %-interval ({reps} gennemløb à {years} år)",
         "changes_title": "Ændring med {org} i forhold til {base}",
         "changes_axis": "ændring i % (95 %-interval)",
         "changes_note": "Grøn: færre (en gevinst). Orange: flere (en omkostning). Grå: ingen sikker forskel.",
-        "beds": "Senge i brug (30-dages gennemsnit)", "beds_axis": "senge",
+        "beds": "Senge i brug (30-dages gennemsnit)", "beds_axis": "senge", "beds_line": "sengene i alt ({beds})",
         "crisis": "Borgere i krise (30-dages gennemsnit)", "crisis_axis": "borgere",
         "years": "år", "warmup": "indsvingning (tælles ikke med)",
-        "pathways_title": ("De samme {n} borgere under hver organisering (replikation {rep}): {how}; "
+        "pathways_title": ("De samme {n} borgere under hver organisering (gennemløb {rep}): {how}; "
                            "korte perioder vises mindst {days} dage brede"),
         "pathways_random": "et tilfældigt udvalg af dem, der var med fra start",
         "pathways_busiest": "dem med flest hændelser blandt dem, der var med fra start",
@@ -220,8 +344,8 @@ FIGURE = {
         "sweep_axis": "ændring i forhold til sammenligningen, %",
         "sweep_levels": ("Gennemsnit i hvert punkt (hvor sikker forskellen er, viser figuren med "
                          "ændringerne)"),
-        "levels_plain": "Gennemsnit med 95 %-interval over replikationerne",
-        "sweep_mean": "gennemsnit over replikationerne",
+        "levels_plain": "Gennemsnit med 95 %-interval over gennemløbene",
+        "sweep_mean": "gennemsnit over gennemløbene",
         "sweep_title_noise": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker "
                               "simulationens egen tilfældighed (95 %)"),
         "sweep_title_draws": ("Ændring i forhold til sammenligningen i hvert punkt; båndet dækker 95 % af "
@@ -237,18 +361,18 @@ FIGURE = {
         "morris_axis": "mu* (i outputtets enhed)",
         "sobol_title": "Sobols totalindeks (andel af outputtets varians)",
         "sobol_axis": "totalindeks S_T",
-        "prepost_title": "{study}: {org} ({reps} replikationer, kohorte på {cohort} i gennemsnit)",
+        "prepost_title": "{study}: {org} ({reps} gennemløb, kohorte på {cohort} i gennemsnit)",
         "map_title": "Hvor teamene arbejder, og udfaldet i hver kommune",
         "map_panel": "{org}: {n} teams",
         "map_note": ("Stjerne: teamets base; linjer: de kommuner teamet dækker; cirklens størrelse: "
-                     "borgere i målgruppen; farven: gennemsnit over replikationerne"),
+                     "borgere i målgruppen; farven: gennemsnit over gennemløbene"),
     },
     "en": {
         "levels_title": "Mean per replication with 95 % interval ({reps} replications of {years} years)",
         "changes_title": "Change with {org} against {base}",
         "changes_axis": "change in % (95 % interval)",
         "changes_note": "Green: fewer (a gain). Orange: more (a cost). Grey: no clear difference.",
-        "beds": "Beds occupied (30-day mean)", "beds_axis": "beds",
+        "beds": "Beds occupied (30-day mean)", "beds_axis": "beds", "beds_line": "all the beds ({beds})",
         "crisis": "Citizens in crisis (30-day mean)", "crisis_axis": "citizens",
         "years": "years", "warmup": "warm-up (not counted)",
         "pathways_title": ("The same {n} citizens under each organisation (replication {rep}): {how}; "
@@ -389,6 +513,24 @@ PARAMETERS = {
     "beds": ("psykiatriske senge", "psychiatric beds"),
     "driving_minutes": ("køretid", "driving time"),
     "organisation": ("organisering", "organisation"),
+    "adults": ("voksne", "adults"), "residents": ("indbyggere", "residents"),
+    "target_per_1000_adults": ("målgruppe pr. 1.000 voksne", "target group per 1,000 adults"),
+    "travel_minutes_local": ("køretid fra eget team", "driving time from a local team"),
+    "travel_minutes_cluster": ("køretid fra klyngens team", "driving time from the cluster's team"),
+    "speed_kmh": ("gennemsnitsfart på vejene", "mean speed on the roads"),
+    "max_intensive_share": ("tavlens andel af teamets tid", "the board's share of team time"),
+    "discharge_planning_from_admission_prob": ("udskrivelse planlagt fra indlæggelsen",
+                                               "discharge planned from admission"),
+    "cross_sector_info_prob": ("delt information mellem sektorerne", "information shared across sectors"),
+    "pulled_back_share": ("tid trukket tilbage", "time pulled back"),
+    "bed_day": ("pris for en sengedag", "price of a bed day"),
+    "coercive_bed_day_extra": ("tillæg for en dag under tvang", "extra for a day under coercion"),
+    "fte_year_regional": ("pris for et regionalt årsværk", "price of a regional FTE"),
+    "fte_year_municipal": ("pris for et kommunalt årsværk", "price of a municipal FTE"),
+    "discharge_ready_day_payment": ("betaling for en færdigbehandlingsdag", "payment for a day ready for discharge"),
+    "overload_utilisation": ("grænse for overbelastning", "overload threshold"),
+    "uncertainty": ("usikkerhed", "uncertainty"), "draws": ("gennemløb med usikkerhed", "uncertainty draws"),
+    "replications": ("gennemløb", "replications"), "seed": ("startværdi", "seed"),
 }
 # categorical values a sweep may take, by readable name: (Danish, English)
 VALUES = {
@@ -410,6 +552,29 @@ VALUES = {
     "vestklyngen": ("Vest-klyngen", "Vest cluster"),
     "True": ("ja", "yes"), "False": ("nej", "no"),
 }
+
+
+# the shipped organisations as a sentence names them, with their article: (Danish, English);
+# an organisation of a user's own is named by its label
+ORGANISATION_PHRASES = {
+    "fragmented": ("en fragmenteret indsats", "fragmented sectors"),
+    "fact_crosssector": ("et tværsektorielt FACT-team", "a cross-sectoral FACT team"),
+    "fact_regional": ("et regionalt FACT-team", "a regional FACT team"),
+    "fact_dutch": ("et FACT-team efter hollandsk model", "a Dutch-model FACT team"),
+    "coordinated": ("en koordineret indsats (3CP)", "coordinated care (3CP)"),
+}
+
+
+def organisation_phrase(name: str, label: str, lang: str) -> str:
+    """An organisation as a sentence names it ("et tværsektorielt FACT-team"), or its label."""
+    phrases = ORGANISATION_PHRASES.get(name)
+    return phrases[LANGUAGES.index(lang)] if phrases else label
+
+
+def keep_together(text: str) -> str:
+    """Text where a line never breaks inside "95 %-interval" or "39 %": a no-break space
+    before % and a no-break hyphen after it (HTML or plain text alike)."""
+    return text.replace(" %", "\u00a0%").replace("%-", "%\u2011")
 
 
 def parameter(key: str, lang: str) -> str:

@@ -25,6 +25,11 @@ ENGLISH_LABELS = ["Fragmented sectors", "Cross-sectoral FACT", "Psychosis outpat
                   "assumption", "calibrated", "section", "see"]
 
 
+def read(path) -> str:
+    """A report as text, its no-break spaces and hyphens as plain ones."""
+    return path.read_text(encoding="utf-8").replace("\u00a0", " ").replace("\u2011", "-")
+
+
 def report(*args):
     return subprocess.run([sys.executable, "-m", "sim.output.report", *map(str, args)],
                           capture_output=True, text=True, timeout=120)
@@ -49,7 +54,7 @@ def _key_figures(page: str) -> list[dict]:
 
 @pytest.mark.parametrize("lang, word", [("da", "sengedage"), ("en", "bed days")])
 def test_the_figures_in_the_text_match_the_table(run_with_reports, lang, word):
-    page = (run_with_reports / f"report_{lang}.html").read_text(encoding="utf-8")
+    page = read(run_with_reports / f"report_{lang}.html")
     comparison = pd.read_csv(run_with_reports / "comparison.csv").set_index("metric")
     figures = _key_figures(page)
     assert len(figures) >= 9
@@ -65,7 +70,7 @@ def test_the_figures_in_the_text_match_the_table(run_with_reports, lang, word):
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_gains_and_costs_stand_side_by_side_by_the_sign_of_their_interval(run_with_reports, lang):
-    page = (run_with_reports / f"report_{lang}.html").read_text(encoding="utf-8")
+    page = read(run_with_reports / f"report_{lang}.html")
     parts = re.split(r"<h3 class='(gains|costs|unclear)'>", page)
     groups = {"gains": [], "costs": [], "unclear": []}
     for name, chunk in zip(parts[1::2], parts[2::2]):
@@ -75,13 +80,14 @@ def test_gains_and_costs_stand_side_by_side_by_the_sign_of_their_interval(run_wi
     assert all(int(f["hi"]) < 0 for f in groups["gains"])
     assert all(int(f["lo"]) > 0 for f in groups["costs"])
     assert all(int(f["lo"]) <= 0 <= int(f["hi"]) for f in groups["unclear"])
-    shown = set(re.findall(r"class='key-figure' data-metric='([^']+)'", page))   # undefined ones too
-    assert {"contacts_lost", "staff_hours_regional", "dropouts", "crises_per_citizen_year"} <= shown
-    assert "data-metric='staff_utilisation'" in page   # utilisation as levels, with the costs
+    shown = set(re.findall(r"class='key-figure' data-metric='([^']+)'", page))   # from zero too
+    assert {"bed_wait_days", "scaleups_refused", "dropouts", "crises_per_citizen_year"} <= shown
+    assert not {m for m in shown if m.startswith("staff_hours")}   # hours used are never a gain or a cost
+    assert "data-metric='staff_utilisation'" in page and "data-metric='staff_fte'" in page   # as levels
 
 
 def test_the_danish_report_writes_numbers_with_a_decimal_comma(run_with_reports):
-    page = (run_with_reports / "report_da.html").read_text(encoding="utf-8")
+    page = read(run_with_reports / "report_da.html")
     summary = pd.read_csv(run_with_reports / "summary.csv").set_index(["organisation", "metric"])
     r = summary.loc[("fragmented", "bed_days_per_citizen_year")]
     assert f"{r['mean']:.2f}".replace(".", ",") in page or f"{r['mean']:.1f}".replace(".", ",") in page
@@ -90,7 +96,7 @@ def test_the_danish_report_writes_numbers_with_a_decimal_comma(run_with_reports)
 
 
 def test_the_report_is_self_contained(run_with_reports):
-    page = (run_with_reports / "report_da.html").read_text(encoding="utf-8")
+    page = read(run_with_reports / "report_da.html")
     assert "<html lang='da'>" in page
     assert not re.search(r"(src|href)=['\"](?!data:)", page), "an external resource"
     assert page.count("data:image/png;base64,") == 4
@@ -132,12 +138,12 @@ def test_the_report_renders_in_chromium_without_errors(run_with_reports, lang, t
             "return Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
         assert len(images) == 4 and all(ok and width > 500 for ok, width in images)
         shown = driver.execute_script(
-            "return Array.from(document.querySelectorAll('.key-figure')).map("
-            "p => [p.dataset.metric, p.innerText])")
+            "return Array.from(document.querySelectorAll('.key-figure[data-pct]')).map("
+            "p => [p.dataset.metric, p.innerText.replace(/\\u00a0/g, ' ').replace(/\\u2011/g, '-')])")
         assert len(shown) >= 9
         for metric, text in shown:
-            if pd.isna(comparison.loc[metric, "change_pct"]):   # none in the baseline: said in words
-                assert "defineret" in text or "defined" in text, text
+            if pd.isna(comparison.loc[metric, "change_pct"]):   # none in the baseline: said as levels
+                assert re.search(r"(fra|from) 0 (til|to) ", text) or "Ingen" in text or "No " in text, text
                 continue
             pct = round(comparison.loc[metric, "change_pct"])
             assert f"{abs(pct)} %" in text or f"{pct:+} %" in text, text
@@ -149,6 +155,7 @@ def test_the_report_renders_in_chromium_without_errors(run_with_reports, lang, t
             english = [w for w in ENGLISH_LABELS if re.search(rf"\b{re.escape(w)}\b", visible)]
             assert not english, english
             assert not re.search(r"\b\d+\.\d{1,2}\b", visible), "an English decimal"
+            assert not re.search(r"\d %", visible), "a line may break inside a percentage"
             assert re.search(r"\b\d+,\d+\b", visible), "no decimal comma"
         shot = tmp_path / "report.png"
         driver.save_screenshot(str(shot))
@@ -160,10 +167,11 @@ def test_the_report_states_the_decision_probabilities_of_a_run_with_uncertainty(
     factsim_ok(*SMALL, "uncertainty=ranges", "uncertainty.draws=4",
                f"hydra.run.dir={folder}")
     assert report(folder, "--lang", "da").returncode == 0
-    page = (folder / "report_da.html").read_text(encoding="utf-8")
+    page = read(folder / "report_da.html")
     decisions = pd.read_parquet(folder / "decisions.parquet").set_index("decision").probability
     fall = round(100 * decisions["bed_days_fall"])
-    assert f"Sandsynligheden for færre sengedage er {fall} %" in page
+    k = round(4 * decisions["bed_days_fall"])   # a probability says how many draws it rests on
+    assert f"Færre sengedage i {k} af 4 gennemløb ({fall} %; 95 %-interval " in page
     assert f"data-probability-fall='{fall}'" in page
     assert "dækker kun simulationens egen tilfældighed" in page
     assert "Hvilke antagelser flytter ændringen i sengedage mest" in page
@@ -181,7 +189,7 @@ def test_a_study_report_states_its_time_frame_and_the_decomposition_in_danish(tm
     folder = tmp_path / "study"
     factsim_ok(*SMALL, "study=norway_prepost", "replications=2", f"hydra.run.dir={folder}")
     assert report(folder, "--lang", "da").returncode == 0
-    page = (folder / "report_da.html").read_text(encoding="utf-8")
+    page = read(folder / "report_da.html")
     summary = pd.read_parquet(folder / "prepost_summary.parquet")
     study = yaml.safe_load((folder / "config.yaml").read_text())["study"]
     assert (f"Studiet følger de inkluderede borgere {study['pre_months']:g} måneder før og "
@@ -195,14 +203,35 @@ def test_a_study_report_states_its_time_frame_and_the_decomposition_in_danish(tm
 
 @pytest.mark.parametrize("lang, source, phrase", [
     ("da", "assumption: gamma, right-skewed stays", "antagelse"),
-    ("da", "assumption: set so that ([kl2021]: 52 %; [opus2008] about 39 days)", "antagelse; se kl2021, opus2008"),
-    ("da", "[rm2025 section 4.1]: 25 citizens per worker", "publiceret tal; se rm2025 afsnit 4.1"),
+    ("da", "assumption: set so that ([kl2021]: 52 %; [opus2008] about 39 days)", "antagelse; se KL 2021, OPUS 2008"),
+    ("da", "[rm2025 section 4.1]: 25 citizens per worker", "publiceret tal; se Region Midtjylland 2025 afsnit 4.1"),
     ("da", "[model: background]: scaled down when stable", "se modelbeskrivelsen"),
     ("da", "calibrated: factsim-calibrate (2026-11-23) to ... ([burns2007]); posterior median, 95 % interval "
            "8.14-39.6; redo with make calibrate ([model: calibration])",
      "kalibreret mod de publicerede tal (95 %-interval 8,1 til 39,6)"),
     ("da", "set on the command line (population.beds=12)", "ændret ved denne kørsel"),
-    ("en", "assumption: why ([kl2021]) and [kl2021] again", "assumption; see kl2021"),
+    ("en", "assumption: why ([kl2021]) and [kl2021] again", "assumption; see KL 2021"),
 ])
 def test_a_source_is_a_short_phrase_in_the_reports_language(lang, source, phrase):
     assert _source(source, lang) == phrase
+
+
+def test_the_report_says_who_pays_and_who_saves(run_with_reports):
+    page = read(run_with_reports / "report_da.html")
+    section = page.split("<h2>Hvem betaler, hvem sparer</h2>")[1].split("<h2>")[0]
+    sentence = re.search(r"<p class='key-figure payers'[^>]*>([^<]*)</p>", section).group(1)
+    assert "Regionen" in sentence and "Silkeborg Kommune" in sentence and "i alt" in sentence
+    rows = [re.findall(r"<td>([^<]*)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", section, flags=re.S)]
+    rows = [r for r in rows if r]
+    assert [r[0] for r in rows] == ["Regionen", "Silkeborg Kommune", "I alt"]
+    assert "mio. kr." in rows[0][1]
+
+
+@pytest.mark.parametrize("lang, head", [("da", "Hvad modellen ikke kan fortælle"),
+                                        ("en", "What the model cannot tell")])
+def test_the_report_says_what_the_model_cannot_tell(run_with_reports, lang, head):
+    page = read(run_with_reports / f"report_{lang}.html")
+    section = page.split(f"<h2 id='limits'>{head}</h2>")[1].split("<h2")[0]
+    items = re.findall(r"<li>([^<]+)</li>", section)
+    assert 4 <= len(items) <= 8 and all(len(i) < 320 for i in items)   # short: a leader reads it
+    assert page.index(head) < page.index("Bilag" if lang == "da" else "Appendix")

@@ -234,3 +234,54 @@ def test_every_plot_function_draws_only_words_from_the_translation_table(tables,
     leftovers = {i: unmarked(fig) for i, fig in enumerate(drawn)}
     assert all(any("⟦" in t for t in texts(fig)) for fig in drawn), "a figure with no word from the table"
     assert not {i: w for i, w in leftovers.items() if w}, leftovers
+
+
+def _ticks(ax, axis="y") -> list[str]:
+    ax.figure.canvas.draw()
+    return [t.get_text() for t in getattr(ax, f"get_{axis}ticklabels")() if t.get_text()]
+
+
+def test_every_tick_of_an_axis_has_the_same_number_format():
+    fig, ax = matplotlib.pyplot.subplots()
+    ax.plot([0, 1], [1.4, 2.6])
+    ax.set_ylim(1.4, 2.6)
+    plots.number_axis(ax.yaxis, "da")
+    labels = _ticks(ax)
+    assert len({len(t.split(",")[1]) if "," in t else 0 for t in labels}) == 1, labels   # never "1,50 / 2 / 2,50"
+    assert "2,00" in labels or "2,0" in labels
+
+
+def test_a_whole_number_axis_never_labels_a_rounded_tick(drawn, tmp_path):
+    import pandas as pd
+    shown = pd.DataFrame({"organisation": "b", "baseline": "a",
+                          "metric": ["bed_days_per_citizen_year", "admissions_per_citizen_year"],
+                          "change_pct": [-6.0, 2.0], "change_pct_ci_lower": [-8.7, -1.0],
+                          "change_pct_ci_upper": [-4.0, 8.7]})
+    plots.changes(shown, {"a": "A", "b": "B"}, tmp_path / "c.png", list(METRICS), "da")
+    ax = drawn[0].axes[0]
+    labels = _ticks(ax, "x")
+    ticks = list(ax.get_xticks())
+    assert all(float(t).is_integer() for t in ticks), ticks   # no -7.5 written as "-8"
+    assert [int(t.replace("+", "").replace("−", "-")) for t in labels] == [int(t) for t in ticks]
+
+
+def test_a_panel_with_nothing_to_show_is_left_out(drawn, tmp_path):
+    import pandas as pd
+    summary = pd.DataFrame([(o, m, v, v, v) for o in ("a", "b") for m, v in
+                            (("bed_days_per_citizen_year", 10.0), ("contacts_lost", 0.0))],
+                           columns=["organisation", "metric", "mean", "ci_lower", "ci_upper"])
+    plots.comparison(summary, {"a": "A", "b": "B"}, tmp_path / "l.png",
+                     panels=["bed_days_per_citizen_year", "contacts_lost"], lang="da")
+    titles = [ax.get_title() for ax in drawn[0].axes if ax.axison]
+    assert len(titles) == 1 and "Sengedage" in titles[0]
+
+
+def test_the_bed_plot_draws_the_beds_and_colours_keep_one_meaning(tables, drawn, tmp_path):
+    sc, study, summary, _ = tables
+    plots.occupancy(study.timeseries, sc.labels("da"), tmp_path / "o.png", "da", beds=16)
+    beds = drawn[0].axes[0]
+    assert any(list(line.get_ydata()) == [16, 16] for line in beds.get_lines())
+    assert "sengene i alt (16)" in [t.get_text() for t in beds.get_legend().get_texts()]
+    organisations = {matplotlib.colors.to_hex(line.get_color()) for line in beds.get_lines()[:2]}
+    assert not organisations & {plots.GAIN.lower(), plots.COST.lower(), "#e69f00"}   # green, vermillion, orange
+    assert not {c.lower() for c in plots.SERIES} & {plots.GAIN.lower(), plots.COST.lower(), "#e69f00"}

@@ -50,7 +50,7 @@ def test_an_interval_is_written_with_a_word_not_a_dash():
     assert numbers.interval(-12.5, -121.83, 411.83, "en") == "-12 (-122 to 412)"
     assert numbers.interval(18.561, 17.2, 19.9, "da") == "18,6 (17,2 til 19,9)"
     assert numbers.interval(0.7, 0.61, 0.83, "da") == "0,70 (0,61 til 0,83)"
-    assert numbers.interval(0.7, math.nan, math.nan, "da") == "0,70 (intet interval: én replikation)"
+    assert numbers.interval(0.7, math.nan, math.nan, "da") == "0,70 (intet interval: ét gennemløb)"
     assert numbers.interval(math.nan, math.nan, math.nan, "en") == "not available"
 
 
@@ -72,5 +72,5 @@ def test_a_duration_has_decimals_only_when_it_needs_them():
 def test_a_change_in_percent_is_signed_whole_and_says_when_it_has_no_interval():
     assert numbers.change(-28.4, -33.2, -23.6, "da") == "-28 % (-33 til -24)"
     assert numbers.change(3.4, -1.2, 8.0, "en") == "+3 % (-1 to +8)"
-    assert numbers.change(3.4, float("nan"), float("nan"), "da") == "+3 % (intet interval: én replikation)"
+    assert numbers.change(3.4, float("nan"), float("nan"), "da") == "+3 % (intet interval: ét gennemløb)"
     assert numbers.change(float("nan"), 1.0, 2.0, "da") == "ikke tilgængelig"

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pandas as pd
 import pytest
 
-from sim.apps.workshop import levers, pathways, presets, runs, uploads, views
+from sim.apps.workshop import downloads, levers, pathways, presets, runs, uploads, views
 from sim.apps.workshop.words import APP
 from sim.config.errors import ConfigError
 
@@ -63,9 +64,9 @@ def test_a_moved_lever_is_an_override_in_the_configurations_units(default):
 
 @pytest.mark.parametrize("lever, value, words", [
     ("municipal_share", 150.0, ["Kommunal andel af behandlerne", "150 %", "0 til 100 %"]),
-    ("caseload", -5.0, ["Borgere pr. behandler", "-5", "et tal over 0"]),
-    ("pulled_back", 5.0, ["Tid trukket tilbage", "0 til under 5 dage om ugen"]),
-    ("beds", 0.0, ["Psykiatriske senge", "et helt tal over 0"]),
+    ("caseload", -5.0, ["Borgere pr. behandler", "-5", "1 til 100 borgere pr. årsværk"]),
+    ("pulled_back", 5.0, ["Tid trukket tilbage", "0 til 4,5 dage om ugen"]),
+    ("beds", 0.0, ["Psykiatriske senge", "et helt tal fra 1 til 5.000"]),
     ("shared_information", 101.0, ["Delt information", "0 til 100 %"]),
 ])
 def test_an_impossible_value_is_refused_by_the_command_lines_check_naming_the_lever(default, lever, value,
@@ -80,6 +81,32 @@ def test_an_impossible_value_is_refused_by_the_command_lines_check_naming_the_le
     for word in words:
         assert word in text, text
     assert "Intet er kørt" in text
+
+
+@pytest.mark.parametrize("lang, text, value", [
+    ("da", "20,5", 20.5), ("da", "1.000", 1000.0), ("da", " 13 ", 13.0), ("en", "20.5", 20.5), ("en", "1,000", 1000.0),
+])
+def test_a_lever_reads_numbers_as_the_leaders_language_writes_them(lang, text, value):
+    lever = levers.LEVERS["beds"] if value >= 1000 else levers.LEVERS["caseload"]
+    assert levers.parse(text, lever, lang, APP[lang]) == (value, None)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("20.5", ["Borgere pr. behandler", "»20.5«", "mente du 20,5?", "Intet er kørt"]),
+    ("tyve", ["Borgere pr. behandler", "»tyve« er ikke et tal"]),
+    ("150", ["Borgere pr. behandler", "1 til 100 borgere pr. årsværk", "Intet er kørt"]),
+    ("", ["Borgere pr. behandler", "feltet er tomt"]),
+])
+def test_a_lever_refuses_in_danish_what_it_cannot_read_or_allow(text, words):
+    value, problem = levers.parse(text, levers.LEVERS["caseload"], "da", APP["da"])
+    assert value is None and all(w in problem for w in words), problem
+
+
+def test_a_lever_shows_its_value_as_the_language_writes_it():
+    assert levers.shown_text(13.513, levers.LEVERS["caseload"], "da") == "13,5"
+    assert levers.shown_text(13.513, levers.LEVERS["caseload"], "en") == "13.5"
+    assert levers.shown_text(1600, levers.LEVERS["beds"], "da") == "1.600"
+    assert levers.shown_text(None, levers.LEVERS["beds"], "da") == ""
 
 
 def test_a_run_is_an_ordinary_run_folder_and_a_repeated_configuration_is_served(default, outputs):
@@ -101,15 +128,17 @@ def test_progress_is_reported_for_every_replication(outputs):
     assert [s for s in seen if s != (-1, -1)] == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
-def test_the_downloads_hold_the_runs_tables(default):
+def test_the_downloads_are_the_leaders_tables_under_a_readable_name(default):
     _, outcome = default
-    archive = zipfile.ZipFile(io.BytesIO(runs.csv_zip(outcome.folder)))
-    assert {"summary.csv", "comparison.csv", "results.csv"} <= set(archive.namelist())
-    summary = pd.read_csv(archive.open("summary.csv"))
-    pd.testing.assert_frame_equal(summary, pd.read_csv(outcome.folder / "summary.csv"))
-    sheets = pd.read_excel(io.BytesIO(runs.excel(outcome.folder)), sheet_name=None)
-    assert {"summary", "comparison"} <= set(sheets)
-    assert len(sheets["comparison"]) == len(pd.read_parquet(outcome.folder / "comparison.parquet"))
+    archive = zipfile.ZipFile(io.BytesIO(downloads.csv_zip(outcome.folder)))
+    assert {"Hovedtal.csv", "Tal pr. organisering.csv", "Hvem betaler.csv"} <= set(archive.namelist())
+    key = pd.read_csv(archive.open("Hovedtal.csv"), sep=";", decimal=",")
+    comparison = pd.read_parquet(outcome.folder / "comparison.parquet").set_index("metric")
+    bed = key.set_index("Udfald").loc["sengedage"]
+    assert bed["Ændring i %"] == pytest.approx(comparison.at["bed_days_per_citizen_year", "change_pct"])
+    sheets = pd.read_excel(io.BytesIO(downloads.excel(outcome.folder)), sheet_name=None)
+    assert {"Hovedtal", "Hvem betaler", "Antagelser"} <= set(sheets)
+    assert downloads.file_stem(outcome.folder) == "Silkeborg_Tværsektorielt-FACT-team_mod_Fragmenteret-indsats"
     report = runs.report(outcome.folder)
     assert report.name == "report_da.html" and "Hovedtal" in report.read_text()
 
@@ -143,7 +172,7 @@ def test_presets_are_every_point_of_the_shipped_experiments():
 def test_the_views_state_the_runs_own_numbers(default):
     _, outcome = default
     run = views.Run(outcome.folder)
-    html = run.key_sentences("da")
+    html = run.key_sentences("da").replace("\u00a0", " ")
     comparison = pd.read_parquet(outcome.folder / "comparison.parquet").set_index("metric")
     pct = round(abs(comparison.loc["bed_days_per_citizen_year", "change_pct"]))
     assert f"{pct} % færre sengedage" in html or f"{pct} % flere sengedage" in html
@@ -151,7 +180,7 @@ def test_the_views_state_the_runs_own_numbers(default):
     trade = run.tradeoffs("da", APP["da"])
     assert list(trade.columns) == ["Udfald", "Fragmenteret indsats", "Tværsektorielt FACT-team"]
     side = views.side_by_side([("a", outcome.folder), ("b", outcome.folder)], "en", APP["en"])
-    assert list(side.a) == list(side.b) and side.a.iloc[0].endswith(")")
+    assert list(side.a) == list(side.b) and side.a.iloc[0].startswith("Silkeborg") and side.a.iloc[1].endswith(")")
 
 
 def test_the_pathway_animation_follows_the_same_citizens_under_each_organisation(default):
@@ -168,6 +197,16 @@ def test_the_pathway_animation_follows_the_same_citizens_under_each_organisation
     assert row.state.iloc[0] == expected
     fig, n = pathways.animation(events, {"fragmented": "A", "fact_crosssector": "B"}, 3, "da", APP["da"], 8)
     assert n == 8 and len(fig.frames) == frame.month.nunique()
+    # a citizen's square never moves: the same column and row in every frame, no transition
+    places: dict[str, set] = {}
+    for f in fig.frames:
+        for trace in f.data:
+            for key, x, y in zip(trace.ids, trace.x, trace.y):
+                places.setdefault(key, set()).add((x, y))
+    assert len(places) == 2 * 8 and all(len(p) == 1 for p in places.values())
+    assert all(key.split(":")[0] == {"A": "fragmented", "B": "fact_crosssector"}[x]
+               for key, p in places.items() for x, _ in p)
+    assert fig.layout.sliders[0].transition.duration == 0
 
 
 def test_the_merge_gathers_every_scenario_of_a_workshop(default, outputs):
@@ -220,3 +259,77 @@ def test_memory_stays_bounded_over_50_redraws(default):
     grown = (me.memory_info().rss - before) / 2 ** 20
     print(f"memory after 50 redraws: +{grown:.1f} MB (rss {me.memory_info().rss / 2 ** 20:.0f} MB)")
     assert not at.exception and grown < 60, grown
+
+
+# what a leader must never meet: the configuration's keys, command-line strings, paths,
+# citation keys, the seed, English words for the runs
+CODE = ["clinical.", "organisation.", "population.", "economy.", "uncertainty.", "++", "docs/", "[kl", "[rm",
+        "replication", "provenance", ".yaml", "outputs/"]
+SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")   # a code name such as bed_days_per_citizen_year
+
+
+def leaks(text: str, seed: int) -> list[str]:
+    text = re.sub(r"<img[^>]*>", "", text)
+    text = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)   # what a reader sees, not the markup's classes
+    found = [p for p in CODE if p in text] + SNAKE.findall(text)
+    return found + ([str(seed)] if str(seed) in text else [])
+
+
+@pytest.fixture(scope="module")
+def leader_run(outputs):
+    """A run with parameter draws and moved levers, as a leader asks for it on the page."""
+    base = runs.check(runs.Request(replications=2, uncertainty="ranges", overrides=[*SMALL, "uncertainty.draws=3"]),
+                      outputs)
+    moved = levers.moved(levers.settings(base.scenario), {"caseload": 25.0, "pulled_back": 2.5})
+    checked = runs.check(runs.Request(replications=2, uncertainty="ranges",
+                                      overrides=[*SMALL, "uncertainty.draws=3", *moved]), outputs)
+    return checked, runs.run(checked)
+
+
+def test_the_report_and_every_download_speak_no_code(leader_run):
+    checked, outcome = leader_run
+    folder, seed = outcome.folder, checked.scenario.seed
+    found = {"report": leaks(runs.report(folder).read_text(encoding="utf-8"), seed)}
+    archive = zipfile.ZipFile(io.BytesIO(downloads.csv_zip(folder)))
+    for name in archive.namelist():
+        found[f"zip {name}"] = leaks(name + " " + archive.read(name).decode("utf-8"), seed)
+    for sheet, table in pd.read_excel(io.BytesIO(downloads.excel(folder)), sheet_name=None).items():
+        found[f"xlsx {sheet}"] = leaks(" ".join([sheet, *map(str, table.columns), *map(str, table.values.ravel())]),
+                                       seed)
+    run = views.Run(folder)
+    page = [run.key_sentences("da"), run.payers("da"), run.uncertainty("da"),
+            run.tradeoffs("da", APP["da"]).to_string(),
+            views.side_by_side([("Mit scenarie", folder)], "da", APP["da"]).to_string(),
+            downloads.file_stem(folder)]
+    found["page"] = leaks(" ".join(page), seed)
+    assert {k: v for k, v in found.items() if v} == {}
+    assert "Borgere pr. behandler: 25 borgere pr. årsværk" in views.choices_text(folder, "da", APP["da"])
+    assert set(archive.namelist()) >= {"Hovedtal.csv", "Hvem betaler.csv", "Kapacitet.csv", "Antagelser.csv"}
+
+
+def test_the_leaders_tables_state_the_runs_own_numbers(leader_run):
+    _, outcome = leader_run
+    tables = downloads.tables(outcome.folder)
+    key = tables["Hovedtal"].set_index("Udfald")
+    unc = pd.read_parquet(outcome.folder / "uncertainty_summary.parquet").set_index("metric")
+    assert key.at["sengedage", "Ændring i %"] == pytest.approx(unc.at["bed_days_per_citizen_year", "change_pct"])
+    payers = tables["Hvem betaler"].set_index("Betaler")
+    total = pd.read_parquet(outcome.folder / "payer_comparison.parquet").set_index("payer").at["total", "difference"]
+    assert payers.at["I alt", "Forskel (kr. om året)"] == pytest.approx(total)
+
+
+@pytest.mark.parametrize("organisation, no_effect", [("fact_crosssector", True), ("fact_regional", False)])
+def test_a_lever_that_changes_nothing_in_the_organisation_says_so(organisation, no_effect):
+    sc = runs.check(runs.Request(organisation=organisation, overrides=list(SMALL))).scenario
+    shared = next(s for s in levers.settings(sc) if s.lever.key == "shared_information")
+    assert (shared.no_effect is not None) == no_effect
+    if no_effect:
+        assert "intet skal over en sektorgrænse" in APP["da"][shared.no_effect]
+        # and it is true: the organisation's numbers are the same with the lever at 0
+        from sim.experiments.runner import run_study
+        quick = ["event_log=false", "replications=2"]
+        same = [run_study(runs.check(runs.Request(organisation=organisation, overrides=[*SMALL, *quick, *extra]))
+                          .scenario, progress=False, n_jobs=1).results for extra in ([], shared.overrides(0.0))]
+        pick = [r[r.organisation == organisation].reset_index(drop=True) for r in same]
+        pd.testing.assert_frame_equal(*pick)

@@ -2,6 +2,8 @@
 English switch, saving and comparing scenarios, the catchment's table."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -31,33 +33,58 @@ def test_the_page_is_danish_and_switches_to_english(page):
     assert page.title[0].value.startswith("Workshop: hvad gør organiseringen")
     page.radio(key="lang").set_value("en").run()
     assert page.title[0].value.startswith("Workshop: what does the organisation")
-    assert any(n.label.startswith("Citizens per case manager") for n in page.number_input)
+    assert any(n.label.startswith("Citizens per case manager") for n in page.text_input)
+
+
+def lever(page, name: str):
+    return next(n for n in page.text_input if n.label.startswith(name))
+
+
+def preset(page, group: str, point) -> None:
+    """Choose a preset by its question and the point whose label ``point`` accepts."""
+    page.selectbox(key="preset_group").set_value(group).run()
+    picker = page.selectbox(key=f"preset_i_{group}")
+    picker.set_value(next(i for i, label in enumerate(picker.options) if point(label))).run()
+    next(b for b in page.button if b.label == "Brug").click().run()
+
+
+def test_presets_are_grouped_by_their_question_in_plain_danish(page):
+    groups = page.selectbox(key="preset_group").options
+    assert "Bemanding: hvor mange borgere pr. behandler, hvor stor en kommunal andel?" in groups
+    assert not any("_" in g for g in groups)   # no file names
+    page.selectbox(key="preset_group").set_value("staffing").run()
+    points = page.selectbox(key="preset_i_staffing").options
+    assert len(points) == 18 and all(p[:1].isupper() and "_" not in p and not re.search(r"\w\.\w", p)
+                                     for p in points)   # no keys of the configuration
 
 
 def test_a_preset_sets_the_catchment_layout_and_levers(page):
-    picker = page.selectbox(key="preset_i")
-    index = next(i for i, label in enumerate(picker.options) if "to teams i Horsens-klyngen" in label)
-    picker.set_value(index).run()
-    next(b for b in page.button if b.label == "Brug").click().run()
+    preset(page, "horsens_layouts", lambda label: "to teams i Horsens-klyngen" in label)
     values = {s.label: s.value for s in page.selectbox}
     assert values["Optageområde"] == "horsens_klyngen" and values["Teamenes placering"] == "horsens_two_teams"
-    staffing = next(i for i, label in enumerate(picker.options) if label.startswith("staffing") and ": 35" in label)
-    page.selectbox(key="preset_i").set_value(staffing).run()
-    next(b for b in page.button if b.label == "Brug").click().run()
-    caseload = next(n for n in page.number_input if n.label.startswith("Borgere pr. behandler"))
-    assert caseload.value == 35
+    preset(page, "staffing", lambda label: label.startswith("Borgere pr. behandler: 35"))
+    assert lever(page, "Borgere pr. behandler").value == "35"
+
+
+def test_a_catchment_is_offered_only_the_layouts_that_fit_it_and_never_the_same_organisation_twice(page):
+    layouts = next(s for s in page.selectbox if s.label == "Teamenes placering")
+    assert "horsens_two_teams" not in layouts.options and "midtjylland_hubs" not in layouts.options
+    baseline = next(s for s in page.selectbox if s.label == "Sammenlign med").value
+    organisation = next(s for s in page.selectbox if s.label == "Organisering")
+    assert baseline not in organisation.options
 
 
 def test_four_scenarios_are_saved_and_compared_side_by_side(page):
-    page.number_input(key="replications").set_value(2).run()
-    for days in (0.0, 1.0):
-        lever = next(n for n in page.number_input if n.label.startswith("Tid trukket tilbage"))
-        lever.set_value(days)
+    page.selectbox(key="uncertainty").set_value("none").run()
+    page.number_input(key="replications_none").set_value(2).run()
+    for days in ("0", "1"):
+        lever(page, "Tid trukket tilbage").set_value(days)
         _run(page)
         next(b for b in page.button if b.label == "Gem scenariet").click().run()
     compared = page.dataframe[-1].value
-    assert list(compared.columns) == ["Udfald", "1", "2"] and len(compared) == len(views.SIDE_BY_SIDE)
-    assert compared["1"].iloc[0] != compared["2"].iloc[0]   # bed days change with time pulled back
+    assert list(compared.columns) == ["Udfald", "1", "2"] and len(compared) == 1 + len(views.SIDE_BY_SIDE)
+    assert compared["1"].iloc[1] != compared["2"].iloc[1]   # bed days change with time pulled back
+    assert "Tid trukket tilbage til moderorganisationen: 1 dage om ugen" in compared["2"].iloc[0]   # in words
     for _ in range(2):
         next(b for b in page.button if b.label == "Gem scenariet").click().run()
     assert next(b for b in page.button if b.label == "Gem scenariet").disabled

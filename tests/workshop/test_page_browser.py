@@ -70,12 +70,29 @@ def _wait(driver, condition, timeout=240):
                          ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
 
 
-def open_page(driver, url: str, replications: int = 3) -> None:
+QUICK = "Kun simulationens tilfældighed (hurtigt; intervallerne er for smalle)"
+RANGES = "Med usikkerheden om antagelserne (intervaller fra følsomhedsanalysen)"
+
+
+def open_page(driver, url: str, replications: int = 3, uncertainty: str = QUICK) -> None:
     from selenium.webdriver.common.by import By
     driver.get(url)
     _wait(driver, lambda d: d.find_elements(By.XPATH, f"//button[.//p[text()='{RUN}']]"))
-    set_number(driver, "Replikationer", replications)
+    choose(driver, "Usikkerhed", uncertainty)
+    settle(driver)
+    _wait(driver, lambda d: d.find_element(By.XPATH, "//summary[.//p[text()='For facilitatoren']]")).click()
+    set_number(driver, "Gennemløb", replications)
     settle(driver)   # the sidebar change reruns the page and renews the levers
+
+
+def choose(driver, label: str, option: str) -> None:
+    """Choose ``option`` in the select box named ``label``."""
+    from selenium.webdriver.common.by import By
+    box = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]'))
+    box.click()
+    _wait(driver, lambda d: d.find_element(By.XPATH, f"//*[@role='option'][normalize-space(.)='{option}']")).click()
+    _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]')
+          .get_attribute("value") == option)
 
 
 def settle(driver) -> None:
@@ -88,17 +105,21 @@ def settle(driver) -> None:
 
 
 def set_number(driver, label: str, value) -> None:
+    """Type ``value`` (a number, or the text a leader types) into the field named ``label``."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    text = value if isinstance(value, str) else f"{value:g}".replace(".", ",")
+
     def typed(d):
         field = d.find_element(By.CSS_SELECTOR, f'input[aria-label="{label}"]')
-        if float(field.get_attribute("value") or "nan") != float(value):
+        if (field.get_attribute("value") or "") != text:
             field.send_keys(Keys.CONTROL, "a")
-            field.send_keys(str(value))
+            field.send_keys(text)
             field.send_keys(Keys.TAB)
             return False
         return True
     _wait(driver, typed)   # typed again if the page redrew the input meanwhile
+    settle(driver)
 
 
 def messages(driver) -> list[str]:
@@ -127,7 +148,7 @@ def folder_of(message: str, cwd: Path) -> Path:
 def sentence(driver) -> str:
     from selenium.webdriver.common.by import By
     return _wait(driver, lambda d: d.find_element(
-        By.CSS_SELECTOR, ".key-figure[data-metric='bed_days_per_citizen_year']")).text
+        By.CSS_SELECTOR, ".key-figure[data-metric='bed_days_per_citizen_year']")).text.replace("\u00a0", " ")
 
 
 def figure(driver) -> str:
@@ -188,11 +209,16 @@ def test_the_tables_and_the_report_download(app, tmp_path):
                   timeout=240)
     time.sleep(1)
     zipped = next(downloads.glob("*.zip"))
-    summary = pd.read_csv(io.BytesIO(zipfile.ZipFile(zipped).read("summary.csv")))
-    pd.testing.assert_frame_equal(summary, pd.read_csv(folder / "summary.csv"))
+    key = pd.read_csv(io.BytesIO(zipfile.ZipFile(zipped).read("Hovedtal.csv")), sep=";", decimal=",")
+    comparison = pd.read_csv(folder / "comparison.csv").set_index("metric")
+    assert key.set_index("Udfald").at["sengedage", "Ændring i %"] == pytest.approx(
+        comparison.at["bed_days_per_citizen_year", "change_pct"])
     sheets = pd.read_excel(next(downloads.glob("*.xlsx")), sheet_name=None)
-    assert len(sheets["comparison"]) == len(pd.read_csv(folder / "comparison.csv"))
+    assert {"Hovedtal", "Hvem betaler", "Antagelser"} <= set(sheets)
     assert "Hovedtal" in next(downloads.glob("*.html")).read_text()
+    names = sorted(p.name for p in downloads.iterdir())   # readable: the catchment and organisations, no id
+    assert all(n.startswith("Silkeborg_Tværsektorielt-FACT-team_mod_Fragmenteret-indsats_") for n in names), names
+    assert not any(folder.name in n for n in names)
 
 
 def test_an_impossible_value_is_refused_on_the_page_and_nothing_runs(app):
@@ -249,7 +275,7 @@ def test_an_uploaded_catchment_is_chosen_and_run(app, tmp_path):
         _wait(driver, lambda d: "upload_min_by" in d.find_element(By.CSS_SELECTOR, 'input[aria-label="Optageområde"]')
               .get_attribute("value"))
         settle(driver)
-        set_number(driver, "Replikationer", 3)
+        set_number(driver, "Gennemløb", 3)
         settle(driver)
         folder = folder_of(press_run(driver, messages(driver)), cwd)
     config = (folder / "config.yaml").read_text()
@@ -313,3 +339,85 @@ def test_a_hostile_upload_is_refused_on_the_page_in_one_sentence(app, tmp_path, 
     assert "defaults:-liste" in refusal and refusal.count("\n") == 0
     assert "s3cr3t" not in page and "Traceback" not in page and str(tmp_path) not in page
     assert "upload_silkeborg" not in page   # not offered as a catchment
+
+
+def visible(driver, css: str) -> list[str]:
+    """The texts of the elements ``css`` selects, read in one go."""
+    return driver.execute_script(
+        f"return Array.from(document.querySelectorAll({css!r})).map(e => e.innerText.replace(/\\u00a0/g, ' '))")
+
+
+def test_a_danish_decimal_comma_is_read_as_a_decimal(app):
+    url, cwd = app
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url, replications=2)
+        set_number(driver, CASELOAD, "20,5")
+        folder = folder_of(press_run(driver, messages(driver)), cwd)
+        shown = driver.find_element("css selector", f'input[aria-label="{CASELOAD}"]').get_attribute("value")
+    assert "caseload: 20.5" in (folder / "config.yaml").read_text()   # 20.5, not 205
+    assert shown == "20,5"
+
+
+def test_a_lever_change_marks_the_old_answer_out_of_date(app):
+    url, cwd = app
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url, replications=2)
+        press_run(driver, messages(driver))
+        sentence(driver)
+        assert not [m for m in messages(driver) if "hører til de tidligere valg" in m]
+        set_number(driver, "Tid trukket tilbage til moderorganisationen (dage om ugen)", "1")
+        old = _wait(driver, lambda d: [m for m in messages(d) if "hører til de tidligere valg" in m], timeout=30)
+        answer = driver.find_element("css selector", "h2#svaret").get_attribute("class")
+    assert "Tryk Kør" in old[0] and "old" in answer
+
+
+def test_an_overloaded_team_is_said_among_the_costs_with_a_warning(app):
+    url, cwd = app
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url, replications=2)
+        set_number(driver, CASELOAD, 25)
+        set_number(driver, "Tid trukket tilbage til moderorganisationen (dage om ugen)", "2,5")
+        press_run(driver, messages(driver))
+        sentence(driver)
+        costs = visible(driver, "h3.costs + p, h3.costs ~ p")
+        warning = visible(driver, "div.warning")
+        driver.save_screenshot(str(cwd / "overloaded.png"))
+    assert any(c.startswith("Teamet er overbelastet:") and "af rutinekontakterne gives ikke" in c for c in costs)
+    assert warning and "er overbelastet" in warning[0]
+
+
+def test_a_refusal_is_danish_and_the_levers_stay(app):
+    url, cwd = app
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url, replications=2)
+        set_number(driver, SHARE, 150)
+        set_number(driver, CASELOAD, "20,5")
+        refusal = press_run(driver, messages(driver))
+        kept = {label: driver.find_element("css selector", f'input[aria-label="{label}"]').get_attribute("value")
+                for label in (SHARE, CASELOAD)}
+    assert refusal.startswith("Kommunal andel af behandlerne: 150 % er ikke muligt") and "Intet er kørt" in refusal
+    assert kept == {SHARE: "150", CASELOAD: "20,5"}
+
+
+def test_the_pages_interval_is_the_reports_for_the_same_settings_and_seed(app, tmp_path):
+    from selenium.webdriver.common.by import By
+    url, cwd = app
+    with browser.chromium(1400, 2400) as driver:
+        open_page(driver, url, replications=2, uncertainty=RANGES)
+        press_run(driver, messages(driver))
+        figure = _wait(driver, lambda d: d.find_element(
+            By.CSS_SELECTOR, ".key-figure[data-metric='bed_days_per_citizen_year']"))
+        page = (figure.get_attribute("data-lo"), figure.get_attribute("data-hi"))
+        counts = _wait(driver, lambda d: visible(d, "[data-uncertainty]"), timeout=60)
+    out = tmp_path / "cli"
+    proc = subprocess.run([sys.executable, "-m", "sim", "uncertainty=ranges", "replications=2", "seed=20251104",
+                           "plots=false", f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    made = subprocess.run([sys.executable, "-m", "sim.output.report", str(out)], capture_output=True, text=True,
+                          timeout=300)
+    assert made.returncode == 0, made.stderr
+    report = (out / "report_da.html").read_text(encoding="utf-8")
+    found = re.search(r"data-metric='bed_days_per_citizen_year' data-organisation='[^']+' data-pct='[^']+' "
+                      r"data-lo='([^']+)' data-hi='([^']+)'", report)
+    assert page == found.groups()
+    assert counts and re.search(r"i \d+ af 20 gennemløb", counts[0])   # how many draws a probability rests on

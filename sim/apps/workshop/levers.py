@@ -25,6 +25,9 @@ class Lever:
     step: float
     decimals: int
     words: dict[str, tuple[str, str, str, str]]   # lang -> (name, unit, explanation, allowed)
+    low: float = 0.0      # the page's bounds in the lever's units (the command line's and the server's)
+    high: float = 100.0
+    whole: bool = False   # a whole number (beds)
 
     def name(self, lang: str) -> str:
         """The lever's name in ``lang``."""
@@ -47,10 +50,10 @@ LEVERS = {
     "caseload": Lever("caseload", 1.0, 1.0, 1, {
         "da": ("Borgere pr. behandler", "borgere pr. årsværk",
                "Hvor mange borgere én behandler (case manager) har; teamets behandlere følger antallet.",
-               "et tal over 0"),
+               "1 til 100 borgere pr. årsværk"),
         "en": ("Citizens per case manager", "citizens per FTE",
                "How many citizens one case manager has; the team's case managers follow from it.",
-               "a number above 0")}),
+               "1 to 100 citizens per FTE")}, low=1.0, high=100.0),
     "municipal_share": Lever("municipal_share", 100.0, 5.0, 0, {
         "da": ("Kommunal andel af behandlerne", "%",
                "Hvor stor en del af teamets behandlere kommunen låner ud (resten er regionale).",
@@ -61,10 +64,10 @@ LEVERS = {
     "pulled_back": Lever("pulled_back", WEEK_DAYS, 0.5, 1, {
         "da": ("Tid trukket tilbage til moderorganisationen", "dage om ugen",
                "Dage om ugen hvor personalet løser opgaver i region eller kommune i stedet for i teamet.",
-               "0 til under 5 dage om ugen"),
+               "0 til 4,5 dage om ugen"),
         "en": ("Time pulled back to the parent organisation", "days a week",
                "Days a week staff spend on tasks for the region or municipality instead of the team.",
-               "0 to under 5 days a week")}),
+               "0 to 4.5 days a week")}, high=4.5),
     "board_share": Lever("board_share", 100.0, 5.0, 0, {
         "da": ("Tavlens andel af teamets tid", "%",
                "Hvor meget af teamets tid den intensive indsats (FACT-tavlen) højst må tage.",
@@ -75,24 +78,24 @@ LEVERS = {
     "beds": Lever("beds", 1.0, 1.0, 0, {
         "da": ("Psykiatriske senge", "senge",
                "Senge til målgruppen i optageområdet; uden ledig seng venter borgeren.",
-               "et helt tal over 0"),
+               "et helt tal fra 1 til 5.000 (tomt: ubegrænset)"),
         "en": ("Psychiatric beds", "beds",
                "Beds for the target group in the catchment; with no free bed the citizen waits.",
-               "a whole number above 0")}),
+               "a whole number from 1 to 5,000 (empty: unlimited)")}, low=1.0, high=5000.0, whole=True),
     "driving_minutes": Lever("driving_minutes", 1.0, 5.0, 0, {
         "da": ("Køretid pr. hjemmebesøg", "minutter tur-retur",
                "Den gennemsnitlige køretid frem og tilbage til et hjemmebesøg i alle kommuner.",
-               "0 minutter eller mere"),
+               "0 til 480 minutter"),
         "en": ("Driving time per home visit", "minutes, round trip",
                "The mean round trip to a home visit, in every municipality.",
-               "0 minutes or more")}),
+               "0 to 480 minutes")}, high=480.0),
     "driving_speed": Lever("driving_speed", 1.0, 5.0, 0, {
         "da": ("Gennemsnitsfart på vejene", "km/t",
                "Farten teamet kører med mellem byerne; kortere køretid giver mere tid til borgerne.",
-               "et tal over 0"),
+               "5 til 130 km/t"),
         "en": ("Mean speed on the roads", "km/h",
                "The speed teams drive at between towns; shorter drives leave more time for citizens.",
-               "a number above 0")}),
+               "5 to 130 km/h")}, low=5.0, high=130.0),
     "discharge_planning": Lever("discharge_planning", 100.0, 5.0, 0, {
         "da": ("Udskrivelse planlagt fra indlæggelsen", "% af indlæggelserne",
                "Hvor ofte kommunen inddrages fra indlæggelsens start, så borgeren ikke venter i sengen.",
@@ -117,12 +120,18 @@ class Setting:
     lever: Lever
     value: float | None          # None: not set (unlimited beds)
     targets: tuple[str, ...]
+    no_effect: str | None = None   # why the lever changes nothing in this organisation (a word's key), if so
 
     def overrides(self, shown: float) -> list[str]:
         """The overrides that set the lever to ``shown`` (in its units)."""
         value = shown / self.lever.scale
         text = str(int(value)) if self.lever.key == "beds" and float(value).is_integer() else repr(float(value))
         return [f"++{key}={text}" for key in self.targets]
+
+    @property
+    def both(self) -> bool:
+        """Whether the lever applies to both organisations (the catchment's) or only to the one under study."""
+        return all(key.startswith("population.") for key in self.targets)
 
     def names(self, message: str) -> bool:
         """Whether a refusal ``message`` of the command line is about this lever."""
@@ -162,8 +171,13 @@ def settings(scenario: Scenario) -> list[Setting]:
         out.append(Setting(LEVERS["driving_minutes"], first.travel_minutes_local, keys))
     out.append(Setting(LEVERS["discharge_planning"], 100.0 * org.discharge_planning_from_admission_prob,
                        ("organisation.discharge_planning_from_admission_prob",)))
+    # a warning sign crosses sectors only between teams of different sectors: where every team
+    # shares a sector with the team that scales up (or is that team), the lever changes nothing
+    acting = org.teams[intensive_name]
+    alone = all(t is acting or (t.sectors & acting.sectors) for t in org.teams.values())
     out.append(Setting(LEVERS["shared_information"], 100.0 * org.cross_sector_info_prob,
-                       ("organisation.cross_sector_info_prob",)))
+                       ("organisation.cross_sector_info_prob",),
+                       no_effect="no_effect_one_team" if alone else None))
     return out
 
 
@@ -181,12 +195,56 @@ def moved(settings_: list[Setting], shown: dict[str, float | None]) -> list[str]
 
 
 def refusal(message: str, settings_: list[Setting], shown: dict[str, float | None], lang: str,
-            texts: dict[str, str]) -> str:
-    """The command line's one-line refusal worded for the lever it names (or as it is)."""
+            texts: dict[str, str]) -> str | None:
+    """The command line's one-line refusal worded for the lever it names (None when it names
+    no lever: the page words it without the command line's key)."""
     for s in settings_:
         if s.names(message):
             value = shown.get(s.lever.key)
             return texts["refused"].format(lever=s.lever.name(lang), unit=s.lever.unit(lang),
                                            value="" if value is None else f"{value:g}",
                                            allowed=s.lever.allowed(lang))
-    return texts["refused_other"].format(message=message)
+    return None
+
+
+LOCALES = {"da": "da_DK", "en": "en_GB"}
+
+
+def shown_text(value: float | None, lever: Lever, lang: str) -> str:
+    """A lever's value as the page shows it in ``lang`` ("13,5"; empty for unlimited beds)."""
+    from sim.output import numbers
+
+    if value is None:
+        return ""
+    v = round(float(value), lever.decimals)
+    return numbers.number(v, lang, 0 if v.is_integer() else lever.decimals)
+
+
+def parse(text: str, lever: Lever, lang: str, texts: dict[str, str]) -> tuple[float | None, str | None]:
+    """A lever's text as a number, read as ``lang`` writes numbers (Babel: Danish "20,5" is
+    20.5 and "1.000" is 1000), and checked against the lever's bounds: (value, None), or
+    (None, the refusal in ``lang``). An empty field is not set (None, None), which for beds
+    means unlimited."""
+    import math
+
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    text = (text or "").strip()
+    if not text:
+        if lever.whole:
+            return None, None
+        return None, texts["lever_empty"].format(lever=lever.name(lang), allowed=lever.allowed(lang))
+    try:
+        value = float(parse_decimal(text, locale=LOCALES[lang], strict=True))
+    except NumberFormatError as err:
+        hint = next((s for s in (getattr(err, "suggestions", None) or []) if s), None)
+        if hint is not None and len(err.suggestions) > 1:
+            hint = err.suggestions[-1]   # Babel's last guess keeps the decimal ("20,5", not "205")
+        key = "lever_suggest" if hint else "lever_not_number"
+        return None, texts[key].format(lever=lever.name(lang), value=text, hint=hint or "")
+    except (ValueError, ArithmeticError):
+        return None, texts["lever_not_number"].format(lever=lever.name(lang), value=text, hint="")
+    if not math.isfinite(value) or not lever.low <= value <= lever.high or (lever.whole and not value.is_integer()):
+        return None, texts["refused"].format(lever=lever.name(lang), value=text, unit=lever.unit(lang),
+                                             allowed=lever.allowed(lang))
+    return value, None

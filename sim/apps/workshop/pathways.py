@@ -46,32 +46,59 @@ def states_by_month(events: pd.DataFrame, chosen: list[int], replication: int = 
 def animation(events: pd.DataFrame, labels: dict[str, str], seed: int, lang: str, texts: dict[str, str],
               citizens: int = 12):
     """A Plotly figure: the chosen citizens (rows) under each organisation (columns),
-    coloured by state, one frame a month with a play button and a slider."""
-    import plotly.express as px
+    coloured by state, one frame a month with a play button and a slider.
+
+    Every frame draws the same squares in the same places, one trace per organisation
+    and citizen ids on every point (Plotly's object constancy), and frames change
+    without a transition: a square changes colour when its citizen's state changes and
+    never moves, so no citizen ever travels between organisations' columns. The states'
+    legend is drawn once from empty traces."""
+    import plotly.graph_objects as go
 
     chosen = sample(events, citizens, seed)
     frame = states_by_month(events, chosen)
     i = LANGUAGES.index(lang)
     names = {s: STATES[s][i] for s in STATE_COLOURS}
     names[EXIT] = texts["gone"]
-    frame["shown_state"] = frame.state.map(names)
-    frame["shown_org"] = frame.organisation.map(lambda o: labels.get(o, o))
-    frame["shown_citizen"] = frame.citizen.map(lambda c: f"{texts['citizen']} {c}")
-    # Plotly makes one trace per state from the first frame: every state gets an empty
-    # point in every frame, so that a state first seen later still shows
-    empty = pd.DataFrame([{"month": m, "shown_state": n, "shown_org": None, "shown_citizen": None}
-                          for m in frame.month.unique() for n in names.values()])
-    frame = pd.concat([frame, empty], ignore_index=True)
-    colours = {names[s]: c for s, c in STATE_COLOURS.items()}
-    colours[names[EXIT]] = EXIT_COLOUR
-    fig = px.scatter(frame, x="shown_org", y="shown_citizen", color="shown_state", animation_frame="month",
-                     color_discrete_map=colours, symbol_sequence=["square"],
-                     category_orders={"shown_state": list(names.values()),
-                                      "shown_citizen": [f"{texts['citizen']} {c}" for c in chosen],
-                                      "shown_org": [labels.get(o, o) for o in dict.fromkeys(frame.organisation)]},
-                     labels={"shown_org": "", "shown_citizen": "", "shown_state": texts["state"],
-                             "month": texts["month"]})
-    fig.update_traces(marker={"size": 26, "line": {"width": 1, "color": "#444"}})
-    fig.update_layout(height=120 + 38 * len(chosen), margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      legend={"title": texts["state"]})
+    colours = {**STATE_COLOURS, EXIT: EXIT_COLOUR}
+    orgs = list(dict.fromkeys(frame.organisation))
+    rows = [f"{texts['citizen']} {c}" for c in chosen]
+    months = sorted(frame.month.unique())
+    grid = frame.set_index(["organisation", "citizen", "month"]).state
+
+    def squares(month) -> list:
+        traces = []
+        for org in orgs:
+            states = [grid.get((org, c, month)) for c in chosen]
+            present = [k for k, st in enumerate(states) if st is not None and not pd.isna(st)]
+            traces.append(go.Scatter(
+                x=[labels.get(org, org)] * len(present), y=[rows[k] for k in present],
+                ids=[f"{org}:{chosen[k]}" for k in present], mode="markers", showlegend=False,
+                marker={"symbol": "square", "size": 26, "color": [colours[states[k]] for k in present],
+                        "line": {"width": 1, "color": "#444"}},
+                hovertext=[f"{rows[k]}: {names[states[k]]}" for k in present], hoverinfo="text",
+                name=labels.get(org, org)))
+        return traces
+
+    legend = [go.Scatter(x=[None], y=[None], mode="markers", name=names[s], showlegend=True,
+                         marker={"symbol": "square", "size": 14, "color": colours[s],
+                                 "line": {"width": 1, "color": "#444"}}) for s in names]
+    fig = go.Figure(data=squares(months[0]) + legend,
+                    frames=[go.Frame(data=squares(m), name=str(m), traces=list(range(len(orgs)))) for m in months])
+    still = {"frame": {"duration": 500, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
+    fig.update_layout(
+        height=190 + 38 * len(chosen), margin={"l": 10, "r": 10, "t": 30, "b": 90},
+        legend={"title": texts["state"]},
+        xaxis={"categoryorder": "array", "categoryarray": [labels.get(o, o) for o in orgs], "title": ""},
+        yaxis={"categoryorder": "array", "categoryarray": rows[::-1], "title": ""},
+        updatemenus=[{"type": "buttons", "showactive": False, "direction": "left", "x": 0, "y": 0,
+                      "xanchor": "left", "yanchor": "top", "pad": {"t": 60},
+                      "buttons": [{"label": "▶", "method": "animate", "args": [None, {**still, "fromcurrent": True}]},
+                                  {"label": "❚❚", "method": "animate",
+                                   "args": [[None], {**still, "frame": {"duration": 0, "redraw": False}}]}]}],
+        sliders=[{"currentvalue": {"prefix": f"{texts['month']}: "}, "transition": {"duration": 0},
+                  "x": 0.14, "len": 0.86, "y": 0, "yanchor": "top", "pad": {"t": 40},
+                  "steps": [{"label": str(m), "method": "animate",
+                             "args": [[str(m)], {**still, "frame": {"duration": 0, "redraw": True}}]}
+                            for m in months]}])
     return fig, len(chosen)

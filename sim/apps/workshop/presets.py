@@ -29,17 +29,35 @@ class Preset:
     fixed: tuple[str, ...] = ()   # the groups the experiment fixes (not shown in the label)
 
     def label(self, lang: str) -> str:
-        """The experiment and the point's values, by readable names in ``lang``."""
-        parts = [f"{words.parameter(k.split('@')[0], lang)}: {words.value(v, lang)}"
+        """The point's values, by readable names in ``lang`` (its question is :meth:`question`)."""
+        parts = [f"{words.parameter(k.split('@')[0], lang)}: {_value(k, v, lang)}"
                  for k, v in self.choices.items() if k in self.swept]
-        parts += [f"{words.parameter(o.partition('=')[0], lang)}: {words.value(typed(o.partition('=')[2]), lang)}"
-                  for o in self.overrides]
-        return f"{self.experiment}: " + ", ".join(parts)
+        for override in self.overrides:
+            key, _, value = override.partition("=")
+            parts.append(f"{words.parameter(key, lang)}: {_value(key, typed(value), lang)}")
+        text = ", ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    def question(self, lang: str) -> str:
+        """The question the point's experiment asks, in plain words in ``lang``."""
+        from sim.apps.workshop.words import PRESET_GROUPS
+
+        names = PRESET_GROUPS.get(self.experiment)
+        return names[0 if lang == "da" else 1] if names else self.experiment.replace("_", " ")
 
     @property
     def swept(self) -> set[str]:
         """The choices the experiment sweeps (shown in the label), not those it fixes."""
         return set(self.choices) - set(self.fixed)
+
+
+def _value(key: str, value, lang: str) -> str:
+    """A preset's value as a leader reads it: a share in %, a number as ``lang`` writes it,
+    a choice by its readable name."""
+    if isinstance(value, float) and not isinstance(value, bool) and key.endswith(("share", "share.municipal",
+                                                                                  "share.regional")):
+        return f"{words.value(round(100 * value, 1), lang)} %"
+    return words.value(value, lang)
 
 
 def presets(folder: Path = paths.SCENARIOS) -> list[Preset]:

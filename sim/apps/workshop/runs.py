@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import logging
 import os
 import threading
 import time
-import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from sim.apps.workshop import limits, worker
@@ -44,9 +41,6 @@ LOG = logging.getLogger("factsim.workshop")
 COMPOSING = threading.Lock()
 DRAWING = threading.Lock()
 OUTPUTS = Path("outputs") / "workshop"
-# the run's tables a leader downloads, in this order (those a run has)
-TABLES = ("summary", "comparison", "results", "municipality_summary", "municipality_comparison",
-          "team_summary", "capacity", "uncertainty_summary", "decisions", "draw_changes", "provenance")
 
 
 @dataclass
@@ -59,6 +53,7 @@ class Request:
     layout_baseline: str | None = None
     replications: int | None = None
     seed: int | None = None
+    uncertainty: str | None = None                      # uncertainty/*.yaml (None: the configuration's)
     overrides: list[str] = field(default_factory=list)   # the levers' and the catchment editor's
     config_dir: Path | None = None                       # an uploaded catchment's folder
 
@@ -75,6 +70,8 @@ class Request:
             args.append(f"replications={self.replications}")
         if self.seed is not None:
             args.append(f"seed={self.seed}")
+        if self.uncertainty is not None:
+            args.append(f"uncertainty={self.uncertainty}")
         return args + list(self.overrides)
 
 
@@ -210,27 +207,3 @@ def report_soon(folder: Path) -> threading.Thread:
     thread = threading.Thread(target=report, args=(Path(folder),), daemon=True, name="factsim-report")
     thread.start()
     return thread
-
-
-def tables(folder: Path) -> dict[str, pd.DataFrame]:
-    """The run's tables a leader downloads, by name."""
-    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES
-            if (folder / f"{name}.parquet").is_file()}
-
-
-def csv_zip(folder: Path) -> bytes:
-    """The run's tables as CSV files in one zip."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, table in tables(folder).items():
-            z.writestr(f"{name}.csv", table.to_csv(index=False))
-    return out.getvalue()
-
-
-def excel(folder: Path) -> bytes:
-    """The run's tables as one Excel workbook, a sheet each (openpyxl)."""
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, table in tables(folder).items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
-    return out.getvalue()

@@ -11,23 +11,28 @@ import pandas as pd
 
 from sim.apps.workshop.runs import DRAWING
 from sim.output import numbers
-from sim.output.report import changes_for_sentences, key_figures, levels
+from sim.output.report import changes_for_sentences, key_block, levels, payer_block
 from sim.output.run_folder import finished_manifest, saved_scenario
-from sim.output.words import METRICS, noun
+from sim.output.words import METRICS, keep_together, noun
 
 # the report's look for its key figures: gains and costs side by side
 STYLE = """<style>
 .key-figure{font-size:1.05em;margin:.35em 0}.columns{display:flex;gap:2em;flex-wrap:wrap}
 .columns>div{flex:1 1 380px}h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}
+.warning{background:#fff3e0;border-left:6px solid #D55E00;padding:.6em .9em;margin:.8em 0;font-weight:600}
 </style>"""
-# the trade-offs a leader weighs against the gains: (metric, the page's word, shown as %)
-TRADEOFFS = (("staff_hours_per_citizen_year", "staff_hours", False), ("staff_utilisation", "utilisation", True),
-             ("contacts_lost_share", "contacts_lost", True), ("driving_hours", "driving", False),
-             ("scaleups_refused", "scaleups_refused", False))
+# the trade-offs a leader weighs against the gains: (metric, the page's word, shown as %). Staff
+# are what is paid (FTE by sector) and how much of the paid time is used; hours used are
+# never shown as a saving
+TRADEOFFS = (("staff_fte_regional", "fte_regional", False), ("staff_fte_municipal", "fte_municipal", False),
+             ("staff_utilisation", "utilisation", True), ("contacts_lost_routine", "contacts_lost", False),
+             ("contacts_lost_inreach", "inreach_lost", False), ("contacts_lost_outreach", "outreach_lost", False),
+             ("admissions_waited", "bed_waits", False), ("bed_wait_days", "bed_wait_days", False),
+             ("scaleups_refused", "scaleups_refused", False), ("driving_hours", "driving", False))
 # the changes saved scenarios are compared on, side by side
 SIDE_BY_SIDE = ("bed_days_per_citizen_year", "coercive_admissions_per_citizen_year", "admissions_per_citizen_year",
-                "days_disengaged_per_citizen_year", "staff_hours_regional", "staff_hours_municipal",
-                "contacts_lost", "driving_hours", "scaleups_refused")
+                "days_disengaged_per_citizen_year", "staff_fte_regional", "staff_fte_municipal",
+                "contacts_lost_routine", "bed_wait_days", "driving_hours", "scaleups_refused")
 
 
 class Run:
@@ -43,6 +48,20 @@ class Run:
         self.base = self.manifest.get("baseline")
         comparison = self.folder / "comparison.parquet"
         self.comparison = pd.read_parquet(comparison) if comparison.is_file() else None
+
+    @property
+    def has_draws(self) -> bool:
+        """Whether the run's intervals cover the parameter draws (the report's uncertainty)."""
+        return (self.folder / "uncertainty_summary.parquet").is_file()
+
+    def uncertainty(self, lang: str) -> str:
+        """The report's section on the uncertainty about the assumptions (the change in bed
+        days over the draws, and the decision probabilities with the draws they rest on)."""
+        from sim.output.report import uncertainty_block
+
+        if not self.has_draws or not (self.folder / "decisions.parquet").is_file():
+            return ""
+        return STYLE + keep_together(uncertainty_block(self.folder, self.scenario, self.labels(lang), lang))
 
     @property
     def has_events(self) -> bool:
@@ -82,7 +101,11 @@ class Run:
         shown, covers = self.shown()
         if shown is None:
             return ""
-        return STYLE + key_figures(shown, self.summary, self.labels(lang), lang, covers)
+        return STYLE + keep_together(key_block(self.folder, self.scenario, self.summary, shown, covers, lang))
+
+    def payers(self, lang: str) -> str:
+        """Who pays, who saves (the report's own table and sentence) as HTML; empty without money."""
+        return STYLE + keep_together(payer_block(self.folder, self.scenario, lang))
 
     def forest_plot(self, lang: str) -> bytes:
         """The forest plot of the paired changes the sentences state, as PNG bytes."""
@@ -94,8 +117,9 @@ class Run:
             return path.read_bytes()
 
     def tradeoffs(self, lang: str, texts: dict[str, str]) -> pd.DataFrame:
-        """Staff hours, utilisation, contacts lost, driving and refused scale-ups per
-        organisation, mean and 95 % interval in ``lang``."""
+        """Staff paid (FTE by sector), the share of their paid time in use, contacts lost by
+        kind of work, waits for a bed, refused scale-ups and driving per organisation, mean
+        and 95 % interval in ``lang``."""
         labels = self.labels(lang)
         rows = []
         for metric, word, percent in TRADEOFFS:
@@ -105,20 +129,61 @@ class Run:
         return pd.DataFrame(rows)
 
 
+def choices_text(folder: Path, lang: str, texts: dict[str, str]) -> str:
+    """What a saved scenario chose, in words: its catchment, organisations, uncertainty and
+    every lever moved, in the lever's units (never the command line's overrides)."""
+    from sim.apps.workshop import levers
+    from sim.output import words
+
+    run = Run(folder)
+    labels = run.labels(lang)
+    settings = levers.settings(run.scenario)   # which configuration keys each lever writes
+    parts = [words.value(run.manifest.get("population") or "", lang),
+             " / ".join(labels.get(o, o) for o in reversed(run.manifest["organisations"]))]
+    for override in run.manifest.get("overrides") or []:
+        key, _, value = override.lstrip("+~").partition("=")
+        if key == "uncertainty" and f"uncertainty_{value}" in texts:
+            parts.append(texts[f"uncertainty_{value}"].split(" (")[0])
+            continue
+        if key.split("@")[0] in ("population", "organisation", "replications", "seed", "plots") or "." not in key:
+            continue
+        setting = next((x for x in settings if key in x.targets), None)
+        lever = setting.lever if setting is not None else None
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if lever is not None and number is not None:
+            text = f"{lever.name(lang)}: {levers.shown_text(number * lever.scale, lever, lang)} {lever.unit(lang)}"
+        else:
+            text = f"{words.parameter(key, lang)}: {words.value(number if number is not None else value, lang)}"
+        if text not in parts:
+            parts.append(text)
+    return "; ".join(p for p in parts if p)
+
+
 def side_by_side(saved: list[tuple[str, Path]], lang: str, texts: dict[str, str]) -> pd.DataFrame:
-    """Saved scenarios in columns: each one's change against its comparator on the key
-    outcomes (the interval as the scenario's run states it)."""
-    table = pd.DataFrame({texts["outcome"]: [noun(m, lang) for m in SIDE_BY_SIDE]})
+    """Saved scenarios in columns: what each chose, in words, then its change against its
+    comparator on the key outcomes (the interval as the scenario's run states it)."""
+    table = pd.DataFrame({texts["outcome"]: [texts["compare_settings"]] + [noun(m, lang) for m in SIDE_BY_SIDE]})
     for name, folder in saved:
         run = Run(folder)
         shown, _ = run.shown()
-        column = []
+        column = [choices_text(folder, lang, texts)]
         for metric in SIDE_BY_SIDE:
             rows = shown[shown.metric == metric] if shown is not None else pd.DataFrame()
-            column.append(numbers.change(rows.change_pct.iloc[0], rows.change_pct_ci_lower.iloc[0],
-                                         rows.change_pct_ci_upper.iloc[0], lang) if len(rows) else "")
+            column.append(change_cell(rows.iloc[0], lang) if len(rows) else "")
         table[name] = column
     return table
+
+
+def change_cell(row: pd.Series, lang: str) -> str:
+    """A change in % with its interval; from a baseline of zero, the levels ("fra 0 til 4.100")."""
+    if pd.isna(row.change_pct):
+        if pd.isna(row.get("baseline_mean")) or pd.isna(row.get("organisation_mean")):
+            return numbers.WORDS[lang]["none"]
+        return numbers.from_to(row.baseline_mean, row.organisation_mean, lang)
+    return numbers.change(row.change_pct, row.change_pct_ci_lower, row.change_pct_ci_upper, lang)
 
 
 def edits(table: pd.DataFrame, edited: pd.DataFrame) -> list[str]:

@@ -14,21 +14,22 @@ APP = {
         "baseline": "Sammenlign med", "organisation": "Organisering",
         "layout": "Teamenes placering", "layout_baseline": "Sammenligningens placering",
         "layout_default": "som organiseringen angiver",
-        "replications": "Replikationer", "replications_help": "Flere giver smallere intervaller og tager længere tid.",
+        "replications": "Gennemløb", "replications_help": "Flere giver smallere intervaller og tager længere tid.",
         "seed": "Startværdi for tilfældighederne",
         "presets": "Forudindstillinger", "preset_pick": "Vælg en forudindstilling",
         "preset_apply": "Brug", "preset_none": "(ingen)",
         "levers": "Håndtag", "run": "Kør",
         "refused": "{lever}: {value} {unit} er ikke muligt; tilladt: {allowed}. Intet er kørt.",
-        "refused_other": "Kan ikke køres: {message}. Intet er kørt.",
-        "cli_said": "Kommandolinjens kontrol sagde: {message}",
-        "running": "Kører {done} af {total} replikationer ...",
+        "running": "Kører {done} af {total} gennemløb ...",
         "served": "Samme opsætning er kørt før: resultatet hentes fra kørsel {run}.",
         "finished": "Færdig på {seconds} s (kørsel {run}).",
         "results": "Resultat", "pathways": "Forløb", "compare": "Gem og sammenlign", "downloads": "Hent",
         "tradeoffs": "Personale, kontakter og tid",
-        "staff_hours": "Personaletimer pr. borger-år", "utilisation": "Personalets udnyttelse af tiden",
-        "contacts_lost": "Tabte rutinekontakter", "driving": "Køretimer i perioden",
+        "fte_regional": "Regionale årsværk (betalt)", "fte_municipal": "Kommunale årsværk (betalt)",
+        "utilisation": "Andel af den betalte tid der bruges (%)",
+        "contacts_lost": "Tabte rutinekontakter i perioden", "inreach_lost": "Tabte besøg under indlæggelse",
+        "outreach_lost": "Tabte opsøgende besøg", "bed_waits": "Indlæggelser med ventetid på en seng",
+        "bed_wait_days": "Dage med ventetid på en seng", "driving": "Køretimer i perioden",
         "scaleups_refused": "Afviste opskaleringer",
         "save_name": "Navn på scenariet", "save": "Gem scenariet",
         "saved_full": "Der kan gemmes fire scenarier; fjern et først.",
@@ -37,9 +38,10 @@ APP = {
         "outcome": "Udfald",
         "download_csv": "Tabeller (CSV, zip)", "download_excel": "Tabeller (Excel)",
         "download_report": "Rapport (HTML, dansk)",
-        "pathways_intro": ("De samme {n} borgere under hver organisering, måned for måned (replikation 0, "
-                           "tilfældigt udvalgt blandt dem der var med fra start). Tryk på afspil, eller "
-                           "træk i skyderen."),
+        "pathways_intro": ("De samme {n} borgere under hver organisering, måned for måned (første gennemløb, "
+                           "tilfældigt udvalgt blandt dem der var med fra start). Hver borger bliver i sin "
+                           "organiserings kolonne; farven er borgerens tilstand. Tryk på afspil, eller træk i "
+                           "skyderen."),
         "month": "måned", "citizen": "borger", "state": "tilstand", "gone": "har forladt målgruppen",
         "no_events": "Kørslen har ingen hændelseslog (event_log=false).",
         "first_run": "Tryk Kør for at se resultatet.",
@@ -68,18 +70,50 @@ APP = {
         "limit_min": "{key} = {value} er under serverens grænse på {limit}; intet er kørt.",
         "limit_citizens": ("Optageområdet har {citizens} borgere i målgruppen; serveren tillader højst {limit}, og "
                            "intet er kørt."),
-        "limit_replications": "{value} replikationer er flere end serverens grænse på {limit}; intet er kørt.",
-        "limit_work": ("Kørslen er for stor: {citizens} borgere x {years} år x {replications} replikationer x "
+        "limit_replications": "{value} gennemløb er flere end serverens grænse på {limit}; intet er kørt.",
+        "limit_work": ("Kørslen er for stor: {citizens} borgere x {years} år x {replications} gennemløb x "
                        "{organisations} organiseringer = {work} borger-år, og serveren tillader højst {limit}; "
                        "intet er kørt."),
         "busy": "Serveren har for mange kørsler i kø lige nu; prøv igen om lidt (intet er kørt).",
         "busy_lock": "Serveren er optaget af en anden opsætning; prøv igen om lidt (intet er kørt).",
         "queued": "I kø: {ahead} kørsel(er) foran ...",
-        "timed_out": ("Kørslen blev stoppet efter {seconds} sekunder (serverens grænse); vælg færre replikationer eller"
+        "timed_out": ("Kørslen blev stoppet efter {seconds} sekunder (serverens grænse); vælg færre gennemløb eller"
                       " et mindre område."),
         "run_failed": "Kørslen fejlede; intet resultat er gemt. Prøv igen, eller kontakt den der driver siden.",
         "expired": "Resultatet er slettet fra serveren (gamle kørsler slettes); tryk Kør igen.",
         "run_id": "kørsel {run}",
+        "lever_empty": "{lever}: feltet er tomt; tilladt: {allowed}. Intet er kørt.",
+        "lever_not_number": "{lever}: »{value}« er ikke et tal. Intet er kørt.",
+        "lever_suggest": "{lever}: »{value}« kan ikke læses som et dansk tal; mente du {hint}? Intet er kørt.",
+        "lever_scope_both": "Gælder begge organiseringer.", "lever_scope_org": "Gælder kun {org}.",
+        "lever_no_effect": "Har ingen virkning i {org}: {why}",
+        "no_effect_one_team": ("varselstegnene ses af det team, der selv skalerer op, eller af samme sektor, så "
+                               "intet skal over en sektorgrænse."),
+        "out_of_date": ("Resultatet nedenfor hører til de tidligere valg. Tryk Kør for at se svaret på de nye "
+                        "valg."),
+        "uncertainty": "Usikkerhed", "uncertainty_help": ("Rapporten regner usikkerheden om antagelserne med; "
+                                                         "det gør siden også, medmindre du vælger det hurtige svar."),
+        "uncertainty_posterior": "Med usikkerheden om antagelserne (som rapporten)",
+        "uncertainty_ranges": "Med usikkerheden om antagelserne (intervaller fra følsomhedsanalysen)",
+        "uncertainty_none": "Kun simulationens tilfældighed (hurtigt; intervallerne er for smalle)",
+        "interim": ("Foreløbigt svar: intervallerne dækker kun simulationens egen tilfældighed, ikke "
+                    "usikkerheden om antagelserne. Svaret med usikkerheden kommer, når {draws} sæt af antagelser "
+                    "er kørt."),
+        "too_big_for_draws": ("Svaret dækker kun simulationens egen tilfældighed: med usikkerheden om "
+                              "antagelserne ({draws} sæt) er kørslen for stor til siden ({work} borger-år; grænsen "
+                              "er {limit}). Intervallerne er derfor for smalle."),
+        "noise_only": ("Svaret dækker kun simulationens egen tilfældighed, ikke usikkerheden om antagelserne: "
+                       "intervallerne er for smalle."),
+        "advanced": "For facilitatoren", "answer": "Svaret",
+        "preset_group": "Spørgsmål", "preset_point": "Forudindstilling",
+        "same_organisation": "Vælg to forskellige organiseringer.",
+        "compare_settings": "Valg",
+        "payers_head": "Hvem betaler, hvem sparer",
+        "tradeoffs_note": "Gennemsnit over gennemløbene med 95 %-interval for simulationens egen tilfældighed.",
+        "refused_choices": "Valgene kan ikke køres: {reason}. Håndtagene er som før; intet er kørt.",
+        "refused_unknown": "kontrollen afviste dem (se den tekniske forklaring)",
+        "technical": "Teknisk forklaring (engelsk)",
+        "uncertainty_block": "Usikkerhed om antagelserne",
     },
     "en": {
         "title": "Workshop: what does the organisation of care do to citizens' pathways?",
@@ -99,15 +133,16 @@ APP = {
         "preset_apply": "Use", "preset_none": "(none)",
         "levers": "Levers", "run": "Run",
         "refused": "{lever}: {value} {unit} is not possible; allowed: {allowed}. Nothing was run.",
-        "refused_other": "Cannot run: {message}. Nothing was run.",
-        "cli_said": "The command line's check said: {message}",
         "running": "Running {done} of {total} replications ...",
         "served": "The same set-up has been run before: the result comes from run {run}.",
         "finished": "Finished in {seconds} s (run {run}).",
         "results": "Result", "pathways": "Pathways", "compare": "Save and compare", "downloads": "Download",
         "tradeoffs": "Staff, contacts and time",
-        "staff_hours": "Staff hours per citizen-year", "utilisation": "Staff utilisation",
-        "contacts_lost": "Routine contacts lost", "driving": "Driving hours over the period",
+        "fte_regional": "Regional FTE (paid)", "fte_municipal": "Municipal FTE (paid)",
+        "utilisation": "Share of the paid time in use (%)",
+        "contacts_lost": "Routine contacts lost over the period", "inreach_lost": "In-reach visits lost",
+        "outreach_lost": "Outreach visits lost", "bed_waits": "Admissions that waited for a bed",
+        "bed_wait_days": "Days waiting for a bed", "driving": "Driving hours over the period",
         "scaleups_refused": "Refused scale-ups",
         "save_name": "Name of the scenario", "save": "Save the scenario",
         "saved_full": "Four scenarios can be saved; remove one first.",
@@ -116,8 +151,10 @@ APP = {
         "outcome": "Outcome",
         "download_csv": "Tables (CSV, zip)", "download_excel": "Tables (Excel)",
         "download_report": "Report (HTML, Danish)",
-        "pathways_intro": ("The same {n} citizens under each organisation, month by month (replication 0, a "
-                           "random sample of those present from the start). Press play, or drag the slider."),
+        "pathways_intro": ("The same {n} citizens under each organisation, month by month (the first run, a "
+                           "random sample of those present from the start). Each citizen stays in their "
+                           "organisation's column; the colour is the citizen's state. Press play, or drag the "
+                           "slider."),
         "month": "month", "citizen": "citizen", "state": "state", "gone": "has left the target group",
         "no_events": "The run has no event log (event_log=false).",
         "first_run": "Press Run to see the result.",
@@ -155,5 +192,47 @@ APP = {
         "run_failed": "The run failed; no result was kept. Try again, or ask whoever hosts the page.",
         "expired": "The result has been removed from the server (old runs are removed); press Run again.",
         "run_id": "run {run}",
+        "lever_empty": "{lever}: the field is empty; allowed: {allowed}. Nothing was run.",
+        "lever_not_number": "{lever}: '{value}' is not a number. Nothing was run.",
+        "lever_suggest": "{lever}: '{value}' cannot be read as a number; did you mean {hint}? Nothing was run.",
+        "lever_scope_both": "Applies to both organisations.", "lever_scope_org": "Applies only to {org}.",
+        "lever_no_effect": "Has no effect in {org}: {why}",
+        "no_effect_one_team": ("the warning signs are seen by the team that scales up itself, or by its own "
+                               "sector, so nothing has to cross a sector border."),
+        "out_of_date": "The result below belongs to the earlier choices. Press Run to see the answer to the new ones.",
+        "uncertainty": "Uncertainty", "uncertainty_help": ("The report includes the uncertainty about the "
+                                                           "assumptions; so does the page, unless you choose the "
+                                                           "quick answer."),
+        "uncertainty_posterior": "With the uncertainty about the assumptions (as the report)",
+        "uncertainty_ranges": "With the uncertainty about the assumptions (ranges of the sensitivity analysis)",
+        "uncertainty_none": "The simulation's noise only (quick; the intervals are too narrow)",
+        "interim": ("Interim answer: the intervals cover only the simulation's own noise, not the uncertainty "
+                    "about the assumptions. The answer with it comes when {draws} sets of assumptions have run."),
+        "too_big_for_draws": ("The answer covers only the simulation's own noise: with the uncertainty about the "
+                              "assumptions ({draws} sets) the run is too large for the page ({work} citizen-years; "
+                              "the limit is {limit}). The intervals are therefore too narrow."),
+        "noise_only": ("The answer covers only the simulation's own noise, not the uncertainty about the "
+                       "assumptions: the intervals are too narrow."),
+        "advanced": "For the facilitator", "answer": "The answer",
+        "preset_group": "Question", "preset_point": "Preset",
+        "same_organisation": "Choose two different organisations.",
+        "compare_settings": "Choices",
+        "payers_head": "Who pays, who saves",
+        "tradeoffs_note": "Mean over the runs with the 95 % interval of the simulation's own noise.",
+        "refused_choices": "The choices cannot be run: {reason}. The levers are as before; nothing was run.",
+        "refused_unknown": "the check refused them (see the technical explanation)",
+        "technical": "Technical explanation",
+        "uncertainty_block": "Uncertainty about the assumptions",
     },
+}
+
+# the shipped experiments as the questions a workshop asks: experiment -> (Danish, English)
+PRESET_GROUPS = {
+    "staffing": ("Bemanding: hvor mange borgere pr. behandler, hvor stor en kommunal andel?",
+                 "Staffing: how many citizens per case manager, what municipal share?"),
+    "horsens_layouts": ("Horsens-klyngen: ét team, to teams eller ét pr. kommune?",
+                        "The Horsens cluster: one team, two teams or one per municipality?"),
+    "cluster_layouts": ("Klyngerne: ét team for klyngen eller ét pr. kommune?",
+                        "The clusters: one team for the cluster or one per municipality?"),
+    "region_layouts": ("Hele regionen: hvor skal teamene ligge?", "The whole region: where should the teams be?"),
 }
