@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.config.params import Organisation, Scenario
+from sim.config.params import CarePlan, Scenario
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
 from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
@@ -46,15 +46,17 @@ class ReplicationResult:
 
 
 class Model:
-    """``enrol_into``: at a study's inclusion date, move the enrolled citizens to this
-    organisation (``organisation`` serves everyone before, and the others after)."""
+    """One replication of the organisation of care ``plan`` (its care plan, resolved with
+    the scenario: :meth:`Scenario.care_plan <sim.config.params.Scenario.care_plan>`).
+    ``enrol_into``: at a study's inclusion date, move the enrolled citizens to this
+    organisation's care plan (``plan`` serves everyone before, and the others after)."""
 
-    def __init__(self, scenario: Scenario, organisation: Organisation, replication: int,
-                 enrol_into: Organisation | None = None):
+    def __init__(self, scenario: Scenario, plan: CarePlan, replication: int,
+                 enrol_into: CarePlan | None = None):
         self.scenario = scenario
         self.population = scenario.population
         self.clinical = scenario.clinical
-        self.organisation = organisation
+        self.organisation = plan.organisation
         self.seed = scenario.seed
         self.replication = replication
         self.env = simpy.Environment()
@@ -62,7 +64,7 @@ class Model:
         self.rec = Recorder(self.warmup, self.end)   # the teams' totals
         # each municipality's citizens count into their own recorder: outcomes per municipality
         self.recorders = {m: Recorder(self.warmup, self.end) for m in self.population.municipalities}
-        self.network = CareNetwork(organisation, self.population, self.clinical, self.rec)
+        self.network = CareNetwork(plan, self.clinical, self.rec)
         self.networks = [self.network]
         self.enrol_into = enrol_into
         self.cohort: list[int] = []
@@ -200,7 +202,7 @@ class Model:
             return
         if self.scenario.study.moves == "catchment":
             # the organisation takes over the whole catchment, entrants included
-            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec)
+            network = CareNetwork(self.enrol_into, self.clinical, self.rec)
             self.network.close(now)
             self.network, self.networks = network, [network]
             movers = list(self.alive.values())
@@ -210,7 +212,7 @@ class Model:
             covered = dict.fromkeys(self.population.municipalities, 0.0)
             for citizen in movers:
                 covered[citizen.attrs.municipality] += 1.0
-            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec, covered)
+            network = CareNetwork(self.enrol_into, self.clinical, self.rec, covered)
             self.networks.append(network)
         for citizen in movers:
             citizen.transfer(network)

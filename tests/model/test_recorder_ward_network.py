@@ -79,7 +79,7 @@ def test_unlimited_beds_never_make_anyone_wait():
 def _network(org_name, *overrides):
     sc = scenario("population=horsens_klyngen", *overrides)
     org = next(o for o in sc.organisations if o.name == org_name)
-    return CareNetwork(org, sc.population, sc.clinical, Recorder(0.0, 1.0)), sc
+    return CareNetwork(sc.care_plan(org), sc.clinical, Recorder(0.0, 1.0)), sc
 
 
 def test_a_catchment_team_serves_every_municipality_from_one_base():
