@@ -4,13 +4,16 @@ Config flows one way: YAML in ``scenarios/`` -> Hydra composition -> :func:`load
 (validation, provenance split off) -> these frozen dataclasses -> the model.
 Every value lives in YAML with its source; nothing here has a default that the
 model depends on, except run settings whose defaults are in ``scenarios/config.yaml``.
+A field that YAML must give has no default; the classes where such a field follows
+one with a default (or a checked one, ``prob()``, which type checkers read as a
+default) take keywords only, as :func:`sim.config.validate.build` makes them.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sim.config.errors import ConfigError
 from sim.config.geography import Cluster, Driving, round_trip_minutes
@@ -49,6 +52,17 @@ def check_directions(config: dict, ranges: dict[str, tuple[float, ...]], key: st
 
 ROLES = ("case_management", "social_support", "intensive", "assertive_outreach")
 
+T = TypeVar("T")
+
+
+def given(value: T | None, key: str) -> T:
+    """A value that may be left out of the YAML but that validation sets or requires
+    before anything reads it (a municipality's adults, a distribution's ends); None here
+    means an object that was never validated (build it with :func:`sim.config.load.load`)."""
+    if value is None:
+        raise ValueError(f"{key} is not set: the parameters were not validated (sim.config.load.load)")
+    return value
+
 
 @dataclass(frozen=True)
 class Municipality:
@@ -85,12 +99,17 @@ class Municipality:
     @property
     def target_group(self) -> float:
         """Expected citizens of the FACT target group: adults x prevalence per 1,000."""
-        return self.adults * self.target_per_1000_adults / 1000.0
+        return given(self.adults, "adults") * given(self.target_per_1000_adults, "target_per_1000_adults") / 1000.0
 
     @property
     def positioned(self) -> bool:
         """Whether its town's position and its area are given (driving follows from them)."""
         return self.lat is not None or self.lon is not None or self.area_km2 is not None
+
+    @property
+    def town(self) -> tuple[float, float]:
+        """Its main town's position (latitude, longitude)."""
+        return given(self.lat, "lat"), given(self.lon, "lon")
 
 
 @dataclass(frozen=True)
@@ -243,10 +262,13 @@ class Population:
         ``base`` (None: the catchment's base)."""
         spec = self.municipalities[m]
         if not self.positioned:
-            return spec.travel_minutes_cluster if base is None else spec.travel_minutes_local
-        home = self.municipalities[base if base is not None else self.base]
-        return round_trip_minutes(self.driving, (home.lat, home.lon), (spec.lat, spec.lon),
-                                  spec.area_km2, spec.ferry_minutes, home is spec)
+            if base is None:
+                return given(spec.travel_minutes_cluster, f"population.municipalities.{m}.travel_minutes_cluster")
+            return given(spec.travel_minutes_local, f"population.municipalities.{m}.travel_minutes_local")
+        home = self.municipalities[base if base is not None else given(self.base, "population.base")]
+        return round_trip_minutes(given(self.driving, "population.driving"), home.town, spec.town,
+                                  given(spec.area_km2, f"population.municipalities.{m}.area_km2"),
+                                  spec.ferry_minutes, home is spec)
 
 
 @dataclass(frozen=True)
@@ -265,7 +287,7 @@ class Course:
                               ">= 1 (the unwell phase is the one with the higher hazard)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Clinical:
     """Mechanism strengths shared by every organisation (clinical/*.yaml).
 
@@ -302,12 +324,10 @@ class Clinical:
     inreach_contacts_per_week: float = nonneg()
     discharge_planning_contacts_per_week: float = nonneg()
     outreach_attempts_per_week: float = nonneg()
-    course: Course = None     # the illness course (required; a dataclass default only for field order)
+    course: Course            # the illness course
 
     def validate(self, path):
         """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
-        if self.course is None:
-            raise ConfigError(f"missing key '{path}.course'")
         for key in ("admission_prob", "coercion_prob"):
             got = set(getattr(self, key))
             if got != set(SUPPORT_LEVELS):
@@ -333,7 +353,7 @@ class StaffMember:
     case_manager: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TeamSpec:
     """A team of an organisation: its roles, staff and way of working."""
     label: str
@@ -349,7 +369,7 @@ class TeamSpec:
     reengagement_mean_days: float | None = pos()
     direct_care_share: float = prob()         # share of paid time for citizen contact + driving
     pulled_back_share: dict[str, float] = share()  # by sector: time taken back by parent org
-    staff: dict[str, StaffMember] = None
+    staff: dict[str, StaffMember]
     # planners' knobs: resize the case managers to this caseload (citizens per case-manager
     # FTE) and/or split them between sectors with this municipal share; null keeps ``staff``
     caseload: float | None = pos(default=None)
@@ -421,7 +441,7 @@ class TeamSpec:
         return frozenset(m.sector for m in self.staffing.values() if m.fte_per_100 > 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Organisation:
     """An organisation of care: a configuration of the same mechanisms."""
     name: str
@@ -434,7 +454,7 @@ class Organisation:
     referral_delay_mean_days: float = nonneg()
     handover_delay_mean_days: float = nonneg()
     discharge_planning_from_admission_prob: float = prob()
-    teams: dict[str, TeamSpec] = None
+    teams: dict[str, TeamSpec]
     layout: Layout | None = None   # a planner's sites (layout/*.yaml), with team_base: layout
 
     def validate(self, path):
@@ -671,7 +691,7 @@ class CalendarTrend:
         return self.los_per_year != 0.0 or self.crises_per_year != 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Study:
     """A pre/post evaluation of the organisation under study ([landheim2020]).
 
@@ -688,7 +708,7 @@ class Study:
     moves: Literal["catchment", "enrolled"]
     pre_months: float = pos()
     post_months: float = pos()
-    enrolment: Enrolment = None
+    enrolment: Enrolment
     calendar_trend: CalendarTrend = field(default_factory=CalendarTrend)   # none unless given
 
 
@@ -719,19 +739,22 @@ class Distribution:
     @property
     def ends(self) -> tuple[float, ...]:
         """The values the distribution can reach at its ends (checked against the model)."""
-        return (self.value,) if self.distribution == "point" else (self.low, self.high)
+        if self.distribution == "point":
+            return (given(self.value, "value"),)
+        return given(self.low, "low"), given(self.high, "high")
 
     def quantile(self, u: float) -> float:
         """The value at cumulative probability ``u`` (inverse transform sampling)."""
         if self.distribution == "point":
-            return self.value
-        lo, hi = self.low, self.high
+            return given(self.value, "value")
+        lo, hi = given(self.low, "low"), given(self.high, "high")
         if self.distribution == "uniform":
             return lo + u * (hi - lo)
-        c = (self.mode - lo) / (hi - lo)
+        mode = given(self.mode, "mode")
+        c = (mode - lo) / (hi - lo)
         if u < c:
-            return lo + math.sqrt(u * (hi - lo) * (self.mode - lo))
-        return hi - math.sqrt((1 - u) * (hi - lo) * (hi - self.mode))
+            return lo + math.sqrt(u * (hi - lo) * (mode - lo))
+        return hi - math.sqrt((1 - u) * (hi - lo) * (hi - mode))
 
 
 @dataclass(frozen=True)
@@ -807,7 +830,7 @@ class Uncertainty:
         return tuple(self.parameters or {}) + (self.posterior.parameters if self.posterior else ())
 
 
-@dataclass(frozen=True, kw_only=True)   # keywords only: required sections after run settings with defaults
+@dataclass(frozen=True, kw_only=True)
 class Scenario:
     """Everything one run needs: run settings, catchment, clinical strengths, organisations.
 
@@ -873,7 +896,7 @@ class Scenario:
 
     @property
     def inclusion_day(self) -> float | None:
-        """The study's inclusion date, in days from the start of the run."""
+        """The study's inclusion date, in days from the start of the run (None without a study)."""
         if self.study is None:
             return None
         return self.warmup_years * DAYS_PER_YEAR + self.study.pre_months * DAYS_PER_MONTH
@@ -882,17 +905,19 @@ class Scenario:
     def trend_start(self) -> float | None:
         """The day from which a study's calendar trend is counted (the start of its before
         period); None without a trend."""
-        if self.study is None or not self.study.calendar_trend.any:
+        study = self.study
+        if study is None or not study.calendar_trend.any:
             return None
-        return self.inclusion_day - self.study.pre_months * DAYS_PER_MONTH
+        inclusion = self.warmup_years * DAYS_PER_YEAR + study.pre_months * DAYS_PER_MONTH
+        return inclusion - study.pre_months * DAYS_PER_MONTH
 
     @property
     def window(self) -> tuple[float, float]:
         """The results period in days: after warm-up, or a study's after period."""
-        if self.study is not None:
-            start = self.inclusion_day
-            return start, start + self.study.post_months * DAYS_PER_MONTH
         start = self.warmup_years * DAYS_PER_YEAR
+        if self.study is not None:
+            start += self.study.pre_months * DAYS_PER_MONTH
+            return start, start + self.study.post_months * DAYS_PER_MONTH
         return start, start + self.results_years * DAYS_PER_YEAR
 
     @property

@@ -61,8 +61,9 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
 
 def _study_counts(scenario: Scenario, res) -> pd.DataFrame:
     """The cohort's counts before and after the inclusion date, from a run's event log."""
-    study = scenario.study
-    counts = count_periods(res.log, res.cohort, scenario.inclusion_day,
+    study, inclusion = scenario.study, scenario.inclusion_day
+    assert study is not None and inclusion is not None   # counted only for a study's run
+    counts = count_periods(res.log, res.cohort, inclusion,
                            study.pre_months * DAYS_PER_MONTH, study.post_months * DAYS_PER_MONTH)
     counts["cohort"] = len(res.cohort)
     return counts

@@ -213,7 +213,7 @@ def _run(t: dict, lang: str, settings: list[levers.Setting], shown: dict, reques
         st.error(refusal.sentence(t))
         return
     bar = st.progress(0.0, text=t["running"].format(done=0, total=request.replications))
-    last = {"done": 0, "total": request.replications}
+    last = {"done": 0, "total": request.replications or 0}
 
     def progress(done: int, total: int) -> None:
         if done >= 0:   # (-1, -1): a heartbeat while a replication runs; redrawing lets Stop end the run
