@@ -16,6 +16,7 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import paths, preflight
@@ -41,7 +42,7 @@ def task(cfg: DictConfig) -> None:
     started = time.time()
     hc = HydraConfig.get()
     folder = Path(hc.runtime.output_dir)
-    sweeping = hc.mode.name == "MULTIRUN"
+    sweeping = hc.mode == RunMode.MULTIRUN
     try:
         scenario, provenance = load(cfg, hc.overrides.task)
     except ConfigError:
@@ -60,7 +61,8 @@ def task(cfg: DictConfig) -> None:
     except BaseException:
         _discard(folder, sweeping)
         raise
-    for warning in study.capacity.warning:   # staffing that cannot carry the contacts: say so
+    capacity = study.capacity
+    for warning in capacity.warning if capacity is not None else ():   # staffing that cannot carry the contacts
         if warning:
             print(f"factsim: warning: {warning}", flush=True)
     if sweeping:
@@ -77,19 +79,19 @@ def task(cfg: DictConfig) -> None:
               f"months after inclusion (enrolled citizens moved in the "
               f"{labels[scenario.organisation.name]} arm), mean (95 % interval)")
     print(terminal_table(tables["summary"], tables["comparison"], labels))
-    if tables["uncertainty"] is not None:
-        u = scenario.uncertainty
+    u, design, baseline = scenario.uncertainty, scenario.study, scenario.baseline
+    if tables["uncertainty"] is not None and u is not None:
         print(f"\nWith parameter uncertainty ({u.name}: {u.draws} draws x {scenario.replications} "
               "replications; the intervals cover what is not known about the parameters and the "
               "simulation's noise):")
         print(uncertainty_text(tables["uncertainty"], tables["decisions"], labels, u.reduction_pct))
-    if tables["prepost"] is not None:
-        print(f"\n{scenario.study.label}: the enrolled cohort, after/before ratios "
+    if tables["prepost"] is not None and design is not None and baseline is not None:
+        print(f"\n{design.label}: the enrolled cohort, after/before ratios "
               f"({labels[scenario.organisation.name]} vs staying in "
-              f"{labels[scenario.baseline.name]}), mean (95 % interval)")
+              f"{labels[baseline.name]}), mean (95 % interval)")
         print(study_table(tables["prepost"]))
-        if tables["prepost_draws"] is not None:
-            print(f"\nThe same across {scenario.uncertainty.draws} parameter draws (each draw's cohort "
+        if tables["prepost_draws"] is not None and u is not None:
+            print(f"\nThe same across {u.draws} parameter draws (each draw's cohort "
                   "pooled over its replications), mean (95 % of draws):")
             print(study_table(tables["prepost_draws"], "lower", "upper"))
     print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
@@ -107,7 +109,7 @@ def _discard(folder: Path, sweeping: bool) -> None:
 
 def _link_latest(folder: Path) -> None:
     """Point ``<parent>/latest`` at the newest finished run (single runs only)."""
-    if HydraConfig.get().mode.name == "RUN":
+    if HydraConfig.get().mode == RunMode.RUN:
         link_latest(folder)
 
 

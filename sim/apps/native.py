@@ -36,14 +36,11 @@ from sim.model import native
 TOOL = "factsim-native"
 PACKAGE = native.HERE
 ROOT = PACKAGE.parents[1]
-# mypyc needs optional types checked strictly in what it compiles; the configuration
-# modules, which it only reads the types of, are checked by the project's own mypy
+# mypyc checks optional types strictly, as the project's own mypy does for the whole package
 MYPY_CONFIG = """\
 [mypy]
 python_version = {python}
 ignore_missing_imports = True
-[mypy-sim.config.*]
-ignore_errors = True
 """
 # what the check runs on each core: the default study, one replication per organisation,
 # with the event log; it prints a hash of every output

@@ -127,7 +127,9 @@ def _run_remote(hydra_context, sweep_config, task_function, singleton_state) -> 
         HydraConfig.instance().set_config(sweep_config)
         ret = run_job(hydra_context=hydra_context, task_function=task_function, config=sweep_config,
                       job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir")
-        folder = Path(str(ret.hydra_cfg.hydra.runtime.output_dir))   # the job's own folder, inside tmp
+        job_cfg = ret.hydra_cfg
+        assert job_cfg is not None   # run_job gives every job's configuration
+        folder = Path(str(job_cfg.hydra.runtime.output_dir))   # the job's own folder, inside tmp
         if Path(tmp) not in folder.parents:
             raise RuntimeError(f"the job wrote to {folder}, outside its temporary folder {tmp}")
         files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -4,17 +4,20 @@ Config flows one way: YAML in ``scenarios/`` -> Hydra composition -> :func:`load
 (validation, provenance split off) -> these frozen dataclasses -> the model.
 Every value lives in YAML with its source; nothing here has a default that the
 model depends on, except run settings whose defaults are in ``scenarios/config.yaml``.
+A field that YAML must give has no default; the classes where such a field follows
+one with a default (or a checked one, ``prob()``, which type checkers read as a
+default) take keywords only, as :func:`sim.config.validate.build` makes them.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sim.config.errors import ConfigError
 from sim.config.geography import Cluster, Driving, round_trip_minutes
-from sim.config.layout import Layout, plan_sites
+from sim.config.layout import Layout
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.config.validate import benefit, build, nonneg, pos, prob, ratio, share
 
@@ -48,6 +51,17 @@ def check_directions(config: dict, ranges: dict[str, tuple[float, ...]], key: st
 
 
 ROLES = ("case_management", "social_support", "intensive", "assertive_outreach")
+
+T = TypeVar("T")
+
+
+def given(value: T | None, key: str) -> T:
+    """A value that may be left out of the YAML but that validation sets or requires
+    before anything reads it (a municipality's adults, a distribution's ends); None here
+    means an object that was never validated (build it with :func:`sim.config.load.load`)."""
+    if value is None:
+        raise ValueError(f"{key} is not set: the parameters were not validated (sim.config.load.load)")
+    return value
 
 
 @dataclass(frozen=True)
@@ -85,12 +99,17 @@ class Municipality:
     @property
     def target_group(self) -> float:
         """Expected citizens of the FACT target group: adults x prevalence per 1,000."""
-        return self.adults * self.target_per_1000_adults / 1000.0
+        return given(self.adults, "adults") * given(self.target_per_1000_adults, "target_per_1000_adults") / 1000.0
 
     @property
     def positioned(self) -> bool:
         """Whether its town's position and its area are given (driving follows from them)."""
         return self.lat is not None or self.lon is not None or self.area_km2 is not None
+
+    @property
+    def town(self) -> tuple[float, float]:
+        """Its main town's position (latitude, longitude)."""
+        return given(self.lat, "lat"), given(self.lon, "lon")
 
 
 @dataclass(frozen=True)
@@ -263,10 +282,13 @@ class Population:
         ``base`` (None: the catchment's base)."""
         spec = self.municipalities[m]
         if not self.positioned:
-            return spec.travel_minutes_cluster if base is None else spec.travel_minutes_local
-        home = self.municipalities[base if base is not None else self.base]
-        return round_trip_minutes(self.driving, (home.lat, home.lon), (spec.lat, spec.lon),
-                                  spec.area_km2, spec.ferry_minutes, home is spec)
+            if base is None:
+                return given(spec.travel_minutes_cluster, f"population.municipalities.{m}.travel_minutes_cluster")
+            return given(spec.travel_minutes_local, f"population.municipalities.{m}.travel_minutes_local")
+        home = self.municipalities[base if base is not None else given(self.base, "population.base")]
+        return round_trip_minutes(given(self.driving, "population.driving"), home.town, spec.town,
+                                  given(spec.area_km2, f"population.municipalities.{m}.area_km2"),
+                                  spec.ferry_minutes, home is spec)
 
 
 @dataclass(frozen=True)
@@ -285,7 +307,7 @@ class Course:
                               ">= 1 (the unwell phase is the one with the higher hazard)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Clinical:
     """Mechanism strengths shared by every organisation (clinical/*.yaml).
 
@@ -322,12 +344,10 @@ class Clinical:
     inreach_contacts_per_week: float = nonneg()
     discharge_planning_contacts_per_week: float = nonneg()
     outreach_attempts_per_week: float = nonneg()
-    course: Course = None     # the illness course (required; a dataclass default only for field order)
+    course: Course            # the illness course
 
     def validate(self, path):
         """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
-        if self.course is None:
-            raise ConfigError(f"missing key '{path}.course'")
         for key in ("admission_prob", "coercion_prob"):
             got = set(getattr(self, key))
             if got != set(SUPPORT_LEVELS):
@@ -353,7 +373,7 @@ class StaffMember:
     case_manager: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TeamSpec:
     """A team of an organisation: its roles, staff and way of working."""
     label: str
@@ -369,7 +389,7 @@ class TeamSpec:
     reengagement_mean_days: float | None = pos()
     direct_care_share: float = prob()         # share of paid time for citizen contact + driving
     pulled_back_share: dict[str, float] = share()  # by sector: time taken back by parent org
-    staff: dict[str, StaffMember] = None
+    staff: dict[str, StaffMember]
     # planners' knobs: resize the case managers to this caseload (citizens per case-manager
     # FTE) and/or split them between sectors with this municipal share; null keeps ``staff``
     caseload: float | None = pos(default=None)
@@ -441,7 +461,7 @@ class TeamSpec:
         return frozenset(m.sector for m in self.staffing.values() if m.fte_per_100 > 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Organisation:
     """An organisation of care: a configuration of the same mechanisms."""
     name: str
@@ -454,7 +474,7 @@ class Organisation:
     referral_delay_mean_days: float = nonneg()
     handover_delay_mean_days: float = nonneg()
     discharge_planning_from_admission_prob: float = prob()
-    teams: dict[str, TeamSpec] = None
+    teams: dict[str, TeamSpec]
     layout: Layout | None = None   # a planner's sites (layout/*.yaml), with team_base: layout
 
     def validate(self, path):
@@ -477,6 +497,177 @@ class Organisation:
     def team_with(self, role: str) -> str:
         """The name of the one team that holds ``role`` (validation guarantees exactly one)."""
         return next(n for n, t in self.teams.items() if getattr(t, role))
+
+
+# -- the care plan: an organisation laid over a catchment, resolved once ------------------------
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Where one instance of the organisation's teams works, from its ``team_base``
+    (:mod:`sim.config.layout`).
+
+    ``name`` None: the one site of a catchment-wide organisation (its teams keep their
+    plain names); ``base`` None: the catchment's base of a population without town
+    positions (its ``travel_minutes_cluster``)."""
+    name: str | None
+    label: str
+    base: str | None
+    covers: tuple[str, ...]
+    fte: dict[str, float]
+    municipal_share: dict[str, float]
+
+
+@dataclass(frozen=True)
+class PlannedTeam:
+    """One team of a care plan: which of the organisation's teams, where it works, whom it
+    serves, how far it drives and how its staff are set."""
+    name: str            # unique in the plan: the team's key and its site or municipality ("fact:vest")
+    kind: str            # the organisation's key of the team ("fact")
+    spec: TeamSpec       # its roles and staff (with its site's municipal share of case managers)
+    site: str            # where it works, readable (its site's or municipality's label)
+    base: str | None     # the municipality it drives from (None: the catchment's base, hand-set driving)
+    covers: tuple[str, ...]            # the municipalities whose citizens it serves
+    travel_minutes: dict[str, float]   # a home visit's round trip from its base, per municipality covered
+    citizens: float      # the expected target group of the municipalities it covers
+    fte: float | None    # its whole staff fixed by its site; None: the spec's FTE per 100 citizens covered
+
+
+@dataclass(frozen=True)
+class MunicipalCare:
+    """The teams (their names in the care plan) that serve the citizens of one municipality."""
+    case_management: str
+    social_support: str
+    intensive: str
+    outreach: str | None   # the team with assertive outreach, if the organisation has one
+
+
+@dataclass(frozen=True)
+class CarePlan:
+    """An organisation laid over a catchment, resolved once with the scenario: its teams
+    with their sites, staff and driving, and which of them serve each municipality. The
+    model builds its teams from this and reads nothing else of the layout or the map."""
+    organisation: Organisation
+    teams: tuple[PlannedTeam, ...]    # in the order the model builds them and reports them
+    care: dict[str, MunicipalCare]    # per municipality of the catchment
+    citizens: dict[str, float]        # the expected target group per municipality
+
+
+def plan_care(org: Organisation, population: Population, path: str = "organisation") -> CarePlan:
+    """Lay ``org`` over ``population``: one instance of each team per site (a team marked
+    ``per_municipality`` one per municipality), staffed per 100 citizens of the target
+    group it covers unless its site fixes its FTE, driving from its base. Raises
+    ConfigError naming the key under ``path`` (``organisation`` or ``baseline``) when the
+    layout does not fit the catchment."""
+    citizens = {m: spec.target_group for m, spec in population.municipalities.items()}
+    case_management, social_support, intensive = (org.team_with(role) for role in
+                                                   ("case_management", "social_support", "intensive"))
+    outreach = next((kind for kind, t in org.teams.items() if t.assertive_outreach), None)
+    teams: list[PlannedTeam] = []
+    care: dict[str, MunicipalCare] = {}
+    for site in plan_sites(org, population, path):
+        travel = {m: population.travel_minutes(site.base, m) for m in site.covers}
+        at_site = {}
+        for kind, spec in org.teams.items():
+            if spec.per_municipality:
+                continue
+            if kind in site.municipal_share:
+                spec = replace(spec, municipal_share=site.municipal_share[kind])
+            at_site[kind] = PlannedTeam(kind if site.name is None else f"{kind}:{site.name}", kind, spec,
+                                        site.label, site.base, site.covers, travel,
+                                        sum(citizens[m] for m in site.covers), site.fte.get(kind))
+        teams.extend(at_site.values())
+        for m in site.covers:
+            local = {kind: PlannedTeam(f"{kind}:{m}", kind, spec, population.municipality_label(m), m, (m,),
+                                       {m: population.travel_minutes(m, m)}, citizens[m], None)
+                     for kind, spec in org.teams.items() if spec.per_municipality}
+            teams.extend(local.values())
+            serving = {**at_site, **local}
+            care[m] = MunicipalCare(serving[case_management].name, serving[social_support].name,
+                                    serving[intensive].name,
+                                    None if outreach is None else serving[outreach].name)
+    return CarePlan(org, tuple(teams), care, citizens)
+
+
+def plan_sites(org: Organisation, population: Population, path: str) -> list[SitePlan]:
+    """The sites of ``org`` over ``population``; raises ConfigError naming the key under
+    ``path`` when the layout does not fit."""
+    munis = population.municipalities
+    label = population.municipality_label
+    if org.team_base == "catchment":
+        sites = [SitePlan(None, population.name, population.base, tuple(munis), {}, {})]
+    elif org.team_base == "municipality":
+        sites = [SitePlan(m, label(m), m, (m,), {}, {}) for m in munis]
+    elif org.team_base == "cluster":
+        sites = _cluster_sites(population, path)
+    else:
+        sites = _layout_sites(org, population, path)
+    for site in sites:
+        for m in site.covers:
+            population.check_travel(site.base, m, f"{path}.team_base = {org.team_base}")
+    return sites
+
+
+def _cluster_sites(population: Population, path: str) -> list[SitePlan]:
+    if not population.clusters:
+        raise ConfigError(f"{path}.team_base = cluster: population '{population.name}' has no "
+                          "clusters (population.clusters); allowed here: catchment, municipality, layout")
+    members: dict[str, list[str]] = {}
+    for m, spec in population.municipalities.items():
+        if spec.cluster is None:
+            raise ConfigError(f"{path}.team_base = cluster: municipality {m!r} has no cluster "
+                              f"(population.municipalities.{m}.cluster)")
+        members.setdefault(spec.cluster, []).append(m)
+    return [SitePlan(c, population.clusters[c].label, population.clusters[c].base, tuple(ms), {}, {})
+            for c, ms in members.items()]
+
+
+def _layout_sites(org: Organisation, population: Population, path: str) -> list[SitePlan]:
+    layout = org.layout
+    if layout is None:   # validation pairs team_base: layout with a layout
+        raise ConfigError(f"{path}.layout: missing; team_base: layout needs one (layout=<name>)")
+    where = f"{path}.layout.sites"
+    munis = population.municipalities
+    allowed = ", ".join(munis)
+    covered_by: dict[str, str] = {}
+    sites = []
+    for name, site in layout.sites.items():
+        if site.base not in munis:
+            raise ConfigError(f"{where}.{name}.base = {site.base!r}: not a municipality of the catchment "
+                              f"'{population.name}'; allowed: {allowed}")
+        if not site.covers:
+            raise ConfigError(f"{where}.{name}.covers: a site must cover at least one municipality")
+        for m in site.covers:
+            if m not in munis:
+                raise ConfigError(f"{where}.{name}.covers: {m!r} is not a municipality of the catchment "
+                                  f"'{population.name}'; allowed: {allowed}")
+            if m in covered_by:
+                raise ConfigError(f"{where}.{name}.covers: {m!r} is already covered by site "
+                                  f"'{covered_by[m]}'; each municipality by exactly one site")
+            covered_by[m] = name
+        for key in ("fte", "municipal_share"):
+            unknown = sorted(set(getattr(site, key)) - set(org.teams))
+            if unknown:
+                raise ConfigError(f"{where}.{name}.{key}.{unknown[0]}: no team '{unknown[0]}' in "
+                                  f"organisation '{org.name}'; allowed: {', '.join(org.teams)}")
+        for team, municipal in site.municipal_share.items():
+            org.teams[team].check_municipal_share(municipal, f"{where}.{name}.municipal_share.{team}")
+        citizens = sum(munis[m].target_group for m in site.covers)
+        staffed_per_100 = [t for t in org.teams if t not in site.fte and not org.teams[t].per_municipality]
+        if citizens <= 0 and staffed_per_100:
+            raise ConfigError(f"{where}.{name}: team '{staffed_per_100[0]}' would have no staff (no "
+                              f"citizens of the target group in {', '.join(site.covers)}, and staff are "
+                              f"per 100 citizens); give it staff with {where}.{name}.fte.{staffed_per_100[0]}")
+        for team in site.fte:
+            if org.teams[team].fte_per_100_total <= 0:
+                raise ConfigError(f"{where}.{name}.fte.{team}: team '{team}' has no staff entries "
+                                  "with FTE to scale to a fixed number")
+        sites.append(SitePlan(name, site.label or name, site.base, tuple(site.covers),
+                              dict(site.fte), dict(site.municipal_share)))
+    missing = [m for m in munis if m not in covered_by]
+    if missing:
+        raise ConfigError(f"{where}: municipality {missing[0]!r} is covered by no site; every municipality "
+                          f"of '{population.name}' must be covered by exactly one")
+    return sites
 
 
 @dataclass(frozen=True)
@@ -520,7 +711,7 @@ class CalendarTrend:
         return self.los_per_year != 0.0 or self.crises_per_year != 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Study:
     """A pre/post evaluation of the organisation under study ([landheim2020]).
 
@@ -537,7 +728,7 @@ class Study:
     moves: Literal["catchment", "enrolled"]
     pre_months: float = pos()
     post_months: float = pos()
-    enrolment: Enrolment = None
+    enrolment: Enrolment
     calendar_trend: CalendarTrend = field(default_factory=CalendarTrend)   # none unless given
 
 
@@ -568,19 +759,22 @@ class Distribution:
     @property
     def ends(self) -> tuple[float, ...]:
         """The values the distribution can reach at its ends (checked against the model)."""
-        return (self.value,) if self.distribution == "point" else (self.low, self.high)
+        if self.distribution == "point":
+            return (given(self.value, "value"),)
+        return given(self.low, "low"), given(self.high, "high")
 
     def quantile(self, u: float) -> float:
         """The value at cumulative probability ``u`` (inverse transform sampling)."""
         if self.distribution == "point":
-            return self.value
-        lo, hi = self.low, self.high
+            return given(self.value, "value")
+        lo, hi = given(self.low, "low"), given(self.high, "high")
         if self.distribution == "uniform":
             return lo + u * (hi - lo)
-        c = (self.mode - lo) / (hi - lo)
+        mode = given(self.mode, "mode")
+        c = (mode - lo) / (hi - lo)
         if u < c:
-            return lo + math.sqrt(u * (hi - lo) * (self.mode - lo))
-        return hi - math.sqrt((1 - u) * (hi - lo) * (hi - self.mode))
+            return lo + math.sqrt(u * (hi - lo) * (mode - lo))
+        return hi - math.sqrt((1 - u) * (hi - lo) * (hi - mode))
 
 
 @dataclass(frozen=True)
@@ -656,9 +850,12 @@ class Uncertainty:
         return tuple(self.parameters or {}) + (self.posterior.parameters if self.posterior else ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scenario:
-    """Everything one run needs: run settings, catchment, clinical strengths, organisations."""
+    """Everything one run needs: run settings, catchment, clinical strengths, organisations.
+
+    On construction (validation, or ``dataclasses.replace``) each organisation is laid
+    over the catchment once, into the care plan the model reads (:meth:`care_plan`)."""
     seed: int = nonneg()
     replications: int = pos()
     warmup_years: float = nonneg()
@@ -667,29 +864,41 @@ class Scenario:
     event_log: bool = True
     progress: bool = True
     plots: bool = True     # the run's own plots (false: tables only; a report draws its own)
-    population: Population = None
-    clinical: Clinical = None
-    organisation: Organisation = None
+    population: Population
+    clinical: Clinical
+    organisation: Organisation
     baseline: Organisation | None = None
     costs: Costs | None = None
     economy: Economy | None = None     # money by payer and the overload threshold (the outputs' reading)
     study: Study | None = None
     uncertainty: Uncertainty | None = None
+    # each organisation's care plan, by name: resolved from the fields above, never a key of YAML
+    care_plans: dict[str, CarePlan] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Lay each organisation over the catchment (a layout that does not fit raises
+        ConfigError naming the key)."""
+        plans = {org.name: plan_care(org, self.population, where)
+                 for where, org in (("baseline", self.baseline), ("organisation", self.organisation))
+                 if org is not None}
+        object.__setattr__(self, "care_plans", plans)
+
+    def care_plan(self, org: Organisation) -> CarePlan:
+        """``org`` laid over the catchment: the plan resolved with the scenario for one of its
+        own organisations, resolved now for any other (a variant a test or a tool makes)."""
+        plan = self.care_plans.get(org.name)
+        if plan is not None and plan.organisation == org:
+            return plan
+        return plan_care(org, self.population)
 
     def validate(self, path):
         """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
         if self.n_jobs == 0 or self.n_jobs < -1:
             raise ConfigError(f"n_jobs = {self.n_jobs}: must be -1 (all cores) or a whole number >= 1")
-        for key in ("population", "clinical", "organisation"):
-            if getattr(self, key) is None:
-                raise ConfigError(f"missing key '{key}'")
         missing = set(self.population.diagnoses) - set(self.clinical.diagnosis_hazard_ratio)
         if missing:
             raise ConfigError(f"clinical.diagnosis_hazard_ratio: no ratio for diagnosis "
                               f"'{sorted(missing)[0]}' of population.diagnoses")
-        for where, org in (("baseline", self.baseline), ("organisation", self.organisation)):
-            if org is not None:
-                plan_sites(org, self.population, where)
         if self.baseline is not None and self.baseline.name == self.organisation.name:
             raise ConfigError(f"baseline.name = {self.baseline.name!r}: the baseline must differ "
                               "from the organisation under study (set a different name)")
@@ -708,7 +917,7 @@ class Scenario:
 
     @property
     def inclusion_day(self) -> float | None:
-        """The study's inclusion date, in days from the start of the run."""
+        """The study's inclusion date, in days from the start of the run (None without a study)."""
         if self.study is None:
             return None
         return self.warmup_years * DAYS_PER_YEAR + self.study.pre_months * DAYS_PER_MONTH
@@ -717,17 +926,19 @@ class Scenario:
     def trend_start(self) -> float | None:
         """The day from which a study's calendar trend is counted (the start of its before
         period); None without a trend."""
-        if self.study is None or not self.study.calendar_trend.any:
+        study = self.study
+        if study is None or not study.calendar_trend.any:
             return None
-        return self.inclusion_day - self.study.pre_months * DAYS_PER_MONTH
+        inclusion = self.warmup_years * DAYS_PER_YEAR + study.pre_months * DAYS_PER_MONTH
+        return inclusion - study.pre_months * DAYS_PER_MONTH
 
     @property
     def window(self) -> tuple[float, float]:
         """The results period in days: after warm-up, or a study's after period."""
-        if self.study is not None:
-            start = self.inclusion_day
-            return start, start + self.study.post_months * DAYS_PER_MONTH
         start = self.warmup_years * DAYS_PER_YEAR
+        if self.study is not None:
+            start += self.study.pre_months * DAYS_PER_MONTH
+            return start, start + self.study.post_months * DAYS_PER_MONTH
         return start, start + self.results_years * DAYS_PER_YEAR
 
     @property

@@ -118,6 +118,8 @@ def schema(cls: type = Scenario, prefix: str = "") -> list[Key]:
     comments = _comments(cls)
     keys: list[Key] = []
     for f in dataclasses.fields(cls):
+        if not f.init:   # resolved from the keys (a scenario's care plans), never written in YAML
+            continue
         if not prefix and f.name in SAME_AS:
             keys.append(Key(f.name, "section", "", False,
                             f"the comparator: the same keys as `{SAME_AS[f.name]}` (`{f.name}.*`)"))

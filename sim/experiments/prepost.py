@@ -67,14 +67,14 @@ def _stays(rows: list[tuple]) -> list[list]:
             out.append(row)
             current[cid] = row
             continue
-        row = current.get(cid)
-        if row is None:
+        stay = current.get(cid)
+        if stay is None:
             continue
         if event == "discharge":
-            if row[3] == np.inf:
-                row[3] = time
-        elif row[2] == np.inf:
-            row[2] = time
+            if stay[3] == np.inf:
+                stay[3] = time
+        elif stay[2] == np.inf:
+            stay[2] = time
     return out
 
 

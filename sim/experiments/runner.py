@@ -118,7 +118,7 @@ def capacity_table(scenario: Scenario) -> pd.DataFrame:
     (see :mod:`sim.model.capacity`); ``warning`` is a sentence where it does not."""
     rows = []
     for org in scenario.organisations:
-        for t in team_capacity(org, scenario.population, scenario.clinical):
+        for t in team_capacity(scenario.care_plan(org), scenario.clinical):
             rows.append({"organisation": t.organisation, "team": t.team, "label": t.label,
                          "site": t.site, "base": t.base, "covers": " ".join(t.covers),
                          "case_management": t.case_management,

@@ -39,10 +39,11 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
     parent is gone (:func:`~sim.experiments.parent.end_with_parent`)."""
     end_with_parent()
     study = scenario.study
-    if study is not None and organisation is not scenario.baseline:
-        model = Model(scenario, scenario.baseline, replication, enrol_into=organisation)
+    plan = scenario.care_plan(organisation)
+    if study is not None and scenario.baseline is not None and organisation is not scenario.baseline:
+        model = Model(scenario, scenario.care_plan(scenario.baseline), replication, enrol_into=plan)
     else:
-        model = Model(scenario, organisation, replication)
+        model = Model(scenario, plan, replication)
     res = model.run(tables)
     events, prepost = res.events, None
     if study is not None:
@@ -51,7 +52,7 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
             # the counterfactual once more without the calendar trend: what selection and
             # regression to the mean alone would give (the decomposition's third term)
             flat = replace(scenario, study=replace(study, calendar_trend=CalendarTrend()))
-            without = _study_counts(flat, Model(flat, organisation, replication).run(False))
+            without = _study_counts(flat, Model(flat, plan, replication).run(False))
             prepost = pd.concat([prepost, without.assign(calendar=WITHOUT_TREND)], ignore_index=True)
         if not scenario.event_log:
             events = None
@@ -60,8 +61,9 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
 
 def _study_counts(scenario: Scenario, res) -> pd.DataFrame:
     """The cohort's counts before and after the inclusion date, from a run's event log."""
-    study = scenario.study
-    counts = count_periods(res.log, res.cohort, scenario.inclusion_day,
+    study, inclusion = scenario.study, scenario.inclusion_day
+    assert study is not None and inclusion is not None   # counted only for a study's run
+    counts = count_periods(res.log, res.cohort, inclusion,
                            study.pre_months * DAYS_PER_MONTH, study.post_months * DAYS_PER_MONTH)
     counts["cohort"] = len(res.cohort)
     return counts

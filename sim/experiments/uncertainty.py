@@ -36,6 +36,8 @@ def draw_values(scenario: Scenario, draw: int) -> dict[str, float]:
     more uniform picks a whole particle by its weight (the last, so the other
     parameters draw the same numbers with or without a posterior)."""
     spec = scenario.uncertainty
+    if spec is None:
+        return {}
     parameters = spec.parameters or {}
     u = generator(scenario.seed, DRAWS_KEY, draw).random(len(parameters) + (spec.posterior is not None)).tolist()
     values = {name: dist.quantile(x) for (name, dist), x in zip(parameters.items(), u)}
@@ -53,8 +55,9 @@ def scenario_for(scenario: Scenario, values: dict[str, float]) -> Scenario:
 
 def draws_table(scenario: Scenario) -> pd.DataFrame:
     """One row per draw and parameter: the value drawn."""
+    draws = scenario.uncertainty.draws if scenario.uncertainty is not None else 0
     rows = [{"draw": d, "parameter": k, "value": v}
-            for d in range(scenario.uncertainty.draws) for k, v in draw_values(scenario, d).items()]
+            for d in range(draws) for k, v in draw_values(scenario, d).items()]
     return pd.DataFrame(rows, columns=["draw", "parameter", "value"])
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.config.params import Clinical, Organisation, Population
+from sim.config.params import CarePlan, Clinical
 from sim.model.care_network import CareNetwork
 from sim.model.recorder import Recorder
 
@@ -65,16 +65,16 @@ class TeamCapacity:
                 f"{100 * self.routine_shortfall:.0f} % of routine contacts are lost when the board is full")
 
 
-def team_capacity(org: Organisation, population: Population, clinical: Clinical) -> list[TeamCapacity]:
-    """The capacity check for every team of ``org`` in ``population``."""
-    net = CareNetwork(org, population, clinical, Recorder(0.0, 0.0))
+def team_capacity(plan: CarePlan, clinical: Clinical) -> list[TeamCapacity]:
+    """The capacity check for every team of a care plan (an organisation over a catchment)."""
+    org = plan.organisation
+    net = CareNetwork(plan, clinical, Recorder(0.0, 0.0))
     routine = {id(t): 0.0 for t in net.teams}
     driving = dict(routine)
     citizens = dict(routine)
     covers: dict[int, list[str]] = {id(t): [] for t in net.teams}
-    for m, municipality in population.municipalities.items():
+    for m, n in plan.citizens.items():
         care = net.for_municipality(m)
-        n = municipality.target_group
         for team in {id(t): t for t in (care.case_management, care.social_support, care.intensive)}.values():
             citizens[id(team)] += n
             covers[id(team)].append(m)

@@ -26,11 +26,23 @@ from simpy.events import NORMAL
 from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
 from sim.model.draws import Draws
-from sim.model.names import WORK
+from sim.model.names import (
+    ADMITTED,
+    CRISIS,
+    DETERIORATING,
+    DISCHARGE_READY,
+    DISENGAGED,
+    EXIT,
+    IN_BED,
+    POST_DISCHARGE,
+    STABLE,
+    WAITING_FOR_BED,
+    WORK,
+)
 from sim.model.streams import CitizenStreams
 
 if TYPE_CHECKING:   # typed for mypy and for the compiled core (sim.model.native)
-    from sim.model.replication import Model
+    from sim.model.catchment import Catchment
     from sim.model.team import Team
 
 # a state's step: a generator of the days the citizen waits (None: it waits for an event
@@ -40,18 +52,6 @@ Step = Generator[float | None, None, str]
 INF: Final = math.inf
 _log1p: Final = math.log1p
 
-STABLE: Final = "stable"
-DETERIORATING: Final = "deteriorating"
-CRISIS: Final = "crisis"
-WAITING_FOR_BED: Final = "waiting_for_bed"
-ADMITTED: Final = "admitted"
-DISCHARGE_READY: Final = "discharge_ready"
-POST_DISCHARGE: Final = "post_discharge"
-DISENGAGED: Final = "disengaged"
-EXIT: Final = "exit"
-STATES: Final = (STABLE, DETERIORATING, CRISIS, WAITING_FOR_BED, ADMITTED, DISCHARGE_READY,
-                 POST_DISCHARGE, DISENGAGED)
-IN_BED: Final = (ADMITTED, DISCHARGE_READY)
 WARD_STATES: Final = frozenset((WAITING_FOR_BED, ADMITTED, DISCHARGE_READY))   # logged as the ward's
 # time in each state is added to these totals
 STATE_DAYS: Final = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
@@ -91,7 +91,7 @@ class Attributes:
 
 class Citizen:
     """One citizen's pathway as a SimPy process (see the module docstring for the states and mechanisms)."""
-    def __init__(self, model: Model, cid: int, attrs: Attributes):
+    def __init__(self, model: Catchment[Citizen], cid: int, attrs: Attributes):
         self.m = model
         self.env = model.env
         self.id = cid

@@ -1,4 +1,4 @@
-"""The names of what the model counts and of the events it logs, in one place.
+"""The names of a citizen's states, of what the model counts and of the events it logs, in one place.
 
 The recorder accepts only these totals and the event log only these events, so a
 misspelt name fails at once (KeyError, ValueError) instead of reading as zero.
@@ -6,6 +6,20 @@ misspelt name fails at once (KeyError, ValueError) instead of reading as zero.
 from __future__ import annotations
 
 from typing import Final
+
+# a citizen's states ([model]: the state diagram), counted each day in the time series
+STABLE: Final = "stable"
+DETERIORATING: Final = "deteriorating"
+CRISIS: Final = "crisis"
+WAITING_FOR_BED: Final = "waiting_for_bed"
+ADMITTED: Final = "admitted"
+DISCHARGE_READY: Final = "discharge_ready"
+POST_DISCHARGE: Final = "post_discharge"
+DISENGAGED: Final = "disengaged"
+EXIT: Final = "exit"   # not a state a citizen is counted in: the end of the pathway
+STATES: Final = (STABLE, DETERIORATING, CRISIS, WAITING_FOR_BED, ADMITTED, DISCHARGE_READY,
+                 POST_DISCHARGE, DISENGAGED)
+IN_BED: Final = (ADMITTED, DISCHARGE_READY)   # the states that occupy a bed
 
 # events counted when they happen inside the results period
 COUNTS: Final = ("admissions", "coercive_admissions", "admissions_waited", "crises", "crises_averted",

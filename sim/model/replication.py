@@ -9,27 +9,23 @@ organisation meets the same citizens (common random numbers).
 from __future__ import annotations
 
 import gc
-import math
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-import simpy
 
-from sim.config.params import Organisation, Scenario
+from sim.config.params import CarePlan, Scenario
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
-from sim.model.citizen import IN_BED, STATES, Attributes, Citizen
+from sim.model.catchment import Catchment
+from sim.model.citizen import Attributes, Citizen
 from sim.model.event_log import EventLog
-from sim.model.names import STUDY_EVENTS, TEAM_TOTALS, WORK
-from sim.model.recorder import Recorder, merged
-from sim.model.streams import BATCH, CitizenBlocks, population_stream
-from sim.model.ward import Ward
+from sim.model.names import STATES, TEAM_TOTALS, WORK
+from sim.model.recorder import merged
+from sim.model.streams import BATCH, population_stream
 
 TIMESERIES_COLUMNS = ["day", *STATES, "beds_occupied", "on_intensive_care", "citizens"]
-_COUNTS, _BEDS = itemgetter(*STATES), itemgetter(*IN_BED)   # a day's counts, read at once
 
 
 @dataclass
@@ -45,64 +41,28 @@ class ReplicationResult:
     log: EventLog | None = None   # the event log as the model kept it (citizen, time, event, state, sector, team)
 
 
-class Model:
-    """``enrol_into``: at a study's inclusion date, move the enrolled citizens to this
-    organisation (``organisation`` serves everyone before, and the others after)."""
+class Model(Catchment[Citizen]):
+    """One replication of the organisation of care ``plan`` (its care plan, resolved with
+    the scenario: :meth:`Scenario.care_plan <sim.config.params.Scenario.care_plan>`): the
+    catchment its citizens share (:class:`~sim.model.catchment.Catchment`), the
+    citizens' arrivals, a study's inclusion date, the run and its results.
+    ``enrol_into``: at a study's inclusion date, move the enrolled citizens to this
+    organisation's care plan (``plan`` serves everyone before, and the others after)."""
 
-    def __init__(self, scenario: Scenario, organisation: Organisation, replication: int,
-                 enrol_into: Organisation | None = None):
-        self.scenario = scenario
-        self.population = scenario.population
-        self.clinical = scenario.clinical
-        self.organisation = organisation
-        self.seed = scenario.seed
-        self.replication = replication
-        self.env = simpy.Environment()
-        self.warmup, self.end = scenario.window
-        self.rec = Recorder(self.warmup, self.end)   # the teams' totals
-        # each municipality's citizens count into their own recorder: outcomes per municipality
-        self.recorders = {m: Recorder(self.warmup, self.end) for m in self.population.municipalities}
-        self.network = CareNetwork(organisation, self.population, self.clinical, self.rec)
-        self.networks = [self.network]
+    def __init__(self, scenario: Scenario, plan: CarePlan, replication: int,
+                 enrol_into: CarePlan | None = None):
+        super().__init__(scenario, plan, replication)
         self.enrol_into = enrol_into
         self.cohort: list[int] = []
-        self.ward = Ward(self.env, self.population.beds)
-        # a study's calendar trend: (its start day, log growth per day of stays, of deteriorations)
-        self.trend: tuple[float, float, float] | None = None
-        start = scenario.trend_start
-        if start is not None and scenario.study is not None:
-            trend = scenario.study.calendar_trend
-            self.trend = (start, math.log1p(trend.los_per_year) / DAYS_PER_YEAR,
-                          math.log1p(trend.crises_per_year) / DAYS_PER_YEAR)
-        self.state_counts = dict.fromkeys(STATES, 0)
-        self.on_intensive = 0   # citizens on intensive care now (kept by the citizens)
-        self.alive: dict[int, Citizen] = {}  # insertion order: same sums in every run
-        study = scenario.study is not None
-        self.events: EventLog | None = EventLog() if (scenario.event_log or study) else None
-        # without an event log, a study's run logs only the events the study counts
-        self.logged: frozenset[str] | None = None if scenario.event_log else STUDY_EVENTS
-        self._daily: list[tuple] = []
-        self.next_sample = 0.5   # the time of the next daily sample (noon)
         self._citizens: list[tuple] = []
         self._rng = population_stream(self.seed, replication)
         self._attributes: list[Attributes] = []   # the next citizens' attributes, drawn in batches
-        self.blocks = CitizenBlocks(self.seed, replication)   # their first random numbers
         self._names = list(self.population.municipalities)
         sizes = np.array([m.target_group for m in self.population.municipalities.values()])
         self._muni_p = (sizes / sizes.sum()).tolist()
         self.env.process(self._arrivals())
-        if study:
+        if scenario.study is not None:
             self.env.process(self._inclusion())
-
-    def los_trend(self, now: float) -> float:
-        """How many times as long a stay starting ``now`` is for the calendar trend (1: none)."""
-        trend = self.trend
-        return 1.0 if trend is None else math.exp(trend[1] * (now - trend[0]))
-
-    def crisis_trend(self, now: float) -> float:
-        """How many times as frequent deteriorations are ``now`` for the calendar trend (1: none)."""
-        trend = self.trend
-        return 1.0 if trend is None else math.exp(trend[2] * (now - trend[0]))
 
     # -- population ------------------------------------------------------------------
     def _draw_attributes(self) -> Attributes:
@@ -156,28 +116,6 @@ class Model:
             yield self.env.timeout(self._rng.exponential(1.0 / rate))
             self._admit_citizen()
 
-    def sample(self, now: float) -> None:
-        """The daily samples due by ``now``: the state counts at noon of each day since the
-        last sample (an independent look at occupancy, from the counts rather than the
-        recorder's spans).
-
-        Called before any count changes (a citizen's state, intensive care, arrival or
-        exit), so the counts are those of noon: they do not change between changes. This
-        gives the rows a process waking at noon each day would record, without an event
-        in SimPy's queue every day (a noon exactly at a change's time is sampled before
-        the change, as such a process, scheduled first, would).
-        """
-        t, end = self.next_sample, self.end
-        if t > now or t >= end:
-            return
-        c = self.state_counts
-        row = (*_COUNTS(c), sum(_BEDS(c)), self.on_intensive, len(self.alive))
-        daily = self._daily
-        while t <= now and t < end:
-            daily.append((len(daily), *row))
-            t += 1.0
-        self.next_sample = t
-
     # -- a study's inclusion date ------------------------------------------------------
     def _inclusion(self):
         """Enrol the citizens who meet the criteria; move them if this arm changes organisation."""
@@ -200,7 +138,7 @@ class Model:
             return
         if self.scenario.study.moves == "catchment":
             # the organisation takes over the whole catchment, entrants included
-            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec)
+            network = CareNetwork(self.enrol_into, self.clinical, self.rec)
             self.network.close(now)
             self.network, self.networks = network, [network]
             movers = list(self.alive.values())
@@ -210,7 +148,7 @@ class Model:
             covered = dict.fromkeys(self.population.municipalities, 0.0)
             for citizen in movers:
                 covered[citizen.attrs.municipality] += 1.0
-            network = CareNetwork(self.enrol_into, self.population, self.clinical, self.rec, covered)
+            network = CareNetwork(self.enrol_into, self.clinical, self.rec, covered)
             self.networks.append(network)
         for citizen in movers:
             citizen.transfer(network)

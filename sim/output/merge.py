@@ -125,7 +125,13 @@ def merge(sweep: Path) -> dict:
     # a swept organisation is already the results' organisation column
     cols = [k for k in swept if k not in RESULT_COLUMNS]
     frames, changes, totals = [], [], []
-    manifests = [finished_manifest(j) for j in finished]
+    manifests: list[dict] = []
+    for job in finished:
+        manifest = finished_manifest(job)
+        if manifest is None:   # finished a moment ago: changed while the merge reads it
+            raise ConfigError(f"{job}: its files changed while merging (its manifest no longer matches); "
+                              "merge again")
+        manifests.append(manifest)
     baselines = {m.get("baseline") for m in manifests} - {None}
     base = next(iter(baselines)) if len(baselines) == 1 else None
     points = {job.name: _point(job, overrides[job.name], cols) for job in finished}

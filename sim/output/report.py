@@ -397,6 +397,8 @@ def run_report(folder: Path, lang: str) -> str:
     """The report page of one run folder."""
     t = TEXT[lang]
     manifest = finished_manifest(folder)
+    if manifest is None:
+        raise ReportError(f"{folder}: not a finished run (its {MANIFEST} is missing or does not match its files)")
     scenario = saved_scenario(folder)
     summary = pd.read_parquet(folder / "summary.parquet")
     labels = scenario.labels(lang)
@@ -637,6 +639,7 @@ def uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], 
     unc = pd.read_parquet(folder / "uncertainty_summary.parquet")
     decisions = pd.read_parquet(folder / "decisions.parquet")
     u = scenario.uncertainty
+    assert u is not None   # the run drew parameters (it wrote uncertainty_summary)
     parts = [f"<h2>{t['uncertainty']}</h2>",
              "<p>" + html.escape(t["uncertainty_intro"].format(n=len(u.names), draws=u.draws,
                                                               reps=scenario.replications)) + "</p>"]
@@ -692,6 +695,9 @@ def sweep_report(folder: Path, lang: str) -> str:
 
     t = TEXT[lang]
     info = read_manifest(folder, SWEEP_MANIFEST)
+    if info is None:
+        raise ReportError(f"{folder}: not a merged sweep (its {SWEEP_MANIFEST} is missing or does not match "
+                          "its files)")
     summary = pd.read_parquet(folder / "sweep_summary.parquet")
     labels: dict[str, str] = {}
     for job in info["finished"]:
@@ -776,10 +782,10 @@ def _source(text: str, lang: str) -> str:
             p for p in (reference_name(key, lang), where) if p)
         if ref not in refs:
             refs.append(ref)
-    kind = t["src_assumption"] if text.startswith("assumption") else (
-        None if text.startswith("[model") else t["src_published"])
+    published = None if text.startswith("[model") else t["src_published"]
+    source_kind = t["src_assumption"] if text.startswith("assumption") else published
     see = f"{t['src_see']} {', '.join(refs)}" if refs else ""
-    return "; ".join(p for p in (kind, see) if p) or t["src_assumption"]
+    return "; ".join(p for p in (source_kind, see) if p) or t["src_assumption"]
 
 
 # the evidence's authors and bodies by the names a reader knows them by (the keys are

@@ -151,21 +151,22 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += write_table(study.results, folder, "results")
     files += write_table(summary, folder, "summary")
     comparison = uncertainty = decisions = None
-    if scenario.baseline is not None:
-        comparison = compare(pooled, scenario.baseline.name)
+    baseline, spec, design = scenario.baseline, scenario.uncertainty, scenario.study
+    if baseline is not None:
+        comparison = compare(pooled, baseline.name)
         files += write_table(comparison, folder, "comparison")
     if study.draws is not None:
         files += write_table(study.draws, folder, "draws")
-        if scenario.baseline is not None:
-            changes = draw_changes(study.results, scenario.baseline.name)
+        if baseline is not None and spec is not None:
+            changes = draw_changes(study.results, baseline.name)
             uncertainty = summarise_draws(changes)
-            decisions = decision_probabilities(changes, scenario.uncertainty.reduction_pct)
+            decisions = decision_probabilities(changes, spec.reduction_pct)
             files += write_table(changes, folder, "draw_changes")
             files += write_table(uncertainty, folder, "uncertainty_summary")
             files += write_table(decisions, folder, "decisions")
             files += write_table(drivers(study.draws, changes), folder, "uncertainty_drivers")
             files += draw(lambda p: _plots().uncertainty(
-                changes, scenario.labels(), p, title=f"{scenario.population.name}: {scenario.uncertainty.draws} "
+                changes, scenario.labels(), p, title=f"{scenario.population.name}: {spec.draws} "
                 f"parameter draws x {scenario.replications} replications"), "uncertainty.png")
     labels = scenario.labels()
     files += draw(lambda p: _plots().comparison(
@@ -176,16 +177,17 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += draw(lambda p: _plots().outcomes(
         summary, labels, p, title=f"{scenario.population.name}: all outcomes, mean with 95 % interval",
         currency=scenario.costs.currency if scenario.costs else None), "outcomes.png")
-    if comparison is not None:   # the paired changes, as the report states them
-        shown = comparison if uncertainty is None else as_comparison(uncertainty, scenario.baseline.name)
+    if comparison is not None and baseline is not None:   # the paired changes, as the report states them
+        shown = comparison if uncertainty is None else as_comparison(uncertainty, baseline.name)
         files += draw(lambda p: _plots().changes(shown, labels, p, list(KEY_METRICS)), "changes.png")
     if study.events is not None and len(study.events):
         first = study.events[study.events.replication == 0]   # what the plot shows: less to hand over
         files += draw(lambda p: _plots().pathways(first, labels, p, seed=scenario.seed), "pathways.png")
     prepost = prepost_draws = None
-    if study.prepost is not None:
-        files += write_table(study.prepost, folder, "prepost_counts")
-        parts = decompose(pooled_over_draws(study.prepost, scenario.replications), scenario.baseline.name)
+    counts = study.prepost
+    if counts is not None and design is not None and baseline is not None:
+        files += write_table(counts, folder, "prepost_counts")
+        parts = decompose(pooled_over_draws(counts, scenario.replications), baseline.name)
         prepost = summarise_decomposition(parts)
         files += write_table(parts, folder, "prepost_decomposition")
         files += write_table(prepost, folder, "prepost_summary")
@@ -193,10 +195,10 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
                                                 "organisation_effect_ratio"])]
         files += draw(lambda p: _plots("study_plots").ratio_panels(
             ratios, p, title=FIGURE["en"]["prepost_title"].format(
-                study=scenario.study.label, org=labels[scenario.organisation.name], reps=scenario.replications,
-                cohort=numbers.number(study.prepost.cohort.mean(), "en", 0))), "prepost.png")
-        if "draw" in study.prepost.columns:   # the decomposition per parameter draw
-            by_draw = decompose_draws(study.prepost, scenario.baseline.name)
+                study=design.label, org=labels[scenario.organisation.name], reps=scenario.replications,
+                cohort=numbers.number(counts.cohort.mean(), "en", 0))), "prepost.png")
+        if "draw" in counts.columns:   # the decomposition per parameter draw
+            by_draw = decompose_draws(counts, baseline.name)
             prepost_draws = summarise_decomposition_draws(by_draw)
             files += write_table(by_draw, folder, "prepost_draws")
             files += write_table(prepost_draws, folder, "prepost_uncertainty")

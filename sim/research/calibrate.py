@@ -84,7 +84,7 @@ class Abc:
     seed: int = nonneg()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)   # keywords only: the required abc after fields with defaults
 class Settings:
     """Everything one calibration needs, from calibration/config.yaml."""
     targets: dict[str, TargetSet]
@@ -93,7 +93,7 @@ class Settings:
     replications_per_simulation: int = pos()
     posterior_predictive_draws: int = pos()
     prior_predictive_draws: int = nonneg(default=0)
-    abc: Abc = None
+    abc: Abc
     extra_targets: tuple[str, ...] = ()
     out: str | None = None
     resume: str | None = None

@@ -155,9 +155,11 @@ class Comparison:
         values = dict(zip(self.names, map(float, row)))
         sc, _ = load(with_values(self.config, values, replications=self.replications, progress=False,
                                  n_jobs=1, event_log=False), sources=False)   # checked with the ranges
+        baseline = sc.baseline
+        assert baseline is not None   # the settings keep organisation@baseline
         arms: dict[str, list[dict]] = {"baseline": [], "organisation": []}
         for rep in range(self.replications):
-            arms["baseline"].append(simulate(sc, sc.baseline, rep, tables=False).metrics)
+            arms["baseline"].append(simulate(sc, baseline, rep, tables=False).metrics)
             arms["organisation"].append(simulate(sc, sc.organisation, rep, tables=False).metrics)
         return [self.value(arms, out) for out in self.outputs.values()]
 

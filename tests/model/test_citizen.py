@@ -31,7 +31,7 @@ DOSES = (0.0, 0.25, 0.5, 1.0)
 
 def _model(*overrides: str, organisation=None) -> Model:
     sc = scenario(*overrides)
-    return Model(sc, organisation or sc.organisation, 0)
+    return Model(sc, sc.care_plan(organisation or sc.organisation), 0)
 
 
 def deliver(team, f: float, board_full: bool = False) -> None:

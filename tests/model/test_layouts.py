@@ -99,7 +99,7 @@ def test_a_sites_fixed_staff_and_municipal_share_replace_the_rule_per_100():
     sc = scenario("population=horsens_klyngen", *layout(
         site("south", "horsens", ["horsens", "hedensted"], fte="{fact: 12}", municipal_share="{fact: 0.75}"),
         site("north", "skanderborg", ["skanderborg", "odder"])))
-    net = CareNetwork(sc.organisation, sc.population, sc.clinical, Recorder(0.0, 1.0))
+    net = CareNetwork(sc.care_plan(sc.organisation), sc.clinical, Recorder(0.0, 1.0))
     south, north = (next(t for t in net.teams if t.name == f"fact:{s}") for s in ("south", "north"))
     assert sum(south.fte_by_sector.values()) == pytest.approx(12.0)
     managers = south.spec.staffing
@@ -120,7 +120,7 @@ def test_more_fixed_staff_refuses_fewer_scale_ups():
 
 def test_a_municipal_service_stays_one_per_municipality_whatever_the_layout():
     sc = scenario("population=horsens_klyngen", "layout@baseline=one_team")
-    net = CareNetwork(sc.baseline, sc.population, sc.clinical, Recorder(0.0, 1.0))
+    net = CareNetwork(sc.care_plan(sc.baseline), sc.clinical, Recorder(0.0, 1.0))
     names = [t.name for t in net.teams]
     assert names == ["outpatient", "acute", *(f"municipal:{m}" for m in HORSENS)]
     for m in HORSENS:
@@ -146,7 +146,7 @@ def test_the_readme_layout_of_your_own_runs_as_written(tmp_path):
         cfg = compose("config", overrides=[f"hydra.searchpath=[file://{tmp_path}]", "population=vestklyngen",
                                            "layout=two_in_the_west"])
     sc, _ = load(cfg)
-    net = CareNetwork(sc.organisation, sc.population, sc.clinical, Recorder(0.0, 1.0))
+    net = CareNetwork(sc.care_plan(sc.organisation), sc.clinical, Recorder(0.0, 1.0))
     north = next(t for t in net.teams if t.name == "fact:north")
     assert sum(north.fte_by_sector.values()) == pytest.approx(20.0)
     assert net.for_municipality("lemvig").case_management is north

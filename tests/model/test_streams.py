@@ -169,7 +169,7 @@ def _draws_per_call(org_name: str) -> dict[str, set[tuple[int, ...]]]:
             setattr(Citizen, h, wrap(h, fn))
         citizen_module.STATE_STEPS.update(
             {state: getattr(Citizen, fn.__name__) for state, fn in steps.items()})
-        Model(sc, org, 0).run()
+        Model(sc, sc.care_plan(org), 0).run()
     finally:
         for h, fn in originals.items():
             setattr(Citizen, h, fn)
@@ -207,7 +207,7 @@ def test_every_event_the_model_logs_is_a_known_name():
 
     sc = scenario("population.beds=4")
     for org in sc.organisations:
-        res = Model(sc, org, 0).run()
+        res = Model(sc, sc.care_plan(org), 0).run()
         assert set(res.events.event) <= EVENTS
 
 

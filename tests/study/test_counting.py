@@ -116,7 +116,7 @@ def test_the_models_own_log_counts_as_its_frame_does():
     as_kept = count_periods(kept, COHORT, 100.0, 50.0, 50.0)
     assert_frame_equal(as_kept, count_periods(EVENTS, COHORT, 100.0, 50.0, 50.0), check_exact=True)
     sc = scenario("study=norway_prepost")
-    res = Model(sc, sc.baseline, 0, enrol_into=sc.organisation).run()
+    res = Model(sc, sc.care_plan(sc.baseline), 0, enrol_into=sc.care_plan(sc.organisation)).run()
     assert len(res.cohort) > 10 and len(res.log) == len(res.events)
     args = (res.cohort, sc.inclusion_day, 730.0, 730.0)
     from_log, from_frame = count_periods(res.log, *args), count_periods(res.events, *args)

@@ -69,7 +69,7 @@ def test_a_different_organisation_has_an_effect_the_interval_sees():
 
 def test_enrolling_everyone_takes_every_citizen_alive_at_inclusion():
     sc = scenario(*STUDY, "study.enrolment.recent_event=none", "replications=1", quick=False)
-    model = Model(sc, sc.baseline, 0, enrol_into=sc.organisation)
+    model = Model(sc, sc.care_plan(sc.baseline), 0, enrol_into=sc.care_plan(sc.organisation))
     model.env.run(until=sc.inclusion_day + 1e-6)
     assert sorted(model.cohort) == sorted(model.alive)
     # the organisation has taken over: every citizen is served by it, and only by it
@@ -80,7 +80,7 @@ def test_enrolling_everyone_takes_every_citizen_alive_at_inclusion():
 
 def test_enrolment_on_a_recent_crisis_takes_exactly_those_citizens_and_only_they_move():
     sc = scenario(*STUDY, "replications=1", "study.moves=enrolled", quick=False)
-    model = Model(sc, sc.baseline, 0, enrol_into=sc.organisation)
+    model = Model(sc, sc.care_plan(sc.baseline), 0, enrol_into=sc.care_plan(sc.organisation))
     model.env.run(until=sc.inclusion_day + 1e-6)
     since = sc.inclusion_day - 12 * 365 / 12
     expected = [cid for cid, c in model.alive.items() if any(t >= since for t in c.crises)]
@@ -106,7 +106,7 @@ def test_without_the_event_log_a_study_counts_the_same_from_the_events_it_keeps(
         assert a.prepost.equals(b.prepost)
         assert a.metrics == b.metrics
         assert a.prepost.value.sum() > 0
-    kinds = {row[2] for row in Model(lean, lean.baseline, 0).run(tables=False).log}
+    kinds = {row[2] for row in Model(lean, lean.care_plan(lean.baseline), 0).run(tables=False).log}
     assert "crisis" in kinds and kinds <= STUDY_EVENTS
 
 

@@ -147,3 +147,24 @@ def test_costs_are_optional_and_validated():
     assert sc.costs.currency == "DKK" and any(r["parameter"] == "costs.bed_day" for r in prov)
     with pytest.raises(ConfigError, match="costs.bed_day"):
         load(compose_cfg("+costs=dkk_assumed", "costs.bed_day=-1"))
+
+
+@pytest.mark.parametrize("missing, key", [
+    ("~population", "population"), ("~clinical.course", "clinical.course"),
+    ("~organisation.teams", "organisation.teams"), ("~organisation.teams.fact.staff", "organisation.teams.fact.staff"),
+])
+def test_a_required_section_left_out_is_refused_by_name(missing, key):
+    """Required sections have no default (not even None): leaving one out names it."""
+    with pytest.raises(ConfigError, match=f"missing key '{key}'"):
+        load(compose_cfg(missing))
+
+
+def test_a_value_validation_sets_is_refused_by_name_when_it_was_never_validated():
+    from sim.config.params import Distribution, Municipality
+
+    with pytest.raises(ValueError, match="adults is not set"):
+        Municipality(residents=1000).target_group   # noqa: B018 (the property is the test)
+    assert Municipality(adults=2000, target_per_1000_adults=3.0).target_group == 6.0
+    with pytest.raises(ValueError, match="mode is not set"):
+        Distribution("triangular", low=0.0, high=1.0).quantile(0.5)
+    assert Distribution("triangular", low=0.0, mode=0.5, high=1.0).quantile(0.5) == 0.5

@@ -162,7 +162,7 @@ def settings(scenario: Scenario) -> list[Setting]:
     out.append(Setting(LEVERS["board_share"], 100.0 * org.teams[intensive_name].max_intensive_share,
                        (f"organisation.teams.{intensive_name}.max_intensive_share",)))
     out.append(Setting(LEVERS["beds"], None if pop.beds is None else float(pop.beds), ("population.beds",)))
-    if pop.positioned:
+    if pop.driving is not None:   # driving from the towns' positions (validation: exactly when positioned)
         out.append(Setting(LEVERS["driving_speed"], pop.driving.speed_kmh, ("population.driving.speed_kmh",)))
     else:
         first = next(iter(pop.municipalities.values()))

@@ -42,7 +42,10 @@ class Run:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self.manifest = finished_manifest(self.folder)
+        manifest = finished_manifest(self.folder)
+        if manifest is None:   # the page shows finished runs only
+            raise ValueError(f"run {self.folder.name}: not finished")
+        self.manifest = manifest
         self.scenario = saved_scenario(self.folder)
         self.summary = pd.read_parquet(self.folder / "summary.parquet")
         self.base = self.manifest.get("baseline")
