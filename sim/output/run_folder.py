@@ -253,6 +253,8 @@ def write_money(folder: Path, scenario: Scenario, study: StudyResult) -> list[st
     from sim.config.units import DAYS_PER_YEAR
     from sim.output import money
 
+    if scenario.economy is None:   # no prices, no money tables
+        return []
     start, end = scenario.window
     costs = money.payer_costs(study.results, study.municipalities, study.teams, study.capacity, scenario.economy,
                               (end - start) / DAYS_PER_YEAR)

@@ -237,9 +237,10 @@ def parse(text: str, lever: Lever, lang: str, texts: dict[str, str]) -> tuple[fl
     try:
         value = float(parse_decimal(text, locale=LOCALES[lang], strict=True))
     except NumberFormatError as err:
-        hint = next((s for s in (getattr(err, "suggestions", None) or []) if s), None)
-        if hint is not None and len(err.suggestions) > 1:
-            hint = err.suggestions[-1]   # Babel's last guess keeps the decimal ("20,5", not "205")
+        suggestions: list[str] = getattr(err, "suggestions", None) or []
+        hint = next((s for s in suggestions if s), None)
+        if hint is not None and len(suggestions) > 1:
+            hint = suggestions[-1]   # Babel's last guess keeps the decimal ("20,5", not "205")
         key = "lever_suggest" if hint else "lever_not_number"
         return None, texts[key].format(lever=lever.name(lang), value=text, hint=hint or "")
     except (ValueError, ArithmeticError):
