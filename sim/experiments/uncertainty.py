@@ -160,3 +160,12 @@ def drivers(draws: pd.DataFrame, changes: pd.DataFrame,
     out["rank"] = out.groupby("organisation").spearman_rho.transform(
         lambda r: r.abs().rank(ascending=False, method="first"))
     return out.sort_values(["organisation", "rank"]).reset_index(drop=True)
+
+
+def pooled_over_draws(table: pd.DataFrame, replications: int) -> pd.DataFrame:
+    """A table with a ``draw`` column as if every (draw, replication) were one
+    replication: the pooled summary over parameter draws. Other tables pass as they are."""
+    if "draw" not in table.columns:
+        return table
+    out = table.assign(replication=table["draw"] * replications + table["replication"])
+    return out.drop(columns="draw")

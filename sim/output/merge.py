@@ -33,12 +33,11 @@ from hydra.experimental.callback import Callback
 from sim.config.dotted import value_at
 from sim.config.errors import ConfigError, command, exit_bad_input
 from sim.experiments.results import compare, summarise
-from sim.experiments.uncertainty import draw_changes, summarise_draws
+from sim.experiments.uncertainty import draw_changes, pooled_over_draws, summarise_draws
 from sim.output.files import digests, write_text
 from sim.output.run_folder import (
     SWEEP_MANIFEST,
     finished_manifest,
-    pooled_over_draws,
     saved_scenario,
     write_table,
 )

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.config.params import Economy
 from sim.experiments.results import compare, summarise
-from sim.experiments.uncertainty import draw_changes, summarise_draws
+from sim.experiments.uncertainty import draw_changes, pooled_over_draws, summarise_draws
 
 REGION = "region"
 TOTAL = "total"
@@ -107,7 +107,6 @@ def payer_tables(costs: pd.DataFrame, baseline: str | None, replications: int) -
     """``payer_summary`` (each organisation's cost a year per payer, mean and 95 % interval)
     and, against a baseline, ``payer_comparison``: the difference a year per payer with
     the interval the key figures have (over parameter draws when the run has them)."""
-    from sim.output.run_folder import pooled_over_draws
 
     per_payer = as_results(costs)
     pooled = pooled_over_draws(per_payer, replications)

@@ -34,6 +34,7 @@ from sim.experiments.uncertainty import (
     decision_probabilities,
     draw_changes,
     drivers,
+    pooled_over_draws,
     summarise_draws,
 )
 from sim.model import CORE
@@ -263,15 +264,6 @@ def write_money(folder: Path, scenario: Scenario, study: StudyResult) -> list[st
     for name, table in money.payer_tables(costs, base, scenario.replications).items():
         files += write_table(table, folder, name)
     return files
-
-
-def pooled_over_draws(table: pd.DataFrame, replications: int) -> pd.DataFrame:
-    """A table with a ``draw`` column as if every (draw, replication) were one
-    replication: the pooled summary over parameter draws. Other tables pass as they are."""
-    if "draw" not in table.columns:
-        return table
-    out = table.assign(replication=table["draw"] * replications + table["replication"])
-    return out.drop(columns="draw")
 
 
 def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels: dict[str, str],
