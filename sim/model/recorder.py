@@ -37,7 +37,9 @@ class Recorder:
 
     def overlap(self, t0: float, t1: float) -> float:
         """Days of ``[t0, t1)`` that lie in the results period."""
-        return max(0.0, min(t1, self.end) - max(t0, self.start))
+        a = t0 if t0 > self.start else self.start   # conditionals: cheaper than min() and max()
+        b = t1 if t1 < self.end else self.end
+        return b - a if b > a else 0.0
 
     def span(self, key: str, t0: float, t1: float, weight: float = 1.0) -> None:
         """Add the overlap of ``[t0, t1)`` with the results period, times ``weight``, to ``key``."""
