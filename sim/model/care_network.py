@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sim.config.params import CarePlan, Clinical
 from sim.model.recorder import Recorder
-from sim.model.team import Team
+from sim.model.team import Moves, Team
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class CareNetwork:
         self.org = plan.organisation
         # what a change of care level does to the teams' load, per (municipality, from,
         # to): the same for every citizen of a municipality, so it is worked out once
-        self.moves: dict[tuple[str, str, str], tuple] = {}
+        self.moves: dict[tuple[str, str, str], Moves] = {}
         # the detection channels' fixed parts, per (municipality, on intensive care, engaged)
         self.channels: dict[tuple[str, bool, bool], tuple] = {}
         minutes = clinical.contact_minutes

@@ -1,5 +1,5 @@
 """What the citizens of one replication share: the clock, the ward, the care network, the
-recorders, the counts of who is where, the event log and the calendar trend.
+recorders, the census of who is where, the event log and the calendar trend.
 
 A citizen (:mod:`sim.model.citizen`) reads and changes this shared state and nothing
 else of its replication; :class:`~sim.model.replication.Model` is a catchment that
@@ -10,7 +10,6 @@ so this module needs no import of the citizen's.
 from __future__ import annotations
 
 import math
-from operator import itemgetter
 from typing import Generic, TypeVar
 
 import simpy
@@ -18,13 +17,12 @@ import simpy
 from sim.config.params import CarePlan, Scenario
 from sim.config.units import DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
+from sim.model.census import Census
 from sim.model.event_log import EventLog
-from sim.model.names import IN_BED, STATES, STUDY_EVENTS
+from sim.model.names import STUDY_EVENTS
 from sim.model.recorder import Recorder
 from sim.model.streams import CitizenBlocks
 from sim.model.ward import Ward
-
-_COUNTS, _BEDS = itemgetter(*STATES), itemgetter(*IN_BED)   # a day's counts, read at once
 
 C = TypeVar("C")   # the catchment's citizens
 
@@ -54,15 +52,11 @@ class Catchment(Generic[C]):
             trend = scenario.study.calendar_trend
             self.trend = (start, math.log1p(trend.los_per_year) / DAYS_PER_YEAR,
                           math.log1p(trend.crises_per_year) / DAYS_PER_YEAR)
-        self.state_counts = dict.fromkeys(STATES, 0)
-        self.on_intensive = 0   # citizens on intensive care now (kept by the citizens)
-        self.alive: dict[int, C] = {}  # insertion order: same sums in every run
+        self.census: Census[C] = Census(self.end)   # who is where, sampled daily
         study = scenario.study is not None
         self.events: EventLog | None = EventLog() if (scenario.event_log or study) else None
         # without an event log, a study's run logs only the events the study counts
         self.logged: frozenset[str] | None = None if scenario.event_log else STUDY_EVENTS
-        self._daily: list[tuple] = []
-        self.next_sample = 0.5   # the time of the next daily sample (noon)
         self.blocks = CitizenBlocks(self.seed, replication)   # the citizens' first random numbers
 
     def los_trend(self, now: float) -> float:
@@ -74,25 +68,3 @@ class Catchment(Generic[C]):
         """How many times as frequent deteriorations are ``now`` for the calendar trend (1: none)."""
         trend = self.trend
         return 1.0 if trend is None else math.exp(trend[2] * (now - trend[0]))
-
-    def sample(self, now: float) -> None:
-        """The daily samples due by ``now``: the state counts at noon of each day since the
-        last sample (an independent look at occupancy, from the counts rather than the
-        recorder's spans).
-
-        Called before any count changes (a citizen's state, intensive care, arrival or
-        exit), so the counts are those of noon: they do not change between changes. This
-        gives the rows a process waking at noon each day would record, without an event
-        in SimPy's queue every day (a noon exactly at a change's time is sampled before
-        the change, as such a process, scheduled first, would).
-        """
-        t, end = self.next_sample, self.end
-        if t > now or t >= end:
-            return
-        c = self.state_counts
-        row = (*_COUNTS(c), sum(_BEDS(c)), self.on_intensive, len(self.alive))
-        daily = self._daily
-        while t <= now and t < end:
-            daily.append((len(daily), *row))
-            t += 1.0
-        self.next_sample = t

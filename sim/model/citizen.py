@@ -19,9 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
-
-from simpy.events import NORMAL
+from typing import TYPE_CHECKING, Final
 
 from sim.config.units import DAYS_PER_WEEK, DAYS_PER_YEAR
 from sim.model.course import IllnessCourse
@@ -39,7 +37,9 @@ from sim.model.names import (
     WAITING_FOR_BED,
     WORK,
 )
+from sim.model.process import SelfScheduled, Waits
 from sim.model.streams import CitizenStreams
+from sim.model.team import ZERO_LOAD, Load, LoadChange, Moves
 
 if TYPE_CHECKING:   # typed for mypy and for the compiled core (sim.model.native)
     from sim.model.catchment import Catchment
@@ -58,8 +58,6 @@ STATE_DAYS: Final = {STABLE: "days_stable", DETERIORATING: "days_deteriorating",
                      CRISIS: "days_in_crisis", WAITING_FOR_BED: "bed_wait_days",
                      ADMITTED: "days_admitted", DISCHARGE_READY: "bed_blocking_days",
                      POST_DISCHARGE: "days_post_discharge", DISENGAGED: "days_disengaged"}
-
-ZERO_LOAD: Final = (0.0, 0.0, 0.0)   # contacts, hours, driving hours per week
 
 # care levels: what load the citizen puts on which team
 ROUTINE: Final = "routine"
@@ -89,11 +87,13 @@ class Attributes:
     prior_admissions: int
 
 
-class Citizen:
-    """One citizen's pathway as a SimPy process (see the module docstring for the states and mechanisms)."""
+class Citizen(SelfScheduled):
+    """One citizen's pathway as a SimPy process (see the module docstring for the states and
+    mechanisms): :meth:`run` goes from state to state, each state's step a generator of the
+    days the citizen waits (:class:`~sim.model.process.SelfScheduled` does the waiting)."""
     def __init__(self, model: Catchment[Citizen], cid: int, attrs: Attributes):
+        super().__init__(model.env)
         self.m = model
-        self.env = model.env
         self.id = cid
         self.attrs = attrs
         self.entered = model.env.now
@@ -119,12 +119,9 @@ class Citizen:
         self.engaged = True
         self.coercive = False
         self.intensive_until = -INF
-        self._process: Any = None   # the citizen's process, a generator (see start)
-        self._wake: list | None = None
-        self.callbacks: list | None = None   # while the citizen is in SimPy's queue: its wake-up
         self.admissions: list[float] = []   # admission times, for enrolment rules
         self.crises: list[float] = []       # crisis times, for enrolment rules
-        self._loads: dict = {}   # (team, kind of work) -> this citizen's load on it, per week
+        self._loads: dict[tuple[Team, int], Load] = {}   # this citizen's load per (team, kind of work)
         # discharge planning of the current stay: (needs a municipal offer, planning from
         # admission, days the offer takes), drawn at the hand-over into the ward
         self._offer = (False, False, 0.0)
@@ -201,21 +198,18 @@ class Citizen:
     def _enter(self, state: str, event: str) -> None:
         now = self.env.now
         m = self.m
-        if now >= m.next_sample:   # the day's sample sees the counts before the change
-            m.sample(now)
-        self._leave(now)
-        m.state_counts[state] += 1
+        m.census.move(now, self.state, state)
+        self._close_state(now)
         self.state = state
         self.since = now
         if m.events is not None:
             self._log(event)
 
-    def _leave(self, now: float) -> None:
-        """Close the time spent in the current state."""
+    def _close_state(self, now: float) -> None:
+        """Add the time spent in the current state to its totals."""
         state = self.state
         if state is None:
             return
-        self.m.state_counts[state] -= 1
         rec = self.rec
         rec.span(STATE_DAYS[state], self.since, now)
         if state in IN_BED:
@@ -245,47 +239,44 @@ class Citizen:
             moves = self.net.moves[key] = self._moves_to(level)
         self._apply(level, moves)
 
-    def _moves_to(self, level: str) -> tuple[list, dict, tuple]:
-        """From the load now to the load at ``level``: the (team, kind, contacts, hours,
-        driving hours) changes in a fixed order (old loads first, then new ones), the new
-        load and the names of the teams serving at that level."""
+    def _moves_to(self, level: str) -> Moves:
+        """From the load now to the load at ``level``: the changes in a fixed order (old
+        loads first, then new ones), the new load and the names of the teams serving at
+        that level."""
         new = self._load(level)
         old = self._loads
         changes = []
         for (team, kind), load in old.items():
             after = new.get((team, kind), ZERO_LOAD)
             if after != load:
-                changes.append((team, kind, after[0] - load[0], after[1] - load[1], after[2] - load[2]))
-        changes.extend((team, kind, *load) for (team, kind), load in new.items() if (team, kind) not in old)
+                changes.append(LoadChange(team, kind, Load(after.contacts - load.contacts,
+                                                           after.hours - load.hours, after.drive - load.drive)))
+        changes.extend(LoadChange(team, kind, load) for (team, kind), load in new.items() if (team, kind) not in old)
         names = tuple(dict.fromkeys(team.base_name for team, _ in new))
-        return changes, new, names
+        return Moves(tuple(changes), new, names)
 
-    def _apply(self, level: str, moves: tuple[list, dict, tuple]) -> None:
-        changes, new, names = moves
+    def _apply(self, level: str, moves: Moves) -> None:
         now = self.env.now
-        for team, kind, contacts, hours, drive in changes:
-            team.change(now, kind, contacts, hours, drive)
+        for team, kind, delta in moves.changes:
+            team.change(now, kind, delta)
         rec = self.rec
-        if names and rec.start <= now < rec.end:   # the teams that served the citizen
-            rec.teams_seen[self.id].update(names)
-        self._loads = new
+        if moves.teams and rec.start <= now < rec.end:   # the teams that served the citizen
+            rec.teams_seen[self.id].update(moves.teams)
+        self._loads = moves.loads
         if (level == INTENSIVE) != (self.level == INTENSIVE):
-            m = self.m
-            if now >= m.next_sample:
-                m.sample(now)
-            m.on_intensive += 1 if level == INTENSIVE else -1
+            self.m.census.intensive(now, level == INTENSIVE)
         self.level = level
 
-    def _load(self, level: str) -> dict:
+    def _load(self, level: str) -> dict[tuple[Team, int], Load]:
         """The load per team and kind of work that this citizen puts on the teams at a care level."""
         c, care, mun = self.c, self.care, self.attrs.municipality
-        new: dict = {}
+        new: dict[tuple[Team, int], Load] = {}
 
         def put(team: Team, kind: int, per_week: float, home: bool) -> None:
             if per_week > 0:
                 h, d = team.contact_hours(mun, home)
                 a, b, e = new.get((team, kind), ZERO_LOAD)
-                new[(team, kind)] = (a + per_week, b + per_week * h, e + per_week * d)
+                new[(team, kind)] = Load(a + per_week, b + per_week * h, e + per_week * d)
 
         if level == INTENSIVE:
             put(care.intensive, INTENSIVE_WORK, c.intensive_contacts_per_week, True)
@@ -342,38 +333,11 @@ class Citizen:
 
     # -- the process ---------------------------------------------------------------
     def start(self) -> None:
-        """Enter the catchment and run the process until its first wait.
+        """Enter the catchment: the process runs until its first wait."""
+        self.drive(self.run())
 
-        The process is a generator (:meth:`run`) that yields how many days the citizen
-        waits, or None when it waits for an event it has subscribed to itself (a bed
-        handed on). The citizen drives it: for a wait of so many days the citizen puts
-        *itself* in SimPy's queue as the event (:meth:`simpy.Environment.schedule`, the
-        same time and order a ``Timeout`` would get, without making one), and SimPy calls
-        :meth:`_resume` when it comes, which sends the generator on. This is what a
-        ``simpy.Process`` does, without its general machinery: a citizen never waits for a
-        failed event, is never interrupted and is waited for by nobody."""
-        self._wake = [self._resume]   # the callbacks SimPy calls when the citizen's time comes
-        self._process = self.run()
-        self._resume(None)
-
-    # what SimPy's step reads of an event it has processed: a citizen's wake-up never fails
-    _ok = True
-
-    def _resume(self, _event) -> None:
-        """Send the process on to its next wait (SimPy calls this when the wait ends)."""
-        try:
-            days = self._process.send(None)
-        except StopIteration:   # the citizen has left: nothing refers back to it any more
-            self._process = self._wake = None
-            return
-        if days is not None:
-            self.callbacks = self._wake
-            # the citizen is the event SimPy steps (it reads callbacks and _ok)
-            self.env.schedule(self, NORMAL, days)  # type: ignore[arg-type]
-
-    def run(self) -> Generator[float | None, None, None]:
-        """The process: from stable through the states until the citizen exits (a generator
-        of the days the citizen waits, see :meth:`start`)."""
+    def run(self) -> Waits:
+        """The process: from stable through the states until the citizen exits."""
         self._enter(STABLE, "enter")
         self._set_care(ROUTINE)
         state = STABLE
@@ -383,21 +347,21 @@ class Citizen:
 
     def _exit(self) -> None:
         now = self.env.now
-        if now >= self.m.next_sample:
-            self.m.sample(now)
+        census = self.m.census
+        census.move(now, self.state, None)
         self._set_care(NO_CARE)
-        self._leave(now)
+        self._close_state(now)
         self.state = None
         self._log("exit")
         self.rec.count("exits", now)
         self.rec.span("citizen_days", self.entered, now)
-        self.m.alive.pop(self.id, None)
+        census.leave(now, self.id)
 
     def close(self, now: float) -> None:
-        """End of run: close open spans, and drop the process (its generator refers to the
-        citizen, so keeping it would leave a cycle for Python's cycle collector)."""
-        self._process = self._wake = self.callbacks = None
-        self._leave(now)
+        """End of run: close open spans and stop the process."""
+        self.stop()
+        self.m.census.move(now, self.state, None)
+        self._close_state(now)
         self.rec.span("citizen_days", self.entered, now)
 
     def _stable(self) -> Step:
@@ -583,7 +547,7 @@ class Citizen:
         if wait is not None:
             self._enter(WAITING_FOR_BED, "bed_wait")
             rec.count("admissions_waited", now)
-            wait.callbacks.append(self._resume)   # the bed handed on resumes the process
+            wait.callbacks.append(self.resume)   # the bed handed on resumes the process
             yield None
 
     def _admit(self) -> float:

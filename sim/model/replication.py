@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from sim.model.catchment import Catchment
 from sim.model.citizen import Attributes, Citizen
 from sim.model.event_log import EventLog
 from sim.model.names import STATES, TEAM_TOTALS, WORK
+from sim.model.process import discard_pending
 from sim.model.recorder import merged
 from sim.model.streams import BATCH, population_stream
 
@@ -97,12 +98,10 @@ class Model(Catchment[Citizen]):
         attrs = self._draw_attributes()
         citizen = Citizen(self, cid, attrs)
         now = self.env.now
-        if now >= self.next_sample:
-            self.sample(now)
-        self._citizens.append((cid, self.env.now, citizen.exit_time, attrs.municipality, attrs.age_band,
+        self.census.arrive(now, cid, citizen)
+        self._citizens.append((cid, now, citizen.exit_time, attrs.municipality, attrs.age_band,
                                attrs.diagnosis, attrs.dual_diagnosis, attrs.severity,
                                attrs.engagement, attrs.prior_admissions))
-        self.alive[cid] = citizen
         citizen.start()
 
     def _arrivals(self):
@@ -123,7 +122,8 @@ class Model(Catchment[Citizen]):
         rule = self.scenario.study.enrolment
         now = self.env.now
         since = now - rule.lookback_months * DAYS_PER_MONTH
-        for citizen in self.alive.values():
+        alive = self.census.citizens
+        for citizen in alive.values():
             a = citizen.attrs
             if rule.diagnoses and a.diagnosis not in rule.diagnoses:
                 continue
@@ -141,10 +141,10 @@ class Model(Catchment[Citizen]):
             network = CareNetwork(self.enrol_into, self.clinical, self.rec)
             self.network.close(now)
             self.network, self.networks = network, [network]
-            movers = list(self.alive.values())
+            movers = list(alive.values())
         else:
             # only the enrolled move, to teams sized for them; the rest stay where they were
-            movers = [self.alive[cid] for cid in self.cohort]
+            movers = [alive[cid] for cid in self.cohort]
             covered = dict.fromkeys(self.population.municipalities, 0.0)
             for citizen in movers:
                 covered[citizen.attrs.municipality] += 1.0
@@ -169,8 +169,8 @@ class Model(Catchment[Citizen]):
         gc.disable()
         try:
             self.env.run(until=self.end)
-            self.sample(self.end)   # the days since the last change
-            for citizen in list(self.alive.values()):
+            self.census.sample(self.end)   # the days since the last change
+            for citizen in list(self.census.citizens.values()):
                 citizen.close(self.end)
             for network in self.networks:
                 network.close(self.end)
@@ -194,21 +194,13 @@ class Model(Catchment[Citizen]):
         citizen (a model runs once): what they held is freed by reference counting, without
         the cycle collector, which would otherwise visit all of it on its next pass."""
         # a citizen waiting for a bed and the ward's event refer to each other (the event's
-        # callbacks resume the citizen's process): cut the link, then drop the events. A
-        # citizen waiting a number of days is itself the event in the queue; close() has
-        # already dropped its process and wake-up.
-        queue = self.env._queue   # SimPy's event queue: (time, priority, id, event)
-        # (Any: a citizen in the queue is not a simpy.Event, and its callbacks may be None)
-        waiting: list[Any] = [event for *_, event in queue]
-        for event in waiting + self.ward.drain():
-            if event.callbacks:
-                event.callbacks.clear()
-        queue.clear()
-        self.alive.clear()
+        # callbacks resume the citizen's process); close() has stopped every process
+        discard_pending(self.env, self.ward.drain())
+        self.census.citizens.clear()
         for rec in (self.rec, *self.recorders.values()):
             rec.release()
         self.events = None
-        self._daily.clear()
+        self.census.rows.clear()
         self._citizens.clear()
 
     def metrics(self) -> dict[str, float]:
@@ -263,7 +255,7 @@ class Model(Catchment[Citizen]):
             out["cost_per_citizen_year"] = out["cost_total"] / citizen_years if citizen_years else np.nan
         seen = rec.teams_seen
         out["teams_per_citizen"] = float(np.mean([len(s) for s in seen.values()])) if seen else 0.0
-        daily = [row for row in self._daily if self.warmup <= row[0] < self.end]
+        daily = [row for row in self.census.rows if self.warmup <= row[0] < self.end]
         beds_col = 1 + len(STATES)
         out["mean_beds_occupied"] = float(np.mean([r[beds_col] for r in daily])) if daily else np.nan
         stays = rec.stays
@@ -279,7 +271,7 @@ class Model(Catchment[Citizen]):
         return None if self.events is None else self.events.frame()
 
     def _timeseries(self) -> pd.DataFrame:
-        df = pd.DataFrame(np.array(self._daily, dtype=np.int64).reshape(-1, len(TIMESERIES_COLUMNS)),
+        df = pd.DataFrame(np.array(self.census.rows, dtype=np.int64).reshape(-1, len(TIMESERIES_COLUMNS)),
                           columns=TIMESERIES_COLUMNS)
         df.insert(1, "period", np.where(df["day"] < self.warmup, "warmup", "results"))
         return df

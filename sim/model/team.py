@@ -14,7 +14,7 @@ Load is piecewise constant, so hours are integrated exactly between changes.
 """
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 from sim.config.params import SECTORS, TeamSpec
 from sim.config.units import DAYS_PER_WEEK
@@ -30,6 +30,16 @@ def _snap(v: float) -> float:
     """A load that returns to within SNAP of zero is zero, so float drift cannot leave a
     load behind when the last citizen leaves."""
     return v if (v >= SNAP or v <= -SNAP) else 0.0
+
+
+class Load(NamedTuple):
+    """A load on a team per week: of one citizen on one kind of work, or a change in it."""
+    contacts: float
+    hours: float   # including driving
+    drive: float   # driving hours
+
+
+ZERO_LOAD: Final = Load(0.0, 0.0, 0.0)
 
 
 class Team:
@@ -100,10 +110,10 @@ class Team:
         return self.contact_base_hours + drive, drive
 
     # -- load ------------------------------------------------------------------
-    def change(self, now: float, kind: int, contacts: float, hours: float, drive: float) -> None:
-        """Change the load per week of one kind of work (an index into ``WORK``) by so many
-        contacts, hours and driving hours."""
+    def change(self, now: float, kind: int, delta: Load) -> None:
+        """Change the load per week of one kind of work (an index into ``WORK``) by ``delta``."""
         self._integrate(now)
+        contacts, hours, drive = delta
         self.contacts[kind] = _snap(self.contacts[kind] + contacts)
         self.hours[kind] = _snap(self.hours[kind] + hours)
         self.drive[kind] = _snap(self.drive[kind] + drive)
@@ -114,13 +124,11 @@ class Team:
 
     def _integrate(self, now: float) -> None:
         """Add the load since the last change, over its overlap with the results period."""
-        rec = self.rec
-        t0 = self._last if self._last > rec.start else rec.start
-        t1 = now if now < rec.end else rec.end
+        days = self.rec.overlap(self._last, now)
         self._last = now
-        if t1 <= t0:
+        if days <= 0.0:
             return
-        weeks = (t1 - t0) / DAYS_PER_WEEK
+        weeks = days / DAYS_PER_WEEK
         f = self.routine_fulfilment()
         # intensive load never exceeds capacity (scale-ups are checked), the rest gets what is left
         ih = self.intensive_hours
@@ -161,3 +169,19 @@ class Team:
         self._used = self._drive = self._available = 0.0
         self._asked = [0.0] * KINDS
         self._given = [0.0] * KINDS
+
+
+class LoadChange(NamedTuple):
+    """A change in one kind of work (an index into ``WORK``) of one team."""
+    team: Team
+    kind: int
+    delta: Load
+
+
+class Moves(NamedTuple):
+    """What a change of a citizen's care level does to the teams: the changes in a fixed
+    order, the citizen's load after it per (team, kind of work), and the names of the
+    teams that serve the citizen at the new level."""
+    changes: tuple[LoadChange, ...]
+    loads: dict[tuple[Team, int], Load]
+    teams: tuple[str, ...]

@@ -1,5 +1,5 @@
 """Catchment: what the citizens of a replication share, checked on a model that has not
-started (the daily sample, the calendar trend, what it logs and where it counts)."""
+started (the census, the calendar trend, what it logs and where it counts)."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ import pytest
 
 from sim.config.units import DAYS_PER_YEAR
 from sim.model.catchment import Catchment
-from sim.model.names import ADMITTED, DISCHARGE_READY, STABLE, STATES, STUDY_EVENTS
+from sim.model.names import STUDY_EVENTS
 
 from ..conftest import scenario
 
@@ -18,23 +18,9 @@ def catchment(*overrides: str) -> Catchment:
     return Catchment(sc, sc.care_plan(sc.organisation), 0)
 
 
-def test_the_daily_sample_records_the_counts_at_each_noon_up_to_now():
+def test_the_catchment_starts_with_an_empty_census_sampled_up_to_its_end():
     c = catchment()
-    c.state_counts[STABLE] = 5
-    c.state_counts[ADMITTED] = 2
-    c.state_counts[DISCHARGE_READY] = 1
-    c.on_intensive = 3
-    c.alive.update({1: "a", 2: "b"})
-    c.sample(0.4)                  # before the first noon: nothing
-    assert c._daily == [] and c.next_sample == 0.5
-    c.sample(2.7)                  # the noons of days 0, 1 and 2
-    row = tuple(c.state_counts[s] for s in STATES) + (3, 3, 2)   # beds: admitted + ready
-    assert c._daily == [(0, *row), (1, *row), (2, *row)] and c.next_sample == 3.5
-    c.state_counts[STABLE] = 0
-    c.sample(3.5)                  # a noon exactly at a change is sampled (before the change)
-    assert c._daily[-1][1 + STATES.index(STABLE)] == 0 and len(c._daily) == 4
-    c.sample(1000.0)               # never past the end of the run (7.3 days)
-    assert len(c._daily) == 7 and c.next_sample == 7.5
+    assert c.census.citizens == {} and c.census.rows == [] and c.census.end == c.end
 
 
 def test_without_a_study_there_is_no_calendar_trend():

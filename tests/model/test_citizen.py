@@ -21,6 +21,7 @@ from sim.model.citizen import (
     Citizen,
 )
 from sim.model.replication import Model
+from sim.model.team import Load
 
 from ..conftest import scenario
 
@@ -38,13 +39,13 @@ def deliver(team, f: float, board_full: bool = False) -> None:
     """Load ``team`` so that it delivers the share ``f`` of its work other than intensive
     care (``board_full``: its board has taken all it may, so a scale-up is refused)."""
     if board_full:
-        team.change(0.0, INTENSIVE_WORK, 0.0, team.intensive_cap, 0.0)
+        team.change(0.0, INTENSIVE_WORK, Load(0.0, team.intensive_cap, 0.0))
     free = team.capacity - team.intensive_hours
     if f <= 0.0:
-        team.change(0.0, INTENSIVE_WORK, 0.0, free, 0.0)   # intensive care takes every hour
-        team.change(0.0, ROUTINE_WORK, 1.0, team.capacity, 0.0)
+        team.change(0.0, INTENSIVE_WORK, Load(0.0, free, 0.0))   # intensive care takes every hour
+        team.change(0.0, ROUTINE_WORK, Load(1.0, team.capacity, 0.0))
     elif f < 1.0:
-        team.change(0.0, ROUTINE_WORK, 1.0, free / f, 0.0)
+        team.change(0.0, ROUTINE_WORK, Load(1.0, free / f, 0.0))
 
 
 def citizen_at(f: float, *overrides: str, organisation=None, cid: int = 7, board_full: bool = False) -> Citizen:

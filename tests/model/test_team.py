@@ -7,7 +7,7 @@ import pytest
 
 from sim.model.names import WORK
 from sim.model.recorder import Recorder
-from sim.model.team import Team
+from sim.model.team import Load, Team
 
 from ..conftest import scenario
 
@@ -45,10 +45,10 @@ def test_a_contact_at_home_adds_the_round_trip(spec):
 def test_routine_contacts_get_what_intensive_care_leaves(spec):
     team = make(spec)
     cap = team.capacity
-    team.change(0.0, ROUTINE, 10.0, cap * 0.5, 0.0)
-    team.change(0.0, INTENSIVE, 4.0, cap * 0.75, 0.0)
+    team.change(0.0, ROUTINE, Load(10.0, cap * 0.5, 0.0))
+    team.change(0.0, INTENSIVE, Load(4.0, cap * 0.75, 0.0))
     assert team.routine_fulfilment() == pytest.approx(0.25 / 0.5)
-    team.change(0.0, INTENSIVE, -4.0, -cap * 0.75, 0.0)
+    team.change(0.0, INTENSIVE, Load(-4.0, -cap * 0.75, 0.0))
     assert team.routine_fulfilment() == 1.0
 
 
@@ -57,10 +57,10 @@ def test_every_kind_of_work_but_intensive_care_shares_what_is_left(spec):
     asked beyond what intensive care leaves, each kind gets the same share of what it asks."""
     team = make(spec, start=0.0, end=70.0)
     cap = team.capacity
-    team.change(0.0, INTENSIVE, 2.0, cap * 0.5, 0.0)
-    team.change(0.0, ROUTINE, 6.0, cap * 0.5, 0.0)
-    team.change(0.0, INREACH, 2.0, cap * 0.25, 0.0)
-    team.change(0.0, OUTREACH, 2.0, cap * 0.25, 0.0)
+    team.change(0.0, INTENSIVE, Load(2.0, cap * 0.5, 0.0))
+    team.change(0.0, ROUTINE, Load(6.0, cap * 0.5, 0.0))
+    team.change(0.0, INREACH, Load(2.0, cap * 0.25, 0.0))
+    team.change(0.0, OUTREACH, Load(2.0, cap * 0.25, 0.0))
     assert team.routine_fulfilment() == pytest.approx(0.5)    # half the capacity for twice as much
     team.close(70.0)
     t = team.rec.totals
@@ -85,8 +85,8 @@ def test_hours_and_lost_contacts_integrate_exactly_over_the_results_window(spec)
     team = make(spec, start=7.0, end=21.0)
     cap = team.capacity
     # from day 0: twice the capacity in routine contacts (10 a week, 2 x cap hours)
-    team.change(0.0, ROUTINE, 10.0, 2 * cap, 1.0)
-    team.change(14.0, ROUTINE, -10.0, -2 * cap, -1.0)  # everyone leaves on day 14
+    team.change(0.0, ROUTINE, Load(10.0, 2 * cap, 1.0))
+    team.change(14.0, ROUTINE, Load(-10.0, -2 * cap, -1.0))  # everyone leaves on day 14
     team.close(28.0)
     t = team.rec.totals
     weeks_loaded, weeks_open = 1.0, 2.0     # day 7-14 loaded, 7-21 in the window

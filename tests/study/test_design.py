@@ -71,9 +71,9 @@ def test_enrolling_everyone_takes_every_citizen_alive_at_inclusion():
     sc = scenario(*STUDY, "study.enrolment.recent_event=none", "replications=1", quick=False)
     model = Model(sc, sc.care_plan(sc.baseline), 0, enrol_into=sc.care_plan(sc.organisation))
     model.env.run(until=sc.inclusion_day + 1e-6)
-    assert sorted(model.cohort) == sorted(model.alive)
+    assert sorted(model.cohort) == sorted(model.census.citizens)
     # the organisation has taken over: every citizen is served by it, and only by it
-    assert all(c.org is sc.organisation for c in model.alive.values())
+    assert all(c.org is sc.organisation for c in model.census.citizens.values())
     assert [n.org for n in model.networks] == [sc.organisation] and model.network.org is sc.organisation
     assert sum(t.contacts[0] for t in model.networks[0].teams) > 0   # routine contacts (WORK[0])
 
@@ -83,10 +83,10 @@ def test_enrolment_on_a_recent_crisis_takes_exactly_those_citizens_and_only_they
     model = Model(sc, sc.care_plan(sc.baseline), 0, enrol_into=sc.care_plan(sc.organisation))
     model.env.run(until=sc.inclusion_day + 1e-6)
     since = sc.inclusion_day - 12 * 365 / 12
-    expected = [cid for cid, c in model.alive.items() if any(t >= since for t in c.crises)]
+    expected = [cid for cid, c in model.census.citizens.items() if any(t >= since for t in c.crises)]
     assert sorted(model.cohort) == sorted(expected)
-    assert 0 < len(expected) < len(model.alive)
-    moved = {c.id for c in model.alive.values() if c.org is sc.organisation}
+    assert 0 < len(expected) < len(model.census.citizens)
+    moved = {c.id for c in model.census.citizens.values() if c.org is sc.organisation}
     assert moved == set(expected)
     # the baseline's teams keep the others; the new teams carry only the enrolled
     assert len(model.networks) == 2 and model.network.org is sc.baseline
