@@ -29,7 +29,7 @@ from sim.config.params import Objective
 from sim.config.search import Lever, search_space
 from sim.config.validate import build
 
-# a constraint's violation told to TPE for a trial without one (a failed job)
+# a constraint's violation told to TPE for a metric without a value (NaN: never feasible)
 NO_VALUE = 1e12
 
 
@@ -59,17 +59,13 @@ def distribution(lever: Lever):
                              log=lever.log)
 
 
-def sampler(sweeper, n_constraints: int):
-    """TPE with the objective's constraints (violations from each trial's job), or random."""
+def sampler(sweeper):
+    """TPE (which reads each trial's constraints, set from its job) or random."""
     import optuna
-
-    def constraints(trial) -> list[float]:
-        return list(trial.user_attrs.get("constraints", [NO_VALUE] * n_constraints))
 
     if sweeper.sampler == "random":
         return optuna.samplers.RandomSampler(seed=sweeper.seed)
-    return optuna.samplers.TPESampler(seed=sweeper.seed, n_startup_trials=sweeper.startup_trials,
-                                      constraints_func=constraints if n_constraints else None)
+    return optuna.samplers.TPESampler(seed=sweeper.seed, n_startup_trials=sweeper.startup_trials)
 
 
 def run(sweeper, arguments: list[str]) -> list:
@@ -93,7 +89,7 @@ def run(sweeper, arguments: list[str]) -> list:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = sweeper.storage or f"sqlite:///{sweep_dir.resolve() / 'study.db'}"
     study = optuna.create_study(storage=storage, study_name=sweeper.study_name, direction=objective.direction,
-                                sampler=sampler(sweeper, len(names)), load_if_exists=True)
+                                sampler=sampler(sweeper), load_if_exists=True)
     space = {lv.key: [lv.kind, lv.low, lv.high, lv.step, lv.log, list(lv.choices)] for lv in levers}
     asked = {"space": space, "fixed": fixed, "objective": objective.name, "constraints": names}
     before = study.user_attrs.get("asked")
@@ -111,8 +107,11 @@ def run(sweeper, arguments: list[str]) -> list:
     dists = {lv.key: distribution(lv) for lv in levers}
     known: dict[tuple, dict] = {}
     for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
-        known.setdefault(point_key(t.user_attrs.get("point", {})), dict(t.user_attrs, value=t.value,
-                                                                        trial=t.number))
+        if "job" in t.user_attrs:
+            known.setdefault(point_key(t.user_attrs.get("point", {})), {
+                "value": t.value, "names": names, "constraints": [t.constraints.get(n, NO_VALUE) for n in names],
+                "feasible": bool(t.user_attrs.get("feasible")), "job": t.user_attrs["job"],
+                "trial": t.user_attrs.get("repeat_of", t.number)})
     done = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED)))
     done -= sum(1 for t in study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
                 if t.user_attrs.get("cut_off"))
@@ -183,7 +182,7 @@ def read_job(sweeper, overrides: list[str], idx: int, ret, names: list[str]) -> 
     ``objective`` table; ``value`` None for a job that failed."""
     from hydra.core.utils import JobStatus
 
-    failed = {"value": None, "constraints": [NO_VALUE] * len(names), "feasible": False}
+    failed = {"value": None, "names": names, "constraints": [NO_VALUE] * len(names), "feasible": False}
     if ret.status == JobStatus.FAILED:
         print(f"[optuna] job {idx} failed: {str(ret._return_value).splitlines()[0][:300]}", flush=True)
         return failed
@@ -197,7 +196,8 @@ def read_job(sweeper, overrides: list[str], idx: int, ret, names: list[str]) -> 
         return failed
     violations = [float(table.loc[n, "violation"]) for n in names]
     feasible = bool(all(table.loc[n, "satisfied"] for n in names))
-    return {"value": value, "constraints": [v if not math.isnan(v) else NO_VALUE for v in violations],
+    return {"value": value, "names": names,
+            "constraints": [v if not math.isnan(v) else NO_VALUE for v in violations],
             "feasible": feasible}
 
 
@@ -211,8 +211,8 @@ def tell(study, trial, result: dict, job: int, repeat_of: int | None) -> None:
     if result["value"] is None:
         study.tell(trial, state=TrialState.FAIL)
         return
-    # a constraint that holds is told as at most 0 (Optuna's reading); a tolerance-free 0
-    trial.set_user_attr("constraints", [v if v > 0 else min(v, 0.0) for v in result["constraints"]])
+    for name, violation in zip(result["names"], result["constraints"]):   # Optuna: <= 0 holds
+        trial.set_constraint(name, violation)
     trial.set_user_attr("feasible", result["feasible"])
     study.tell(trial, result["value"])
 

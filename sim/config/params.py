@@ -937,7 +937,9 @@ class Constraint:
         """How far ``value`` breaks the constraint (<= 0: it holds), as Optuna reads a constraint."""
         if math.isnan(value):
             return math.inf
-        return value - self.bound if self.at_most is not None else self.bound - value
+        over = value - self.bound if self.at_most is not None else self.bound - value
+        # a value equal to its bound but for rounding (staff as paid: 0 change as -9e-16) holds
+        return 0.0 if abs(over) <= 1e-9 * max(1.0, abs(self.bound), abs(value)) else over
 
 
 @dataclass(frozen=True)
