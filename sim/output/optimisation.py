@@ -168,7 +168,7 @@ def sentence(table: pd.DataFrame, levers: list[str], objective: Objective, bind:
                             if objective.of == "change" else "")
     if gained:
         text += " " + w["gains"].format(gains=", ".join(
-            f"{title(m, lang).lower()} {numbers.change(*v, lang)}" for m, v in gained.items()))
+            f"{_named(m, lang)} {numbers.change(*v, lang)}" for m, v in gained.items()))
     if len(options):
         shown = "; ".join(point_text(r, levers, lang) for _, r in options.iterrows())
         text += " " + w["options"].format(options=shown)
@@ -178,6 +178,14 @@ def sentence(table: pd.DataFrame, levers: list[str], objective: Objective, bind:
         text += " " + w["p_best"].format(p=numbers.number(100 * best.p_best, lang, 0))
     text += " " + (w["binding"].format(binding="; ".join(named(c) for c in bind)) if bind else w["not_binding"])
     return text
+
+
+def _named(metric: str, lang: str) -> str:
+    """A metric as the report names it, or by its own name where the words have none."""
+    try:
+        return title(metric, lang).lower()
+    except KeyError:
+        return metric.replace("_", " ")
 
 
 def write(sweep: Path, trials: pd.DataFrame, levers: list[str], objective: Objective, sampler: str = "tpe",

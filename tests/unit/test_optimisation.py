@@ -94,7 +94,8 @@ def test_the_objective_metrics_are_the_metrics_a_run_gives_and_its_values_are_pa
     assert got == pytest.approx(expected)
     summary = tables["objective"].set_index("name")
     assert summary.loc["objective", "n"] == sc.replications and summary.loc["objective", "covers"] == "noise"
-    assert summary.loc["objective", "ci_lower"] <= summary.loc["objective", "mean"] <= summary.loc["objective", "ci_upper"]
+    row = summary.loc["objective"]
+    assert row["ci_lower"] <= row["mean"] <= row["ci_upper"]
     # the region's plus the municipalities' money per citizen-year: the payers' total a year
     # over the citizen-years a year, organisation less baseline, replication by replication
     from sim.config.units import DAYS_PER_YEAR
