@@ -20,7 +20,7 @@ $(RUN_STAMP): pyproject.toml
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,calibration,cluster,workshop,docs]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,calibration,cluster,optimise,workshop,docs]'
 	touch $(DEV_STAMP)
 
 $(WORKSHOP_STAMP): $(RUN_STAMP)

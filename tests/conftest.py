@@ -19,6 +19,7 @@ SCENARIOS = ROOT / "scenarios"
 # that hold the most tests): the longest first leaves no worker alone with a long file at
 # the end.
 SLOW_FILES = ("calibration/test_designs.py", "calibration/test_calibrate.py", "functional/test_sweep.py",
+              "functional/test_optimise.py",
               "workshop/test_page_browser.py", "workshop/test_page.py",
               "packaging/test_wheel.py", "functional/test_fuzz.py", "functional/test_cli.py",
               "docs/test_code_blocks.py", "docs/test_outputs.py")

@@ -37,8 +37,11 @@ from sim.output.run_folder import (
 SCENARIOS = str(paths.SCENARIOS)
 
 
-def task(cfg: DictConfig) -> None:
-    """One factsim job (Hydra calls it once per run or sweep point): validate, run, write, print."""
+def task(cfg: DictConfig) -> float | None:
+    """One factsim job (Hydra calls it once per run or sweep point): validate, run, write, print.
+
+    Returns the objective's mean when the scenario has one (``objective=...``), which an
+    optimising sweeper reads (it reads the job folder's ``objective`` table as well)."""
     started = time.time()
     hc = HydraConfig.get()
     folder = Path(hc.runtime.output_dir)
@@ -52,7 +55,7 @@ def task(cfg: DictConfig) -> None:
     asked = list(hc.overrides.task)
     if sweeping and already_finished(folder, config, asked):
         print(f"[job {hc.job.num}] already finished in {folder}: kept")
-        return
+        return None
     try:
         # in a sweep the launcher runs jobs in parallel: replications run in series inside a job
         study = run_study(scenario, progress=False, n_jobs=1) if sweeping else run_study(scenario)
@@ -65,10 +68,15 @@ def task(cfg: DictConfig) -> None:
     for warning in capacity.warning if capacity is not None else ():   # staffing that cannot carry the contacts
         if warning:
             print(f"factsim: warning: {warning}", flush=True)
+    objective = tables.get("objective")
+    value = None
+    if objective is not None:
+        row = objective[objective.kind == "objective"].iloc[0]
+        value = float(row["mean"])
     if sweeping:
         print(f"[job {hc.job.num}] {' '.join(hc.overrides.task)}: {scenario.replications} "
               f"replications in {time.time() - started:.1f} s -> {folder}", flush=True)
-        return
+        return value
     labels = scenario.labels()
     if scenario.study is None:
         print(f"\n{scenario.population.name}: {scenario.replications} replications x "
@@ -94,8 +102,21 @@ def task(cfg: DictConfig) -> None:
             print(f"\nThe same across {u.draws} parameter draws (each draw's cohort "
                   "pooled over its replications), mean (95 % of draws):")
             print(study_table(tables["prepost_draws"], "lower", "upper"))
+    if objective is not None:
+        print("\n" + objective_text(objective))
     print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")
     _link_latest(folder)
+    return value
+
+
+def objective_text(objective) -> str:
+    """The objective and each constraint with its interval, one line each (a single run)."""
+    lines = ["Objective and constraints, mean (95 % interval):"]
+    for r in objective.itertuples():
+        what = f"{r.sense} {r.bound:g}: {'kept' if r.satisfied else 'broken'}" if r.kind == "constraint" else r.sense
+        lines.append(f"  {r.name:<16} {r.mean:,.4g} ({r.ci_lower:,.4g} to {r.ci_upper:,.4g}, over the "
+                     f"{'parameter draws' if r.covers == 'draws' else 'replications'})  {r.of}, {what}")
+    return "\n".join(lines)
 
 
 def _discard(folder: Path, sweeping: bool) -> None:

@@ -15,7 +15,8 @@ from sim.config.dotted import check_values
 from sim.config.errors import ConfigError
 from sim.config.params import Scenario, build_scenario, check_directions
 
-GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "economy", "study", "uncertainty")
+GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "economy", "study", "uncertainty",
+          "objective")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
             "progress", "plots")
 

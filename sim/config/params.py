@@ -850,6 +850,126 @@ class Uncertainty:
         return tuple(self.parameters or {}) + (self.posterior.parameters if self.posterior else ())
 
 
+# what an objective's term or a constraint may name, besides a metric of the run's results
+# (docs/reference/outputs.md): money a year per citizen-year by payer (the payers summed:
+# the region, the municipalities together, or both), a share of routine contacts lost, the
+# driving hours a week, and the highest value over the organisation's own teams of a team
+# metric (``team_max.staff_utilisation``) or of its capacity check (``capacity_max.demand_share``)
+COST_PAYERS = ("region", "municipalities", "total")
+DERIVED_METRICS = ("contacts_lost_routine_share", "driving_hours_per_week",
+                   *(f"cost_per_citizen_year.{p}" for p in COST_PAYERS))
+TEAM_METRICS = ("staff_utilisation", "contacts_lost_share", "driving_hours", "staff_fte_regional",
+                "staff_fte_municipal", "staff_hours", "scaleups_refused")
+CAPACITY_METRICS = ("demand_share", "routine_shortfall", "driving_hours_per_week", "fte")
+# the metrics of a run's results table (sim.model.replication; a test checks the list
+# against a real run), which an objective's term or a constraint may name
+RESULT_METRICS = (
+    "admissions", "admissions_per_admitted_citizen_year", "admissions_per_citizen_year", "admissions_waited",
+    "admitted_citizen_years", "bed_blocking_days", "bed_blocking_days_per_citizen_year", "bed_days",
+    "bed_days_per_citizen_year", "bed_wait_days", "blocking_days_per_blocked_stay", "caseload_per_case_manager",
+    "citizen_years", "coercive_admissions", "coercive_admissions_per_citizen_year", "coercive_bed_days",
+    "coercive_bed_days_per_citizen_year", "coercive_share_of_admissions", "contacts_asked",
+    "contacts_asked_inreach", "contacts_asked_intensive", "contacts_asked_outreach", "contacts_asked_planning",
+    "contacts_asked_routine", "contacts_delivered", "contacts_lost", "contacts_lost_inreach",
+    "contacts_lost_intensive", "contacts_lost_outreach", "contacts_lost_planning", "contacts_lost_routine",
+    "contacts_lost_share", "crises", "crises_averted", "crises_per_citizen_year", "crises_resolved_at_home",
+    "days_admitted", "days_deteriorating", "days_disengaged", "days_disengaged_per_citizen_year",
+    "days_in_crisis", "days_post_discharge", "days_stable", "deteriorations", "driving_hours", "dropouts",
+    "exits", "handover_gap_days", "handovers", "heavy_user_share", "lost_at_handover", "mean_beds_occupied",
+    "mean_length_of_stay", "most_admissions_in_a_year", "people_admitted", "reengagements", "scaleups",
+    "scaleups_refused", "scaleups_requested", "single_admission_share", "staff_fte_municipal",
+    "staff_fte_regional", "staff_hours", "staff_hours_municipal", "staff_hours_per_citizen_year",
+    "staff_hours_regional", "staff_utilisation", "stays_with_blocking_share", "teams_per_citizen")
+# the cost metrics a run has with unit costs (+costs=...)
+COST_METRICS = ("cost_beds", "cost_staff", "cost_total", "cost_per_citizen_year")
+
+
+def objective_metrics() -> tuple[str, ...]:
+    """Every name an objective's term or a constraint may give as its ``metric``."""
+    return (RESULT_METRICS + COST_METRICS + DERIVED_METRICS + tuple(f"team_max.{m}" for m in TEAM_METRICS)
+            + tuple(f"capacity_max.{m}" for m in CAPACITY_METRICS))
+
+
+def check_metric(metric: str, path: str) -> None:
+    """A metric an objective or a constraint may name; otherwise one line naming the key."""
+    known = objective_metrics()
+    if metric not in known:
+        close = [m for m in known if metric.split(".")[-1] in m or m.split(".")[-1] in metric][:4]
+        hint = f"; close: {', '.join(close)}" if close else ""
+        raise ConfigError(f"{path} = {metric!r}: unknown metric{hint} (every name: docs/reference/outputs.md, "
+                          "'Objective and constraints')")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One metric of an objective, with its weight (the objective is the weighted sum)."""
+    metric: str        # a metric of the results, a cost by payer, a team's or the capacity check's highest
+    weight: float = 1.0   # its weight in the sum (a unit's price, or 1)
+
+    def validate(self, path):
+        """The metric is one a run gives; raises ConfigError naming the key."""
+        check_metric(self.metric, f"{path}.metric")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A limit a leader sets: the metric's mean over the replications (and draws) at a
+    point must stay at most (or at least) the bound, else the point is infeasible."""
+    metric: str        # as a term's metric
+    of: Literal["level", "change"] = "level"   # the organisation's own value, or its change against the baseline
+    at_most: float | None = None    # the mean must be <= this
+    at_least: float | None = None   # the mean must be >= this
+    label: str | None = None        # a readable name for the report (English)
+    label_da: str | None = None     # the same in Danish
+
+    def validate(self, path):
+        """A known metric and exactly one bound; raises ConfigError naming the key."""
+        check_metric(self.metric, f"{path}.metric")
+        if (self.at_most is None) == (self.at_least is None):
+            raise ConfigError(f"{path}: give one bound, at_most or at_least")
+
+    @property
+    def bound(self) -> float:
+        """The limit, whichever side it is on."""
+        return given(self.at_most if self.at_most is not None else self.at_least, "bound")
+
+    def violation(self, value: float) -> float:
+        """How far ``value`` breaks the constraint (<= 0: it holds), as Optuna reads a constraint."""
+        if math.isnan(value):
+            return math.inf
+        over = value - self.bound if self.at_most is not None else self.bound - value
+        # a value equal to its bound but for rounding (staff as paid: 0 change as -9e-16) holds
+        return 0.0 if abs(over) <= 1e-9 * max(1.0, abs(self.bound), abs(value)) else over
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What an optimising sweep minimises or maximises, and the limits a point must keep
+    (``objective/*.yaml``; none by default). The objective is the weighted sum of its
+    terms, each the organisation's value (``of: level``) or its paired change against the
+    baseline organisation (``of: change``, under common random numbers), per replication:
+    its mean and 95 % interval over the replications (over the parameter draws with
+    ``uncertainty``) are a point's result."""
+    name: str
+    label: str                    # what is optimised, in English (the report's sentence)
+    label_da: str                 # the same in Danish
+    direction: Literal["minimize", "maximize"]
+    of: Literal["level", "change"]
+    unit: str                     # the objective's unit, for the sentence (e.g. DKK per citizen-year)
+    terms: dict[str, Term]
+    constraints: dict[str, Constraint] | None = None
+    # changes in % against the baseline at the best options, for the sentence (results metrics)
+    report_metrics: tuple[str, ...] = ()
+
+    def validate(self, path):
+        """At least one term; the reported metrics are results metrics."""
+        if not self.terms:
+            raise ConfigError(f"{path}.terms: give at least one metric to optimise")
+        for i, m in enumerate(self.report_metrics):
+            if m not in RESULT_METRICS + COST_METRICS:
+                raise ConfigError(f"{path}.report_metrics[{i}] = {m!r}: not a metric of the results")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Scenario:
     """Everything one run needs: run settings, catchment, clinical strengths, organisations.
@@ -872,6 +992,7 @@ class Scenario:
     economy: Economy | None = None     # money by payer and the overload threshold (the outputs' reading)
     study: Study | None = None
     uncertainty: Uncertainty | None = None
+    objective: Objective | None = None   # what an optimising sweep optimises, and its constraints
     # each organisation's care plan, by name: resolved from the fields above, never a key of YAML
     care_plans: dict[str, CarePlan] = field(init=False, repr=False, compare=False)
 
@@ -902,6 +1023,16 @@ class Scenario:
         if self.baseline is not None and self.baseline.name == self.organisation.name:
             raise ConfigError(f"baseline.name = {self.baseline.name!r}: the baseline must differ "
                               "from the organisation under study (set a different name)")
+        if self.objective is not None and self.replications < 2:
+            raise ConfigError(f"replications = {self.replications}: an objective needs at least 2 "
+                              "replications for its interval")
+        if self.objective is not None and self.baseline is None and (
+                self.objective.of == "change"
+                or any(c.of == "change" for c in (self.objective.constraints or {}).values())):
+            raise ConfigError("objective.of: a change against the baseline needs a baseline organisation "
+                              "(organisation@baseline=...)")
+        if self.objective is not None:
+            self._check_objective_prices(self.objective)
         if self.study is not None:
             if self.baseline is None:
                 raise ConfigError("study: a pre/post study needs a baseline organisation "
@@ -914,6 +1045,16 @@ class Scenario:
             if self.study.enrolment.lookback_months > history:
                 raise ConfigError(f"study.enrolment.lookback_months = {self.study.enrolment.lookback_months:g}: "
                                   f"must be at most warmup_years x 12 + study.pre_months = {history:g}")
+
+    def _check_objective_prices(self, objective: Objective) -> None:
+        """Money needs prices: the economy for a cost by payer, unit costs for the cost metrics."""
+        named = [(f"objective.terms.{k}.metric", t.metric) for k, t in objective.terms.items()]
+        named += [(f"objective.constraints.{k}.metric", c.metric) for k, c in (objective.constraints or {}).items()]
+        for key, metric in named:
+            if metric.startswith("cost_per_citizen_year.") and self.economy is None:
+                raise ConfigError(f"{key} = {metric!r}: money by payer needs an economy (economy=dkk)")
+            if metric in COST_METRICS and self.costs is None:
+                raise ConfigError(f"{key} = {metric!r}: needs unit costs (+costs=dkk_assumed)")
 
     @property
     def inclusion_day(self) -> float | None:

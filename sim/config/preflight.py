@@ -12,6 +12,7 @@ import copy
 import itertools
 from pathlib import Path
 
+from sim.config import search
 from sim.config.errors import ConfigError, one_line
 
 # more sweep points than this are refused: each point is at least one job of seconds, so
@@ -154,9 +155,14 @@ def sweep_points(overrides: list[str], folders: list[Path] | None = None) -> lis
                 raise ConfigError(f"{ov.input_line}: glob() sweeps choose files of a config group "
                                   f"and matched none here; list the values instead (key=a,b,c)")
             options.append([f"{key}={v}" for v in names])
+        elif getattr(ov.value(), "tags", None):
+            raise ConfigError(f"{ov.input_line}: tag() marks a lever of an optimising sweeper (-m "
+                              "hydra/sweeper=optuna objective=...); without one, list the values (key=a,b,c)")
         elif ov.is_interval_sweep():
-            raise ConfigError(f"{ov.input_line}: interval() needs an optimising sweeper, which factsim "
-                              "does not ship; list the values (key=a,b,c) or use range(start,stop,step)")
+            raise ConfigError(f"{ov.input_line}: interval() needs an optimising sweeper (-m hydra/sweeper=optuna "
+                              "objective=..., pip install 'factsim[optimise]'); list the values (key=a,b,c) "
+                              "or use range(start,stop,step)")
+
         elif ov.is_sweep_override():
             values = list(itertools.islice(ov.sweep_string_iterator(), MAX_VALUES + 1))
             if len(values) > MAX_VALUES:
@@ -189,8 +195,14 @@ def check(argv: list[str], scenarios: Path) -> int:
     extra = cmd.searchpath()
     with initialize_config_dir(config_dir=str(cmd.primary), version_base="1.3"):
         overrides = cmd.overrides
+        optimising = cmd.multirun and search.selected(cmd.hydra)
         if cmd.multirun:
-            overrides = _with_config_sweeps(overrides, extra + cmd.hydra, cmd, compose)
+            overrides = _with_config_sweeps(overrides, extra + cmd.hydra, cmd, compose, optimising)
+        if optimising:
+            points = check_search_space(overrides, cmd, extra, compose)
+            check_writable(compose(cmd.name, overrides=points[0] + extra + cmd.hydra, return_hydra_config=True),
+                           True)
+            return len(points)
         points = sweep_points(overrides, cmd.folders)
         if not cmd.multirun and len(points) > 1:
             swept = [ov for ov in overrides if len(sweep_points([ov], cmd.folders)) > 1]
@@ -204,6 +216,55 @@ def check(argv: list[str], scenarios: Path) -> int:
         Points(cmd.name, extra, cmd.folders, compose).check(points)
     check_writable(hydra_cfg, cmd.multirun)
     return len(points)
+
+
+def check_search_space(overrides: list[str], cmd: Command, extra: list[str], compose) -> list[list[str]]:
+    """An optimising sweep: Optuna installed, an objective chosen, at least one lever, and
+    every corner of the search space (each lever at its ends, every choice) a valid
+    configuration; returns the corners checked."""
+    import importlib.util
+
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    if importlib.util.find_spec("optuna") is None:
+        raise ConfigError("hydra/sweeper=optuna: needs Optuna; install factsim's extra: "
+                          "pip install 'factsim[optimise]'")
+    levers, fixed = search.search_space(parse_overrides(overrides))
+    if not levers:
+        raise ConfigError("hydra.sweeper.params: an empty search space; give at least one lever, e.g. "
+                          "\"organisation.teams.fact.caseload=interval(10,40)\" or key=choice(a,b)")
+    check_group_choices(fixed, cmd.folders)
+    for lv in levers:
+        if lv.kind == "categorical":
+            check_group_choices([lv.override(v) for v in lv.choices], cmd.folders)
+    corners = [fixed + c for c in search.corners(levers)]
+    try:
+        cfg = compose(cmd.name, overrides=corners[0] + extra + cmd.hydra, return_hydra_config=True)
+    except (HydraException, OmegaConfBaseException) as err:
+        raise ConfigError(explain(err, lambda: compose(cmd.name, overrides=extra,
+                                                       return_hydra_config=True))) from None
+    if cfg.get("objective") is None:
+        raise ConfigError("objective: the optimising sweeper needs an objective to optimise; choose one with "
+                          f"objective=<name> ({', '.join(choices(cmd.folders, 'objective'))}: files in "
+                          "scenarios/objective/)")
+    n_trials = cfg.hydra.sweeper.get("n_trials")
+    if not isinstance(n_trials, int) or isinstance(n_trials, bool) or n_trials < 1:
+        raise ConfigError(f"hydra.sweeper.n_trials = {n_trials!r}: must be a whole number >= 1")
+    n_jobs = cfg.hydra.sweeper.get("n_jobs")
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise ConfigError(f"hydra.sweeper.n_jobs = {n_jobs!r}: must be a whole number >= 1 (trials run at once)")
+    sampler = cfg.hydra.sweeper.get("sampler")
+    if sampler not in ("tpe", "random"):
+        raise ConfigError(f"hydra.sweeper.sampler = {sampler!r}: must be one of tpe, random")
+    checker = Points(cmd.name, extra, cmd.folders, compose)
+    for corner in corners:
+        try:
+            checker.check([corner])
+        except ConfigError as err:
+            ends = " ".join(corner[len(fixed):])
+            raise ConfigError(f"{err} (at the search space's end {ends})") from None
+    return corners
 
 
 def check_writable(hydra_cfg, multirun: bool) -> None:
@@ -358,12 +419,17 @@ def _merged(old, new, adding: bool):
     return copy.deepcopy(new)
 
 
-def _with_config_sweeps(overrides: list[str], extra: list[str], cmd: Command, compose) -> list[str]:
+def _with_config_sweeps(overrides: list[str], extra: list[str], cmd: Command, compose,
+                        optimising: bool = False) -> list[str]:
     """Add the sweeps a config sets in ``hydra.sweeper.params`` (the command line wins)."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    first = sweep_points(overrides, cmd.folders)[0]  # the first value of every command-line sweep
+    if optimising:   # the plain overrides and every lever at its first end
+        levers, fixed = search.search_space(parse_overrides(overrides))
+        first = fixed + (search.corners(levers)[0] if levers else [])
+    else:
+        first = sweep_points(overrides, cmd.folders)[0]  # the first value of every command-line sweep
     name = cmd.name
     shape = ("hydra.sweeper.params: cannot be read; give a mapping of keys to comma-separated values, "
              "e.g. \"hydra.sweeper.params={seed:'1,2,3'}\"")

@@ -8,6 +8,7 @@ the report's figures), from the translation table in :mod:`sim.output.words`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -521,4 +522,72 @@ def sweep_changes(changes: pd.DataFrame, swept: list[str], path: Path, labels: d
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     save(fig, path)
+    return path
+
+
+def optimisation_trials(table: pd.DataFrame, objective, path: Path, lang: str = "en") -> Path:
+    """An optimising sweep's trials in order: each finished trial's objective with its 95 %
+    interval (filled: keeps the constraints; open: breaks one), the best feasible so far as
+    a step line, the best point marked."""
+    from sim.output.words import OPTIMISATION
+
+    w = OPTIMISATION[lang]
+    done = table[(table.state == "complete") & table.objective.notna()]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    styles: tuple[tuple[bool, dict[str, Any]], ...] = ((True, {"fmt": "o", "color": "tab:blue"}),
+                                                       (False, {"fmt": "o", "color": "tab:red", "mfc": "none"}))
+    for feasible, style in styles:
+        part = done[done.feasible == feasible]
+        if len(part):
+            ax.errorbar(part.trial, part.objective, yerr=[part.objective - part.objective_ci_lower,
+                                                          part.objective_ci_upper - part.objective],
+                        capsize=2, lw=0.8, label=w["feasible"] if feasible else w["infeasible_point"], **style)
+    sign = 1.0 if objective.direction == "minimize" else -1.0
+    ok = done[done.feasible].sort_values("trial")
+    if len(ok):
+        running = (sign * ok.objective).cummin() * sign
+        ax.step(ok.trial, running, where="post", color="black", lw=1, label=w["best_so_far"])
+        best = done[done.best]
+        ax.scatter(best.trial, best.objective, marker="*", s=200, color="gold", edgecolor="black", zorder=5,
+                   label=w["best_point"])
+    ax.set_xlabel(w["trial"])
+    ax.set_ylabel(f"{objective.label_da if lang == 'da' else objective.label} ({objective.unit})")
+    ax.set_title(w["trials_title"])
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def optimisation_levers(table: pd.DataFrame, levers: list[str], objective, path: Path, lang: str = "en") -> Path:
+    """The objective against each lever: one panel per lever, every finished point with its
+    95 % interval (open: breaks a constraint), the options that cannot be told apart from
+    the best in orange, the best as a star."""
+    from sim.output import words
+    from sim.output.words import OPTIMISATION
+
+    w = OPTIMISATION[lang]
+    done = table[(table.state == "complete") & table.objective.notna() & table.repeat_of.isna()]
+    fig, axes = plt.subplots(1, len(levers), figsize=(4.5 * len(levers), 4), squeeze=False)
+    for ax, key in zip(axes[0], levers):
+        x = done[key] if _numeric(done[key]) else done[key].astype(str)
+        marks: tuple[tuple[Any, dict[str, Any]], ...] = (
+            (done.feasible & ~done.option, {"color": "tab:blue"}),
+            (~done.feasible, {"color": "tab:red", "mfc": "none"}), (done.option, {"color": "tab:orange"}))
+        for mask, style in marks:
+            part = done[mask]
+            if len(part):
+                ax.errorbar(x[mask], part.objective, yerr=[part.objective - part.objective_ci_lower,
+                                                           part.objective_ci_upper - part.objective],
+                            fmt="o", capsize=2, lw=0.8, **style)
+        best = done[done.best]
+        if len(best):
+            ax.scatter(x[done.best], best.objective, marker="*", s=200, color="gold", edgecolor="black", zorder=5)
+        ax.set_xlabel(words.parameter(key, lang))
+    axes[0][0].set_ylabel(f"{objective.label_da if lang == 'da' else objective.label} ({objective.unit})")
+    fig.suptitle(w["levers_title"])
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
     return path

@@ -209,6 +209,11 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += write_areas(folder, scenario, study, labels, draw)
     if scenario.economy is not None:   # money by payer, from the tables just written
         files += write_money(folder, scenario, study)
+    objective = None
+    if scenario.objective is not None:   # what an optimising sweep reads from the job's folder
+        objective = objective_tables(scenario, study)
+        for name, table in objective.items():
+            files += write_table(table, folder, name)
     if study.capacity is not None:
         files += write_table(study.capacity, folder, "capacity")
     if study.events is not None:
@@ -216,7 +221,8 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += write_table(study.timeseries, folder, "timeseries", writer=draw)
     files += write_table(study.citizens, folder, "citizens", writer=draw)
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
-            "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}, files
+            "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions,
+            "objective": objective["objective"] if objective is not None else None}, files
 
 
 def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str],
@@ -264,6 +270,20 @@ def write_money(folder: Path, scenario: Scenario, study: StudyResult) -> list[st
     for name, table in money.payer_tables(costs, base, scenario.replications).items():
         files += write_table(table, folder, name)
     return files
+
+
+def objective_tables(scenario: Scenario, study: StudyResult) -> dict[str, pd.DataFrame]:
+    """The run's objective and constraints (:mod:`sim.output.objective`): every replication's
+    values and their summary."""
+    from sim.config.units import DAYS_PER_YEAR
+    from sim.output import money, objective
+
+    costs = None
+    if scenario.economy is not None:
+        start, end = scenario.window
+        costs = money.payer_costs(study.results, study.municipalities, study.teams, study.capacity,
+                                  scenario.economy, (end - start) / DAYS_PER_YEAR)
+    return objective.evaluate(scenario, study.results, study.teams, study.capacity, costs)
 
 
 def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels: dict[str, str],

@@ -498,6 +498,44 @@ STUDY_WORDS = {
 }
 
 
+# An optimising sweep's sentence for the report (sim.output.optimisation), in both languages
+OPTIMISATION = {
+    "da": {"best": ("Bedste løsning fundet ({trials} forsøg, {distinct} forskellige punkter): {point}. "
+                    "Den giver en ændring i {what} på {value} {unit}{against} (95 %-interval {covers})."),
+           "against": " i forhold til {baseline}",
+           "covers_noise": "over gennemløbene", "covers_draws": "over parametrenes usikkerhed",
+           "gains": "Samtidig: {gains}.",
+           "options": "Kan ikke skelnes fra den (intervallerne overlapper): {options}.",
+           "alone": "Ingen andre punkter har et interval, der overlapper dens.",
+           "p_best": "Sandsynligheden for, at den er den bedste af dem: {p} %.",
+           "binding": "Begrænsninger, der binder: {binding}.",
+           "not_binding": "Ingen begrænsning binder: intet bedre punkt brød en af dem.",
+           "infeasible": ("Intet af de {distinct} forskellige punkter ({trials} forsøg) overholder alle "
+                          "begrænsninger; brudt: {broken}. Løsn en begrænsning eller udvid søgeområdet."),
+           "none": "ingen",
+           "trials_title": "Forsøgene: målet for hvert forsøg (95 %-interval)",
+           "levers_title": "Målet over hvert håndtag",
+           "trial": "forsøg", "feasible": "overholder begrænsningerne", "infeasible_point": "bryder en begrænsning",
+           "best_so_far": "bedste indtil nu", "best_point": "bedste"},
+    "en": {"best": ("Best option found ({trials} trials, {distinct} distinct points): {point}. "
+                    "It changes {what} by {value} {unit}{against} (95 % interval {covers})."),
+           "against": " against {baseline}",
+           "covers_noise": "over the replications", "covers_draws": "over the parameters' uncertainty",
+           "gains": "Meanwhile: {gains}.",
+           "options": "Cannot be told apart from it (the intervals overlap): {options}.",
+           "alone": "No other point has an interval that overlaps its own.",
+           "p_best": "The probability that it is the best of these: {p} %.",
+           "binding": "Constraints that bind: {binding}.",
+           "not_binding": "No constraint binds: no better point broke one.",
+           "infeasible": ("None of the {distinct} distinct points ({trials} trials) keeps every constraint; "
+                          "broken: {broken}. Loosen a constraint or widen the search space."),
+           "none": "none",
+           "trials_title": "The trials: each trial's objective (95 % interval)",
+           "levers_title": "The objective over each lever",
+           "trial": "trial", "feasible": "keeps the constraints", "infeasible_point": "breaks a constraint",
+           "best_so_far": "best so far", "best_point": "best"},
+}
+
 # Parameters a planner sweeps, by readable name: (Danish, English). A parameter is looked
 # up by its whole dotted name in ASSUMPTIONS, then by its last one or two parts here;
 # any other is shown by its last part, as the configuration names it.

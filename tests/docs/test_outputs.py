@@ -22,7 +22,10 @@ from ..conftest import ROOT
 PAGE = ROOT / "docs" / "reference" / "outputs.md"
 SMALL = ["replications=2", "warmup_years=0.25", "results_years=1", "n_jobs=1", "progress=false"]
 DRAWS = ["uncertainty=ranges", "uncertainty.draws=2"]
-SECTIONS = {"A run": "run", "With parameter draws": "study", "A pre/post study": "study", "A sweep": "sweep"}
+SECTIONS = {"A run": "run", "With parameter draws": "study", "A pre/post study": "study", "A sweep": "sweep",
+            "An optimising sweep": "optimise"}
+# an optimising sweep's tables of each job (in its folder 0), besides the sweep folder's
+JOB_TABLES = {"objective", "objective_values"}
 PARQUET_ONLY = {"events"}
 
 
@@ -49,7 +52,9 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     factsim(f"hydra.run.dir={base / 'run'}")
     factsim("study=norway_prepost", *DRAWS, f"hydra.run.dir={base / 'study'}")
     factsim("-m", "seed=1,2", *DRAWS, f"hydra.sweep.dir={base / 'sweep'}")
-    return {"run": base / "run", "study": base / "study", "sweep": base / "sweep"}
+    factsim("-m", "hydra/sweeper=optuna", "objective=fewest_staff", "seed=choice(1,2)", "hydra.sweeper.n_trials=2",
+            f"hydra.sweep.dir={base / 'optimise'}")
+    return {"run": base / "run", "study": base / "study", "sweep": base / "sweep", "optimise": base / "optimise"}
 
 
 def test_the_page_lists_the_four_kinds_of_output():
@@ -64,7 +69,7 @@ def test_every_documented_table_has_its_columns(folders):
     for heading, tables in documented(PAGE.read_text()).items():
         folder = folders[SECTIONS[heading]]
         for name, columns in tables.items():
-            path = folder / f"{name}.parquet"
+            path = folder / ("0" if name in JOB_TABLES and heading == "An optimising sweep" else "") / f"{name}.parquet"
             if not path.is_file():
                 wrong.append(f"{heading}: {name}.parquet is not written")
                 continue
@@ -82,6 +87,7 @@ def test_every_written_table_is_documented(folders):
     for heading, section in tables.items():
         listed[SECTIONS[heading]] |= set(section)
     listed["study"] |= set(tables["A run"])   # a study writes a run's tables too
+    listed["optimise"] |= set(tables["A sweep"])   # an optimising sweep merges its jobs as any sweep
     missing = [f"{kind}: {p.stem}" for kind, folder in folders.items() for p in sorted(folder.glob("*.parquet"))
                if p.stem not in listed[kind]]
     assert missing == []

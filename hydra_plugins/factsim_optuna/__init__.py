@@ -1,0 +1,1 @@
+"""factsim's optimising Hydra sweeper on Optuna (see sweeper.py)."""
