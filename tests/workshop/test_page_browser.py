@@ -421,3 +421,69 @@ def test_the_pages_interval_is_the_reports_for_the_same_settings_and_seed(app, t
                       r"data-lo='([^']+)' data-hi='([^']+)'", report)
     assert page == found.groups()
     assert counts and re.search(r"i \d+ af 20 gennemløb", counts[0])   # how many draws a probability rests on
+
+
+# what the page draws of an element: its text, without the text it hides (font-size 0 or
+# not displayed) and Material icons' names, with the text its style draws (::before, ::after)
+DRAWN = """
+const drawn = (node) => {
+  if (node.nodeType === Node.TEXT_NODE) {
+    return getComputedStyle(node.parentElement).fontSize === '0px' ? '' : node.textContent;
+  }
+  if (node.nodeType !== Node.ELEMENT_NODE) return '';
+  const style = getComputedStyle(node);
+  if (style.display === 'none' || node.dataset.testid === 'stIconMaterial' || node.tagName === 'INPUT') return '';
+  const extra = (where) => {
+    const c = getComputedStyle(node, where).content;
+    return c && c !== 'none' && c !== 'normal' ? JSON.parse(c) : '';
+  };
+  return extra('::before') + Array.from(node.childNodes).map(drawn).join('') + extra('::after') + ' ';
+};
+return Array.from(document.querySelectorAll(arguments[0])).map(e => drawn(e).replace(/\\s+/g, ' ').trim());
+"""
+UPLOADER = '[data-testid="stFileUploader"]'
+STREAMLIT_ENGLISH = ("Upload", "Browse files", "Drag and drop", "per file", "MB", "YML", "Press Enter", "apply")
+
+
+def drawn(driver, css: str) -> str:
+    """What the page draws of the elements ``css`` selects, as one text."""
+    return " | ".join(driver.execute_script(DRAWN, css))
+
+
+def test_streamlits_own_english_is_danish_on_the_danish_page(app):
+    """Streamlit has its uploader's texts, "Press Enter to apply" and its menu in English
+    only; the Danish page draws them in Danish (its style), with the page's own upload
+    limit, and the English page in English."""
+    from selenium.webdriver.common.by import By
+
+    from sim.apps.workshop.limits import limits
+    url, cwd = app
+    kb = limits().upload.max_bytes // 1024
+    with browser.chromium(1400, 1400) as driver:
+        driver.get(url)
+        _wait(driver, lambda d: "Vælg fil" in drawn(d, UPLOADER), timeout=120)
+        shown = drawn(driver, UPLOADER)
+        driver.execute_script("""
+            const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+            const files = new DataTransfer();
+            files.items.add(new File(['name: x'], 'x.yaml', {type: 'application/x-yaml'}));
+            zone.dispatchEvent(new DragEvent('dragenter', {dataTransfer: files, bubbles: true}));""")
+        dragging = _wait(driver, lambda d: (lambda t: t if "Træk" in t else False)(drawn(d, UPLOADER)), timeout=10)
+        driver.execute_script("""document.querySelector('[data-testid="stFileUploaderDropzone"]')
+            .dispatchEvent(new DragEvent('dragleave', {bubbles: true}));""")
+        field = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'input[aria-label="{CASELOAD}"]'))
+        field.click()
+        field.send_keys("0")
+        typing = _wait(driver, lambda d: drawn(d, '[data-testid="InputInstructions"]'), timeout=10)
+        menus = [m for m in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMainMenuButton"]')
+                 if m.is_displayed()]
+        driver.find_element(By.XPATH, "//label[.//p[text()='English']]").click()
+        english = _wait(driver, lambda d: (lambda t: t if "per file" in t else False)(drawn(d, UPLOADER)),
+                        timeout=60)
+    assert f"Vælg fil Højst {kb} KB pr. fil • YAML" in shown, shown
+    assert "Træk en fil hertil" in dragging, dragging
+    assert typing == "Tryk Enter for at bruge værdien", typing
+    for text in (shown, dragging, typing):
+        assert not [e for e in STREAMLIT_ENGLISH if e in text], text
+    assert menus == []   # its items are English only
+    assert f"Upload At most {kb} KB per file • YAML" in english, english

@@ -47,6 +47,7 @@ def main() -> None:
     lang = st.sidebar.radio("Sprog / Language", ["da", "en"], horizontal=True, key="lang",
                             format_func=lambda code: {"da": "Dansk", "en": "English"}[code])
     t = APP[lang]
+    st.html(views.chrome_style(t, limits().upload.max_bytes // 1024))   # Streamlit's own English, in lang
     st.title(t["title"])
     st.caption(t["intro"])
     housekeeping.sweep_soon(runs.OUTPUTS, limits().server)   # old runs and uploads expire
@@ -63,7 +64,7 @@ def main() -> None:
         return
     state["last_base"] = base
     settings, table = base
-    request.overrides = _catchment_editor(t, table, request)
+    request.overrides = _catchment_editor(t, lang, table, request)
     shown, problems, pressed = _levers(t, lang, settings, request)
     if pressed:
         if problems:   # the page's own check: one sentence per lever, in the leader's language
@@ -115,10 +116,11 @@ def _sidebar(t: dict, lang: str) -> runs.Request:
     options = presets.presets()
     groups = list(dict.fromkeys(p.experiment for p in options))
     group = side.selectbox(t["preset_group"], [""] + groups, key="preset_group",
-                           format_func=lambda g: t["preset_none"] if not g else _question(options, g, lang))
+                           format_func=lambda g: t["preset_none"] if not g else _question(options, g, lang),
+                           placeholder=t["choose"])
     points = [p for p in options if p.experiment == group]
     picked = side.selectbox(t["preset_point"], range(len(points)), format_func=lambda i: points[i].label(lang),
-                            key=f"preset_i_{group}", disabled=not points)
+                            key=f"preset_i_{group}", disabled=not points, placeholder=t["preset_first"])
     if side.button(t["preset_apply"], disabled=not points):
         _apply_preset(points[picked])
         st.rerun()
@@ -134,25 +136,28 @@ def _sidebar(t: dict, lang: str) -> runs.Request:
     p = state["preset"]
     population = side.selectbox(t["catchment"], pops, key=f"population_{_sig(own, p)}",
                                 index=pops.index(p.get("population", own[0] if own else "silkeborg")),
-                                format_func=lambda v: words.value(v, lang))
+                                format_func=lambda v: words.value(v, lang), placeholder=t["choose"])
     named = lambda name: _organisation_label(name, lang)  # noqa: E731
     baseline = side.selectbox(t["baseline"], orgs, index=orgs.index(p.get("organisation@baseline", "fragmented")),
-                              key=f"baseline_{_sig(p)}", format_func=named)
+                              key=f"baseline_{_sig(p)}", format_func=named, placeholder=t["choose"])
     others = [o for o in orgs if o != baseline]   # the same organisation twice is no comparison
     wanted = p.get("organisation", "fact_crosssector")
     organisation = side.selectbox(t["organisation"], others, key=f"organisation_{_sig(p, baseline)}",
-                                  format_func=named, index=others.index(wanted) if wanted in others else 0)
+                                  format_func=named, index=others.index(wanted) if wanted in others else 0,
+                                  placeholder=t["choose"])
     lays = [""] + _layouts_that_fit(population, str(config_dir) if config_dir else None)
     layout = side.selectbox(t["layout"], lays, index=lays.index(p.get("layout", "")) if p.get("layout", "") in lays
                             else 0, key=f"layout_{_sig(p, population)}",
-                            format_func=lambda v: words.value(v, lang) if v else t["layout_default"])
+                            format_func=lambda v: words.value(v, lang) if v else t["layout_default"],
+                            placeholder=t["choose"])
     layout_baseline = side.selectbox(t["layout_baseline"], lays,
                                      index=lays.index(p.get("layout@baseline", ""))
                                      if p.get("layout@baseline", "") in lays else 0,
                                      key=f"layout_b_{_sig(p, population)}",
-                                     format_func=lambda v: words.value(v, lang) if v else t["layout_default"])
+                                     format_func=lambda v: words.value(v, lang) if v else t["layout_default"],
+                                     placeholder=t["choose"])
     uncertainty = side.selectbox(t["uncertainty"], UNCERTAINTY, key="uncertainty", help=t["uncertainty_help"],
-                                 format_func=lambda u: t[f"uncertainty_{u}"])
+                                 format_func=lambda u: t[f"uncertainty_{u}"], placeholder=t["choose"])
     with side.expander(t["advanced"]):
         replications = st.number_input(t["replications"], min_value=2, max_value=200,
                                        value=DEFAULT_REPLICATIONS if uncertainty != "none"
@@ -254,13 +259,26 @@ def _base(request: runs.Request, lang: str) -> tuple[list[levers.Setting], pd.Da
     return levers.settings(checked.scenario), table
 
 
-def _catchment_editor(t: dict, table: pd.DataFrame, request: runs.Request) -> list[str]:
+def _catchment_editor(t: dict, lang: str, table: pd.DataFrame, request: runs.Request) -> list[str]:
     """The municipalities' figures in a form; a changed figure becomes an override."""
     with st.expander(t["edit"]):
         st.caption(t["edit_help"])
         edited = st.data_editor(table, disabled=["municipality"], hide_index=True,
-                                key=f"edit_{_sig(request.population, str(request.config_dir))}")
+                                key=f"edit_{_sig(request.population, str(request.config_dir))}",
+                                column_config=_columns(t, lang, table))
     return list(request.overrides) + views.edits(table, edited)
+
+
+def _columns(t: dict, lang: str, table: pd.DataFrame) -> dict[str, str]:
+    """The catchment table's columns named in ``lang``, with their units (the figures keep
+    their keys)."""
+    named = {}
+    for name in table.columns:
+        text = words.parameter(f"population.municipalities.{name}", lang)
+        text = text[:1].upper() + text[1:]
+        named[name] = (t["column_municipality"] if name == "municipality"
+                       else t["column_minutes"].format(name=text) if name.startswith("travel_minutes") else text)
+    return named
 
 
 def _levers(t: dict, lang: str, settings: list[levers.Setting], request: runs.Request,

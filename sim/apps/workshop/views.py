@@ -21,6 +21,40 @@ STYLE = """<style>
 .columns>div{flex:1 1 380px}h3.gains{color:#009E73}h3.costs{color:#D55E00}h3.unclear{color:#555}
 .warning{background:#fff3e0;border-left:6px solid #D55E00;padding:.6em .9em;margin:.8em 0;font-weight:600}
 </style>"""
+# Streamlit's own texts, which it has in English only (it has no translations): each is
+# hidden (font-size 0, so it takes no room) and the page's word shown in its place, in the
+# size Streamlit draws it. (selector of the element holding the text, the page's word, rem)
+CHROME = (('[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+           "chrome_upload", .875),
+          ('[data-testid="stFileUploaderDropzoneInstructions"] span', "chrome_upload_limit", .875),
+          ('[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span', "chrome_drop", .875),
+          ('[data-testid="InputInstructions"] > span', "chrome_enter", .75),
+          ('[data-testid="stStatusWidget"] button', "chrome_stop", .875),
+          ('[data-testid="stStatusWidget"] button:disabled', "chrome_stopping", .875),
+          ('[data-testid="stSkipToContent"]', "chrome_skip", 1.0))
+
+
+def _css_text(text: str) -> str:
+    """``text`` as a CSS string: every character but plain ASCII escaped."""
+    return '"' + "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else f"\\{ord(c):06x} "
+                         for c in text) + '"'
+
+
+def chrome_style(texts: dict[str, str], upload_kb: int) -> str:
+    """The page's style that shows Streamlit's own English texts (the uploader's button,
+    size limit and drop text, "Press Enter to apply", the Stop button of a run, the skip
+    link) in the page's words ``texts``, and hides the English-only menu; the uploader's
+    limit is ``upload_kb``, the page's own (Streamlit's 1 MB is never reached)."""
+    rules = []
+    for selector, word, rem in CHROME:
+        shown = texts[word].format(limit=upload_kb)
+        rules.append(f"{selector}{{font-size:0}}{selector}::after{{content:{_css_text(shown)};font-size:{rem}rem}}")
+    # the menu (Print, Record screen, "Made with Streamlit") is English only; the toolbar
+    # stays for the running man and Stop (toolbarMode "minimal" would hide them too)
+    rules.append('[data-testid="stMainMenu"]{display:none}')
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
 # the trade-offs a leader weighs against the gains: (metric, the page's word, shown as %). Staff
 # are what is paid (FTE by sector) and how much of the paid time is used; hours used are
 # never shown as a saving

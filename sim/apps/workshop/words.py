@@ -114,6 +114,14 @@ APP = {
         "refused_unknown": "kontrollen afviste dem (se den tekniske forklaring)",
         "technical": "Teknisk forklaring (engelsk)",
         "uncertainty_block": "Usikkerhed om antagelserne",
+        "preset_first": "Vælg først et spørgsmål", "choose": "Vælg",
+        "column_municipality": "Kommune", "column_minutes": "{name} (minutter tur-retur)",
+        # Streamlit's own texts, which it has in English only: shown instead by the page's
+        # style (views.chrome_style)
+        "chrome_upload": "Vælg fil", "chrome_upload_limit": "Højst {limit} KB pr. fil • YAML",
+        "chrome_drop": "Træk en fil hertil", "chrome_enter": "Tryk Enter for at bruge værdien",
+        "chrome_stop": "Stop kørslen", "chrome_stopping": "Stopper ...",
+        "chrome_skip": "Spring til indholdet",
     },
     "en": {
         "title": "Workshop: what does the organisation of care do to citizens' pathways?",
@@ -223,6 +231,12 @@ APP = {
         "refused_unknown": "the check refused them (see the technical explanation)",
         "technical": "Technical explanation",
         "uncertainty_block": "Uncertainty about the assumptions",
+        "preset_first": "Choose a question first", "choose": "Choose an option",
+        "column_municipality": "Municipality", "column_minutes": "{name} (minutes, round trip)",
+        "chrome_upload": "Upload", "chrome_upload_limit": "At most {limit} KB per file • YAML",
+        "chrome_drop": "Drag and drop a file here", "chrome_enter": "Press Enter to apply",
+        "chrome_stop": "Stop", "chrome_stopping": "Stopping...",
+        "chrome_skip": "Skip to main content",
     },
 }
 
