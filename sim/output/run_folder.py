@@ -209,6 +209,12 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += write_areas(folder, scenario, study, labels, draw)
     if scenario.economy is not None:   # money by payer, from the tables just written
         files += write_money(folder, scenario, study)
+    value = value_tables(scenario, study)
+    for name, table in value.items():
+        files += write_table(table, folder, name)
+    if "acceptability" in value:
+        axis = value["acceptability"]
+        files += draw(lambda p: _plots().acceptability(axis, labels, p), "acceptability.png")
     if study.capacity is not None:
         files += write_table(study.capacity, folder, "capacity")
     if study.events is not None:
@@ -216,7 +222,8 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += write_table(study.timeseries, folder, "timeseries", writer=draw)
     files += write_table(study.citizens, folder, "citizens", writer=draw)
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
-            "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions}, files
+            "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions,
+            "best": value.get("best_probability"), "value": value.get("value_of_information")}, files
 
 
 def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str],
@@ -264,6 +271,36 @@ def write_money(folder: Path, scenario: Scenario, study: StudyResult) -> list[st
     for name, table in money.payer_tables(costs, base, scenario.replications).items():
         files += write_table(table, folder, name)
     return files
+
+
+def value_tables(scenario: Scenario, study: StudyResult) -> dict[str, pd.DataFrame]:
+    """Net benefit, the probability each organisation is best, the acceptability curve and
+    the value of information (:mod:`sim.output.value`), for a run with parameter draws."""
+    from sim.config.units import DAYS_PER_YEAR
+    from sim.output import value
+
+    start, end = scenario.window
+    return value.value_tables(scenario, study.results, study.municipalities, study.teams, study.capacity,
+                              study.draws, (end - start) / DAYS_PER_YEAR)
+
+
+def value_text(best: pd.DataFrame, voi: pd.DataFrame, labels: dict[str, str], valuation) -> str:
+    """The probability each organisation has the highest net benefit, EVPI and the groups' EVPPI."""
+    money = valuation.currency
+    nb = best[best.criterion == "net_benefit"]
+    lines = ["  highest net benefit in " + "; ".join(
+        f"{labels.get(o, o)} {b:g} of {n} draws ({100 * p:.0f} %)"
+        for o, b, n, p in zip(nb.organisation, nb.best_in, nb.draws, nb.probability))]
+    years = f"{valuation.horizon_years:g} years, {100 * valuation.discount_rate:g} % discount"
+    for _, r in voi[voi.kind.isin(["evpi", "all", "group"])].iterrows():
+        name = {"evpi": "EVPI", "all": "EVPPI, every parameter"}.get(r.kind, f"EVPPI, {r['name']}")
+        if pd.isna(r.value):
+            lines.append(f"  {name:28s} n/a (too few draws)")
+            continue
+        fit = "" if pd.isna(r.r2_loo) else f"; LOO R2 {r.r2_loo:.2f}{'' if r.reliable else ', rough'}"
+        lines.append(f"  {name:28s} {r.value:8,.0f} {money} per citizen-year; region "
+                     f"{r.value_region / 1e6:,.1f} M {money} over {years}{fit}")
+    return "\n".join(lines)
 
 
 def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels: dict[str, str],
