@@ -221,7 +221,15 @@ def evpi(nb: np.ndarray) -> float:
     benefit of the organisation best on average (0 when one is best in every draw)."""
     if nb.size == 0:
         return float("nan")
-    return max(0.0, float(nb.max(axis=1).mean() - nb.mean(axis=0).max()))
+    return _regret(nb)
+
+
+def _regret(nb: np.ndarray) -> float:
+    """``E[max_o NB] - max_o E[NB]``, written as the mean over draws of what the best
+    organisation of each draw gains over the one best on average: never negative, and
+    exactly 0 when that one is best in every draw (no rounding of two sums)."""
+    chosen = int(np.argmax(nb.mean(axis=0)))
+    return float((nb.max(axis=1) - nb[:, chosen]).mean())
 
 
 @dataclass(frozen=True)
@@ -283,7 +291,7 @@ def evppi(nb: np.ndarray, x: np.ndarray, seed: int) -> tuple[float, float]:
         fitted[:, o] = fit.fitted
         if not np.isnan(fit.r2_loo):
             r2.append(fit.r2_loo)
-    value = float(fitted.max(axis=1).mean() - fitted.mean(axis=0).max())
+    value = _regret(fitted)
     return min(max(value, 0.0), total), (min(r2) if r2 else float("nan"))
 
 
