@@ -785,11 +785,12 @@ def _value_of_information(voi: pd.DataFrame, labels: dict[str, str], on_nb: pd.D
     elif len(groups):
         said.append(t["value_no_group"])
     shown = pd.concat([voi[voi.kind == "evpi"], voi[voi.kind == "all"], groups])
+    scale = money_scale(*shown.value_region)   # one unit for the column
     table = pd.DataFrame({
         t["group_col"]: [t["evpi_name"] if k == "evpi" else t["all_assumptions"] if k == "all" else
                          words.group(nm, lang) for k, nm in zip(shown.kind, shown["name"])],
         t["evppi_col"]: [_kroner(x, lang) for x in shown.value],
-        t["region_col"].format(years=years): [money_text(x, lang) for x in shown.value_region],
+        t["region_col"].format(years=years): [money_text(x, lang, scale=scale) for x in shown.value_region],
         t["fit_col"]: ["" if pd.isna(r) else numbers.number(r, lang, 2) for r in shown.r2_loo],
         t["reliable_col"]: [t["yes"] if r else t["no"] for r in shown.reliable]})
     return (f"<p class='key-figure value-of-information' data-evpi='{float(total.value):.0f}'>"

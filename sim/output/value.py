@@ -149,7 +149,7 @@ def net_benefit(parts: pd.DataFrame, baseline: str) -> pd.DataFrame:
     whether it is the draw's best."""
     sums = parts.pivot_table(index=["draw", "organisation"], columns="kind", values="value", aggfunc="sum",
                              sort=False).reindex(columns=["outcome", "cost"]).fillna(0.0)
-    out = sums.rename(columns={"outcome": "outcomes_value", "cost": "costs"}).reset_index()
+    out = sums.rename(columns={"outcome": "outcomes_value", "cost": "costs"}).reset_index().rename_axis(columns=None)
     out[NET_BENEFIT] = -(out.outcomes_value + out.costs)
     base = out[out.organisation == baseline].set_index("draw")[NET_BENEFIT]
     out["incremental"] = out[NET_BENEFIT] - out["draw"].map(base)
