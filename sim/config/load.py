@@ -13,7 +13,8 @@ from typing import Any
 
 from sim.config.dotted import check_values, number_at, value_at
 from sim.config.errors import ConfigError
-from sim.config.params import Scenario, Valuation, build_scenario, check_directions
+from sim.config.params import Economy, Scenario, Valuation, build_scenario, check_directions
+from sim.config.validate import build
 
 GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "economy", "study", "uncertainty",
           "valuation")
@@ -134,8 +135,13 @@ def check_valuation(plain: dict, valuation: Valuation) -> None:
     for name, dist in (valuation.prices or {}).items():
         if value_at(base, name) is None:
             raise ConfigError(f"valuation.prices.{name}: the run has no economy to price (economy=dkk)")
-        check_values(base, name, dist.ends, "valuation.prices", build_scenario,
+        check_values(base, name, dist.ends, "valuation.prices", _economy,
                      lambda v: f"the value {v:g} at an end of its distribution")
+
+
+def _economy(config: dict) -> Economy:
+    """A configuration's economy, validated (a price drawn changes nothing else)."""
+    return build(Economy, config["economy"], "economy")
 
 
 def check_uncertain(plain: dict, ends: Mapping[str, tuple[float, ...]], key: str,
