@@ -780,7 +780,7 @@ def _value_of_information(voi: pd.DataFrame, labels: dict[str, str], on_nb: pd.D
                                             region=money_text(float(first.value_region), lang), years=years,
                                             first=words.group(first["name"], lang)))
         if not bool(first.reliable):
-            r2 = "-" if pd.isna(first.r2_loo) else f"{round(100 * max(0.0, float(first.r2_loo)))} %"
+            r2 = "-" if pd.isna(first.loo_r_squared) else f"{round(100 * max(0.0, float(first.loo_r_squared)))} %"
             said.append(t["value_rough"].format(r2=r2, n=n))
     elif len(groups):
         said.append(t["value_no_group"])
@@ -791,7 +791,7 @@ def _value_of_information(voi: pd.DataFrame, labels: dict[str, str], on_nb: pd.D
                          words.group(nm, lang) for k, nm in zip(shown.kind, shown["name"])],
         t["evppi_col"]: [_kroner(x, lang) for x in shown.value],
         t["region_col"].format(years=years): [money_text(x, lang, scale=scale) for x in shown.value_region],
-        t["fit_col"]: ["" if pd.isna(r) else numbers.number(r, lang, 2) for r in shown.r2_loo],
+        t["fit_col"]: ["" if pd.isna(r) else numbers.number(r, lang, 2) for r in shown.loo_r_squared],
         t["reliable_col"]: [t["yes"] if r else t["no"] for r in shown.reliable]})
     return (f"<p class='key-figure value-of-information' data-evpi='{float(total.value):.0f}'>"
             f"{html.escape(' '.join(said))}</p><div class='small'>{_table(table)}</div>")

@@ -297,7 +297,7 @@ def value_text(best: pd.DataFrame, voi: pd.DataFrame, labels: dict[str, str], va
         if pd.isna(r.value):
             lines.append(f"  {name:28s} n/a (too few draws)")
             continue
-        fit = "" if pd.isna(r.r2_loo) else f"; LOO R2 {r.r2_loo:.2f}{'' if r.reliable else ', rough'}"
+        fit = "" if pd.isna(r.loo_r_squared) else f"; LOO R2 {r.loo_r_squared:.2f}{'' if r.reliable else ', rough'}"
         lines.append(f"  {name:28s} {r.value:8,.0f} {money} per citizen-year; region "
                      f"{r.value_region / 1e6:,.1f} M {money} over {years}{fit}")
     return "\n".join(lines)

@@ -236,7 +236,7 @@ def _regret(nb: np.ndarray) -> float:
 class Fit:
     """A regression's fitted values at the draws and its leave-one-out R²."""
     fitted: np.ndarray
-    r2_loo: float
+    loo_r_squared: float
 
 
 def regression(y: np.ndarray, x: np.ndarray, seed: int) -> Fit:
@@ -289,8 +289,8 @@ def evppi(nb: np.ndarray, x: np.ndarray, seed: int) -> tuple[float, float]:
     for o in range(1, nb.shape[1]):
         fit = regression(incremental[:, o], x, seed)
         fitted[:, o] = fit.fitted
-        if not np.isnan(fit.r2_loo):
-            r2.append(fit.r2_loo)
+        if not np.isnan(fit.loo_r_squared):
+            r2.append(fit.loo_r_squared)
     value = _regret(fitted)
     return min(max(value, 0.0), total), (min(r2) if r2 else float("nan"))
 
@@ -313,7 +313,7 @@ def value_of_information(nb: pd.DataFrame, parameters: pd.DataFrame, valuation: 
     drawn = [c for c in values.columns if values[c].nunique() > 1]
     matrix = wide.to_numpy(float)
     total = evpi(matrix)
-    rows = [{"kind": "evpi", "name": "evpi", "parameters": " ".join(drawn), "value": total, "r2_loo": np.nan,
+    rows = [{"kind": "evpi", "name": "evpi", "parameters": " ".join(drawn), "value": total, "loo_r_squared": np.nan,
              "reliable": len(matrix) >= RELIABLE_DRAWS or total == 0.0}]
     asked = [("all", "all", drawn)]
     asked += [("group", g, [p for p in names if p in drawn]) for g, names in valuation.groups.items()]
@@ -322,12 +322,12 @@ def value_of_information(nb: pd.DataFrame, parameters: pd.DataFrame, valuation: 
         value, r2 = evppi(matrix, values[names].to_numpy(float), _regression_seed(seed, i))
         reliable = value == 0.0 and total == 0.0 or (len(matrix) >= RELIABLE_DRAWS and not np.isnan(r2)
                                                        and r2 >= RELIABLE_R2)
-        rows.append({"kind": kind, "name": name, "parameters": " ".join(names), "value": value, "r2_loo": r2,
+        rows.append({"kind": kind, "name": name, "parameters": " ".join(names), "value": value, "loo_r_squared": r2,
                      "reliable": bool(reliable)})
     out = pd.DataFrame(rows)
     out["value_region"] = out["value"] * valuation.population_years
     out["draws"] = len(matrix)
-    return out[["kind", "name", "parameters", "draws", "value", "value_region", "r2_loo", "reliable"]]
+    return out[["kind", "name", "parameters", "draws", "value", "value_region", "loo_r_squared", "reliable"]]
 
 
 def value_tables(scenario: Scenario, results: pd.DataFrame, municipalities: pd.DataFrame | None,

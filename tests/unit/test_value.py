@@ -114,8 +114,8 @@ def test_too_few_draws_give_no_regression():
 def test_the_leave_one_out_fit_is_high_for_a_signal_and_low_for_noise():
     rng = np.random.default_rng(8)
     x = rng.random((60, 1))
-    assert value.regression(np.sin(6 * x[:, 0]), x, seed=1).r2_loo > 0.95
-    assert value.regression(rng.normal(size=60), x, seed=1).r2_loo < 0.2
+    assert value.regression(np.sin(6 * x[:, 0]), x, seed=1).loo_r_squared > 0.95
+    assert value.regression(rng.normal(size=60), x, seed=1).loo_r_squared < 0.2
 
 
 # -- best, acceptability -------------------------------------------------------------------------
