@@ -31,6 +31,7 @@ from sim.output.run_folder import (
     terminal_table,
     uncertainty_text,
     unmark,
+    value_text,
     write_run,
 )
 
@@ -93,6 +94,9 @@ def task(cfg: DictConfig) -> float | None:
               "replications; the intervals cover what is not known about the parameters and the "
               "simulation's noise):")
         print(uncertainty_text(tables["uncertainty"], tables["decisions"], labels, u.reduction_pct))
+        if tables["value"] is not None and scenario.valuation is not None:
+            print(f"Value of information (net benefit at valuation={scenario.valuation.name}):")
+            print(value_text(tables["best"], tables["value"], labels, scenario.valuation))
     if tables["prepost"] is not None and design is not None and baseline is not None:
         print(f"\n{design.label}: the enrolled cohort, after/before ratios "
               f"({labels[scenario.organisation.name]} vs staying in "

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sim.config.dotted import check_values
+from sim.config.dotted import check_values, number_at, value_at
 from sim.config.errors import ConfigError
-from sim.config.params import Scenario, build_scenario, check_directions
+from sim.config.params import Economy, Scenario, Valuation, build_scenario, check_directions
+from sim.config.validate import build
 
 GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "economy", "study", "uncertainty",
-          "objective")
+          "objective", "valuation")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
             "progress", "plots")
 
@@ -118,7 +119,29 @@ def load(cfg, overrides: Iterable[str] = (), sources: bool = True) -> tuple[Scen
         if u.posterior is not None:
             check_uncertain(plain, u.posterior.ends, "uncertainty.posterior.parameters",
                             lambda v: f"the particle value {v:g}")
+    if scenario.valuation is not None:
+        check_valuation(plain, scenario.valuation)
     return scenario, (provenance(data, overrides) if sources else [])
+
+
+def check_valuation(plain: dict, valuation: Valuation) -> None:
+    """Every parameter a valuation's group names exists in the scenario and is a number
+    (drawn or not: one not drawn in a run adds nothing to its group there), and each
+    drawn price's ends pass the economy's own validation."""
+    base = {k: v for k, v in plain.items() if k not in ("uncertainty", "valuation")}
+    for group, names in valuation.groups.items():
+        for name in names:
+            number_at(base, name, f"valuation.groups.{group}")
+    for name, dist in (valuation.prices or {}).items():
+        if value_at(base, name) is None:
+            raise ConfigError(f"valuation.prices.{name}: the run has no economy to price (economy=dkk)")
+        check_values(base, name, dist.ends, "valuation.prices", _economy,
+                     lambda v: f"the value {v:g} at an end of its distribution")
+
+
+def _economy(config: dict) -> Economy:
+    """A configuration's economy, validated (a price drawn changes nothing else)."""
+    return build(Economy, config["economy"], "economy")
 
 
 def check_uncertain(plain: dict, ends: Mapping[str, tuple[float, ...]], key: str,

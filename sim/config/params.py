@@ -970,6 +970,91 @@ class Objective:
                 raise ConfigError(f"{path}.report_metrics[{i}] = {m!r}: not a metric of the results")
 
 
+# the outcomes a valuation may value (valuation/*.yaml), each by the metric per citizen-year it reads
+VALUED_OUTCOMES = {
+    "bed_days": "bed_days_per_citizen_year",
+    "admissions": "admissions_per_citizen_year",
+    "coercive_admissions": "coercive_admissions_per_citizen_year",
+    "coercive_bed_days": "coercive_bed_days_per_citizen_year",
+    "bed_blocking_days": "bed_blocking_days_per_citizen_year",
+    "days_out_of_contact": "days_disengaged_per_citizen_year",
+}
+# the prices a valuation may draw (valuation.prices), as economy's numeric fields
+PRICES = ("bed_day", "coercive_bed_day_extra", "fte_year_regional", "fte_year_municipal",
+          "discharge_ready_day_payment")
+
+
+@dataclass(frozen=True)
+class Acceptability:
+    """The acceptability curve's axis: the value of one unit of ``outcome`` avoided, from
+    ``low`` to ``high`` in ``steps`` evenly spaced values."""
+    outcome: str
+    low: float = nonneg()
+    high: float = pos()
+    steps: int = pos()
+
+    def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
+        if self.outcome not in VALUED_OUTCOMES:
+            raise ConfigError(f"{path}.outcome = {self.outcome!r}: unknown outcome; allowed: "
+                              f"{', '.join(VALUED_OUTCOMES)}")
+        if not self.low < self.high:
+            raise ConfigError(f"{path}: low ({self.low:g}) must be below high ({self.high:g})")
+        if self.steps < 2:
+            raise ConfigError(f"{path}.steps = {self.steps}: must be at least 2")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Valuation:
+    """What a decision values, and what an evaluation could learn (valuation/*.yaml).
+
+    Net benefit per citizen-year is minus the valued outcomes minus the costs of every
+    payer (``economy``); each organisation's is compared with the others' in every
+    parameter draw. ``groups`` name the uncertain parameters whose value of information
+    is reported together; ``region_citizens`` and ``horizon_years`` scale it from one
+    citizen-year to the region over the years a decision holds."""
+    name: str
+    currency: str
+    # the value of one unit of an outcome avoided, per unit, on top of what it costs the
+    # payers (the costs count that already); 0 counts the outcome as money only
+    outcomes: dict[str, float] = nonneg()
+    acceptability: Acceptability
+    # named groups of uncertain parameters (dotted names: clinical.*, economy.*, ...)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # prices (economy.<price>) drawn anew in every parameter draw: they change no simulation
+    prices: dict[str, Distribution] | None = None
+    region_citizens: float = pos()      # the citizens the decision concerns (the region's target group)
+    horizon_years: float = pos()        # the years a decision holds before it is taken again
+    discount_rate: float = share()      # a year's discount of later years' value
+
+    def validate(self, path):
+        """Checks across fields that the types alone cannot express; raises ConfigError naming the key."""
+        for name in self.outcomes:
+            if name not in VALUED_OUTCOMES:
+                raise ConfigError(f"{path}.outcomes.{name}: unknown outcome; allowed: {', '.join(VALUED_OUTCOMES)}")
+        if self.acceptability.outcome not in self.outcomes:
+            raise ConfigError(f"{path}.acceptability.outcome = {self.acceptability.outcome!r}: not valued in "
+                              f"{path}.outcomes (give it a value there; 0 counts it as money only)")
+        for name in self.prices or {}:
+            head, _, price = name.partition(".")
+            if head != "economy" or price not in PRICES:
+                raise ConfigError(f"{path}.prices.{name}: not a price; allowed: "
+                                  f"{', '.join(f'economy.{p}' for p in PRICES)} (draw a model parameter "
+                                  "in uncertainty.parameters)")
+        for group, names in self.groups.items():
+            if not names:
+                raise ConfigError(f"{path}.groups.{group}: name at least one parameter")
+
+    @property
+    def population_years(self) -> float:
+        """Citizen-years the decision concerns: the region's citizens over the horizon,
+        each later year discounted (``region_citizens`` x the discounted years)."""
+        whole = int(self.horizon_years)
+        years = sum((1 + self.discount_rate) ** -t for t in range(whole))
+        years += (self.horizon_years - whole) * (1 + self.discount_rate) ** -whole
+        return self.region_citizens * years
+
+
 @dataclass(frozen=True, kw_only=True)
 class Scenario:
     """Everything one run needs: run settings, catchment, clinical strengths, organisations.
@@ -993,6 +1078,7 @@ class Scenario:
     study: Study | None = None
     uncertainty: Uncertainty | None = None
     objective: Objective | None = None   # what an optimising sweep optimises, and its constraints
+    valuation: Valuation | None = None   # net benefit and the value of information (with parameter draws)
     # each organisation's care plan, by name: resolved from the fields above, never a key of YAML
     care_plans: dict[str, CarePlan] = field(init=False, repr=False, compare=False)
 
@@ -1033,6 +1119,10 @@ class Scenario:
                               "(organisation@baseline=...)")
         if self.objective is not None:
             self._check_objective_prices(self.objective)
+        v, e = self.valuation, self.economy
+        if v is not None and e is not None and v.currency != e.currency:
+            raise ConfigError(f"valuation.currency = {v.currency!r}: must be the economy's currency "
+                              f"({e.currency!r}), so outcomes and costs add up")
         if self.study is not None:
             if self.baseline is None:
                 raise ConfigError("study: a pre/post study needs a baseline organisation "

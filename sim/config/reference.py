@@ -36,7 +36,8 @@ PLACEHOLDERS = {"municipalities": "municipality", "clusters": "cluster", "teams"
                 "staff": "member", "sites": "site", "parameters": "parameter",
                 "pulled_back_share": "sector", "fte": "team", "municipal_share": "team",
                 "age_bands": "band", "diagnoses": "diagnosis", "diagnosis_hazard_ratio": "diagnosis",
-                "admission_prob": "support", "coercion_prob": "support", "los_mean_days": "stay"}
+                "admission_prob": "support", "coercion_prob": "support", "los_mean_days": "stay",
+                "outcomes": "outcome", "groups": "group", "prices": "parameter"}
 # placeholders that stand for a dotted name of their own (a parameter such as clinical.los_shape)
 DOTTED = {"parameter"}
 # top-level fields whose keys are those of another one

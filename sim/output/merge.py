@@ -15,7 +15,9 @@ replication, metric, value), ``sweep_summary`` (mean and 95 % interval per point
 municipality and per team (``sweep_municipality_summary``, ``sweep_municipality_comparison``,
 ``sweep_team_summary``), Parquet and CSV,
 with parameter draws also ``sweep_draw_changes`` and ``sweep_uncertainty`` (per point:
-the change across draws with the interval that holds 95 % of them),
+the change across draws with the interval that holds 95 % of them) and each point's
+``sweep_best_probability``, ``sweep_acceptability`` and ``sweep_value_of_information``
+(:mod:`sim.output.value`),
 ``sweep.json`` (swept parameters, finished and missing jobs) and the sweep plots.
 """
 from __future__ import annotations
@@ -45,6 +47,9 @@ from sim.output.run_folder import (
 RESULT_COLUMNS = ("organisation", "replication", "metric", "value")
 # a run's tables per municipality and per team that the merge gathers over the points
 AREA_TABLES = ("municipality_summary", "municipality_comparison", "team_summary")
+# with parameter draws: each point's probability each organisation is best, its
+# acceptability curve and its value of information (sim.output.value)
+VALUE_TABLES = ("best_probability", "acceptability", "value_of_information")
 
 
 def job_folders(sweep: Path) -> list[Path]:
@@ -161,7 +166,7 @@ def merge(sweep: Path) -> dict:
     files += write_table(summary, sweep, "sweep_summary")
     if comparison is not None:
         files += write_table(comparison, sweep, "sweep_comparison")
-    for name in AREA_TABLES:   # per municipality and per team, each point's own summary
+    for name in (*AREA_TABLES, *VALUE_TABLES):   # each point's own summaries
         parts = [_leading(pd.read_parquet(job / f"{name}.parquet").assign(**points[job.name]), points[job.name])
                  for job in finished if (job / f"{name}.parquet").is_file()]
         if parts:

@@ -591,3 +591,30 @@ def optimisation_levers(table: pd.DataFrame, levers: list[str], objective, path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def acceptability(table: pd.DataFrame, labels: dict[str, str], path: Path, lang: str = "en",
+                  shipped: float | None = None) -> Path:
+    """The acceptability curve: each organisation's probability of the highest net benefit
+    (the ``acceptability`` table) against the value of one unit of its outcome avoided;
+    ``shipped``: the run's own valuation, marked."""
+    w = FIGURE[lang]
+    outcome = words.valued(str(table.outcome.iloc[0]), lang) if len(table) else ""
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    for i, (org, g) in enumerate(table.groupby("organisation", sort=False)):
+        ax.plot(g["value"], 100 * g["probability"], color=series_colour(i), lw=2.5, marker="o", ms=4,
+                label=labels.get(str(org), str(org)))
+    if shipped is not None:
+        ax.axvline(shipped, color="grey", lw=1, ls="--")
+    ax.set_ylim(-3, 103)
+    ax.set_xlabel(w["acceptability_axis"].format(outcome=outcome, money=words.TEXT[lang]["money_units"]))
+    ax.set_ylabel(w["acceptability_y"])
+    number_axis(ax.xaxis, lang, 0)
+    number_axis(ax.yaxis, lang, 0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    ax.set_title(w["acceptability_title"].format(outcome=outcome), fontsize=15)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save(fig, path)
+    return path

@@ -672,7 +672,129 @@ def uncertainty_block(folder: Path, scenario: Scenario, labels: dict[str, str], 
         d = d.rename(columns={"organisation": t["org_col"], "parameter": t["assumption_col"],
                               "spearman_rho": t["rho_col"]})
         parts.append(f"<p class='small'>{html.escape(t['drivers'])}</p><div class='small'>{_table(d)}</div>")
+    if (folder / "value_of_information.parquet").is_file() and scenario.valuation is not None:
+        parts.append(value_block(folder, scenario, labels, lang))
     return "\n".join(parts)
+
+
+def _kroner(value: float, lang: str, signed: bool = False) -> str:
+    """An amount per citizen-year in whole kroner ("44.200 kr.")."""
+    return f"{numbers.number(value, lang, 0, signed=signed)} {TEXT[lang]['money_units']}"
+
+
+def value_block(folder: Path, scenario: Scenario, labels: dict[str, str], lang: str) -> str:
+    """Which evidence would change the decision: the valuations used, the probability each
+    organisation is best (on net benefit and on each outcome), the acceptability curve,
+    the value of perfect information and of knowing each group of assumptions, and which
+    group an evaluation should measure first (:mod:`sim.output.value`'s tables)."""
+    from sim.output import plots  # matplotlib only when a report is drawn
+
+    t, v = TEXT[lang], scenario.valuation
+    assert v is not None   # the run wrote value_of_information
+    nb = pd.read_parquet(folder / "net_benefit.parquet")
+    best = pd.read_parquet(folder / "best_probability.parquet")
+    voi = pd.read_parquet(folder / "value_of_information.parquet")
+    accept = pd.read_parquet(folder / "acceptability.parquet")
+    values = ", ".join(t["value_amount"].format(value=_kroner(a, lang), outcome=words.valued(o, lang))
+                       for o, a in v.outcomes.items())
+    prices = (t["value_prices_drawn"].format(prices=", ".join(words.parameter(p, lang) for p in v.prices))
+              if v.prices else t["value_prices_fixed"])
+    parts = [f"<h3 id='value'>{t['value_head']}</h3>",
+             "<p class='small'>" + html.escape(t["value_intro"].format(name=v.name, values=values,
+                                                                      prices=prices)) + "</p>"]
+    base = scenario.baseline.name if scenario.baseline is not None else ""
+    said = []
+    on_nb = best[best.criterion == "net_benefit"].sort_values("probability", ascending=False)
+    top = on_nb.iloc[0]
+    said.append(t["value_best"].format(org=labels.get(top.organisation, top.organisation),
+                                       k=numbers.number(top.best_in, lang, 0), n=int(top.draws),
+                                       p=round(100 * top.probability)))
+    for org, g in nb[nb.organisation != base].groupby("organisation", sort=False):
+        inc = g.incremental.to_numpy(float)
+        lo, hi = (float(x) for x in pd.Series(inc).quantile([0.025, 0.975]))
+        said.append(t["value_incremental"].format(org=labels.get(org, org), base=labels.get(base, base),
+                                                  nb=_kroner(float(inc.mean()), lang, signed=True),
+                                                  lo=_kroner(lo, lang, signed=True),
+                                                  hi=_kroner(hi, lang, signed=True)))
+    parts.append(f"<p class='key-figure value' data-best='{top.organisation}' "
+                 f"data-probability-best='{top.probability:.3f}'>{html.escape(' '.join(said))}</p>")
+    table = []
+    for criterion, g in best.groupby("criterion", sort=False):
+        name = (t[f"criterion_{criterion}"] if f"criterion_{criterion}" in t else
+                words.valued(str(criterion), lang))
+        row = {t["criterion_col"]: name}
+        for _, r in g.iterrows():
+            row[labels.get(r.organisation, r.organisation)] = f"{round(100 * r.probability)} %"
+        table.append(row)
+    parts.append(f"<p class='small'>{html.escape(t['value_best_intro'])}</p>"
+                 f"<div class='small'>{_table(pd.DataFrame(table))}</div>")
+    axis = v.acceptability
+    outcome = words.valued(axis.outcome, lang)
+    parts.append("<p class='small'>" + html.escape(t["value_acceptability"].format(
+        outcome=outcome, low=_kroner(axis.low, lang), high=_kroner(axis.high, lang))) + "</p>")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = plots.acceptability(accept, labels, Path(tmp) / "acceptability.png", lang=lang,
+                                   shipped=v.outcomes[axis.outcome])
+        parts.append(_img(path, "acceptability"))
+    steps = sorted(accept["value"].unique())
+    shown = steps[::max(1, (len(steps) - 1) // 4)]
+    rows = []
+    for x in shown:
+        g = accept[accept["value"] == x]
+        rows.append({t["value_col"].format(outcome=outcome): _kroner(x, lang),
+                     **{labels.get(o, o): f"{round(100 * p)} %" for o, p in zip(g.organisation, g.probability)}})
+    parts.append(f"<div class='small acceptability'>{_table(pd.DataFrame(rows))}</div>")
+    parts.append(_value_of_information(voi, labels, on_nb, v, lang))
+    return "\n".join(parts)
+
+
+def _value_of_information(voi: pd.DataFrame, labels: dict[str, str], on_nb: pd.DataFrame, v, lang: str) -> str:
+    """EVPI for the region and each group's EVPPI: the sentences and the table."""
+    t = TEXT[lang]
+    row = voi.set_index("kind")
+    total, everything = row.loc["evpi"], voi[voi.kind == "all"].iloc[0]
+    n = int(total.draws)
+    years = numbers.number(v.horizon_years, lang, 0)
+    if float(total.value) == 0.0:
+        top = on_nb.iloc[0]
+        text = t["value_evpi_zero"].format(org=labels.get(top.organisation, top.organisation), n=n)
+        return f"<p class='key-figure value-of-information' data-evpi='0'>{html.escape(text)}</p>"
+    if pd.isna(everything.value):
+        text = t["value_evpi"].format(evpi=_kroner(float(total.value), lang),
+                                      region=money_text(float(total.value_region), lang),
+                                      citizens=numbers.number(v.region_citizens, lang, 0), years=years,
+                                      rate=numbers.number(100 * v.discount_rate, lang, 1),
+                                      evpi_all=numbers.number(float("nan"), lang))
+        return (f"<p class='key-figure value-of-information' data-evpi='{float(total.value):.0f}'>"
+                f"{html.escape(text)} {html.escape(t['value_few'].format(n=n))}</p>")
+    said = [t["value_evpi"].format(evpi=_kroner(float(total.value), lang),
+                                   region=money_text(float(total.value_region), lang),
+                                   citizens=numbers.number(v.region_citizens, lang, 0), years=years,
+                                   rate=numbers.number(100 * v.discount_rate, lang, 1),
+                                   evpi_all=_kroner(float(everything.value), lang))]
+    groups = voi[voi.kind == "group"].sort_values("value", ascending=False)
+    first = groups.iloc[0] if len(groups) else None
+    if first is not None and float(first.value) > 0:
+        said.append(t["value_group"].format(group=words.group(first["name"], lang),
+                                            value=_kroner(float(first.value), lang),
+                                            region=money_text(float(first.value_region), lang), years=years,
+                                            first=words.group(first["name"], lang)))
+        if not bool(first.reliable):
+            r2 = "-" if pd.isna(first.loo_r_squared) else f"{round(100 * max(0.0, float(first.loo_r_squared)))} %"
+            said.append(t["value_rough"].format(r2=r2, n=n))
+    elif len(groups):
+        said.append(t["value_no_group"])
+    shown = pd.concat([voi[voi.kind == "evpi"], voi[voi.kind == "all"], groups])
+    scale = money_scale(*shown.value_region)   # one unit for the column
+    table = pd.DataFrame({
+        t["group_col"]: [t["evpi_name"] if k == "evpi" else t["all_assumptions"] if k == "all" else
+                         words.group(nm, lang) for k, nm in zip(shown.kind, shown["name"])],
+        t["evppi_col"]: [_kroner(x, lang) for x in shown.value],
+        t["region_col"].format(years=years): [money_text(x, lang, scale=scale) for x in shown.value_region],
+        t["fit_col"]: ["" if pd.isna(r) else numbers.number(r, lang, 2) for r in shown.loo_r_squared],
+        t["reliable_col"]: [t["yes"] if r else t["no"] for r in shown.reliable]})
+    return (f"<p class='key-figure value-of-information' data-evpi='{float(total.value):.0f}'>"
+            f"{html.escape(' '.join(said))}</p><div class='small'>{_table(table)}</div>")
 
 
 def share_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:

@@ -214,6 +214,12 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
         objective = objective_tables(scenario, study)
         for name, table in objective.items():
             files += write_table(table, folder, name)
+    value = value_tables(scenario, study)
+    for name, table in value.items():
+        files += write_table(table, folder, name)
+    if "acceptability" in value:
+        axis = value["acceptability"]
+        files += draw(lambda p: _plots().acceptability(axis, labels, p), "acceptability.png")
     if study.capacity is not None:
         files += write_table(study.capacity, folder, "capacity")
     if study.events is not None:
@@ -222,7 +228,8 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     files += write_table(study.citizens, folder, "citizens", writer=draw)
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
             "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions,
-            "objective": objective["objective"] if objective is not None else None}, files
+            "objective": objective["objective"] if objective is not None else None,
+            "best": value.get("best_probability"), "value": value.get("value_of_information")}, files
 
 
 def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str],
@@ -284,6 +291,36 @@ def objective_tables(scenario: Scenario, study: StudyResult) -> dict[str, pd.Dat
         costs = money.payer_costs(study.results, study.municipalities, study.teams, study.capacity,
                                   scenario.economy, (end - start) / DAYS_PER_YEAR)
     return objective.evaluate(scenario, study.results, study.teams, study.capacity, costs)
+
+
+def value_tables(scenario: Scenario, study: StudyResult) -> dict[str, pd.DataFrame]:
+    """Net benefit, the probability each organisation is best, the acceptability curve and
+    the value of information (:mod:`sim.output.value`), for a run with parameter draws."""
+    from sim.config.units import DAYS_PER_YEAR
+    from sim.output import value
+
+    start, end = scenario.window
+    return value.value_tables(scenario, study.results, study.municipalities, study.teams, study.capacity,
+                              study.draws, (end - start) / DAYS_PER_YEAR)
+
+
+def value_text(best: pd.DataFrame, voi: pd.DataFrame, labels: dict[str, str], valuation) -> str:
+    """The probability each organisation has the highest net benefit, EVPI and the groups' EVPPI."""
+    money = valuation.currency
+    nb = best[best.criterion == "net_benefit"]
+    lines = ["  highest net benefit in " + "; ".join(
+        f"{labels.get(o, o)} {b:g} of {n} draws ({100 * p:.0f} %)"
+        for o, b, n, p in zip(nb.organisation, nb.best_in, nb.draws, nb.probability))]
+    years = f"{valuation.horizon_years:g} years, {100 * valuation.discount_rate:g} % discount"
+    for _, r in voi[voi.kind.isin(["evpi", "all", "group"])].iterrows():
+        name = {"evpi": "EVPI", "all": "EVPPI, every parameter"}.get(r.kind, f"EVPPI, {r['name']}")
+        if pd.isna(r.value):
+            lines.append(f"  {name:28s} n/a (too few draws)")
+            continue
+        fit = "" if pd.isna(r.loo_r_squared) else f"; LOO R2 {r.loo_r_squared:.2f}{'' if r.reliable else ', rough'}"
+        lines.append(f"  {name:28s} {r.value:8,.0f} {money} per citizen-year; region "
+                     f"{r.value_region / 1e6:,.1f} M {money} over {years}{fit}")
+    return "\n".join(lines)
 
 
 def uncertainty_text(uncertainty: pd.DataFrame, decisions: pd.DataFrame, labels: dict[str, str],

@@ -123,6 +123,36 @@ TEXT = {
         "base_col": "Base",
         "covers_col": "Dækker", "fte_col": "Årsværk", "utilisation_col": "Udnyttelse af tiden",
         "driving_col": "Køretimer pr. år", "lost_col": "Tabte kontakter", "refused_col": "Afviste opskaleringer pr. år",
+        "value_head": "Hvilken viden ville ændre beslutningen?",
+        "value_intro": ("Nettogevinsten pr. borger-år er minus værdien af udfaldene minus udgifterne for alle "
+                        "betalere; den organisering med den største nettogevinst er bedst. Værdisætningerne i "
+                        "denne kørsel ({name}), ud over det udfaldene koster betalerne: {values}. {prices}"),
+        "value_prices_drawn": "Priserne trækkes i hvert gennemløb: {prices}.",
+        "value_prices_fixed": "Priserne er kørslens egne (se betalerne ovenfor).",
+        "value_amount": "{value} pr. {outcome}",
+        "value_best": "{org} giver den største nettogevinst i {k} af {n} gennemløb ({p} %).",
+        "value_incremental": ("Nettogevinsten med {org} i forhold til {base}: {nb} pr. borger-år i gennemsnit "
+                              "(i 95 % af gennemløbene {lo} til {hi})."),
+        "value_best_intro": "Andelen af gennemløb hvor hver organisering er bedst, på nettogevinst og på hvert udfald:",
+        "criterion_col": "Bedst på", "criterion_net_benefit": "nettogevinst", "criterion_cost": "udgifter",
+        "value_acceptability": ("Figuren og tabellen viser, hvor sandsynligt hver organisering er bedst, når en "
+                                "undgået {outcome} tillægges en værdi fra {low} til {high} ud over prisen."),
+        "value_col": "Værdi af en undgået {outcome}",
+        "value_evpi": ("Fuld viden om alle antagelserne før beslutningen ville være værd {evpi} pr. borger-år, "
+                       "{region} for regionens {citizens} borgere over {years} år (diskonteret med {rate} % om "
+                       "året); uden simulationens egen tilfældighed {evpi_all} pr. borger-år."),
+        "value_evpi_zero": ("{org} er bedst i alle {n} gennemløb: mere viden om antagelserne ville ikke ændre "
+                            "beslutningen, og viden er derfor intet værd for den (0 kr.)."),
+        "value_group": ("At kende {group} før beslutningen ville være værd op til {value} pr. borger-år "
+                        "({region} for regionen over {years} år); en evaluering bør først måle {first}."),
+        "value_no_group": ("Ingen af de navngivne grupper af antagelser har nogen værdi for beslutningen "
+                           "alene; en evaluering bør måle dem samlet."),
+        "value_rough": ("Tallene er grove: regressionen forklarer {r2} af variationen (krydsvalideret R²) over "
+                        "{n} gennemløb; flere gennemløb (uncertainty.draws) gør dem sikrere."),
+        "value_few": "For få gennemløb ({n}) til at regne værdien af viden om enkelte antagelser.",
+        "group_col": "Antagelser", "evppi_col": "Værdi pr. borger-år", "region_col": "For regionen over {years} år",
+        "fit_col": "Forklaringsgrad (R²)", "reliable_col": "Sikker nok",
+        "all_assumptions": "alle antagelserne samlet", "evpi_name": "fuld viden (direkte på gennemløbene)",
         "probabilities": ("Færre sengedage i {fall_k} af {n} gennemløb ({fall} %; 95 %-interval {fall_lo} til "
                           "{fall_hi} %); mindst {thr} % færre sengedage i {thr_k} af {n} ({fall_thr} %); færre "
                           "tvangsindlæggelser i {co_k} af {n} ({coercion} %)."),
@@ -241,6 +271,39 @@ TEXT = {
         "base_col": "Base",
         "covers_col": "Covers", "fte_col": "FTE", "utilisation_col": "Staff utilisation",
         "driving_col": "Driving hours a year", "lost_col": "Contacts lost", "refused_col": "Refused scale-ups a year",
+        "value_head": "Which evidence would change the decision?",
+        "value_intro": ("Net benefit per citizen-year is minus the value of the outcomes minus the costs of "
+                        "every payer; the organisation with the highest net benefit is best. The valuations of "
+                        "this run ({name}), on top of what the outcomes cost the payers: {values}. {prices}"),
+        "value_prices_drawn": "The prices are drawn in every draw: {prices}.",
+        "value_prices_fixed": "The prices are the run's own (see the payers above).",
+        "value_amount": "{value} per {outcome}",
+        "value_best": "{org} has the highest net benefit in {k} of {n} draws ({p} %).",
+        "value_incremental": ("The net benefit of {org} against {base}: {nb} per citizen-year on average "
+                              "(in 95 % of the draws {lo} to {hi})."),
+        "value_best_intro": ("The share of draws in which each organisation is best, on net benefit and on "
+                             "each outcome:"),
+        "criterion_col": "Best on", "criterion_net_benefit": "net benefit", "criterion_cost": "costs",
+        "value_acceptability": ("The figure and the table show how likely each organisation is best when an "
+                                "avoided {outcome} is given a value from {low} to {high} on top of its price."),
+        "value_col": "Value of an avoided {outcome}",
+        "value_evpi": ("Perfect knowledge of every assumption before deciding would be worth {evpi} per "
+                       "citizen-year, {region} for the region's {citizens} citizens over {years} years "
+                       "(discounted by {rate} % a year); without the simulation's own noise {evpi_all} per "
+                       "citizen-year."),
+        "value_evpi_zero": ("{org} is best in all {n} draws: more knowledge of the assumptions would not change "
+                            "the decision, so it is worth nothing to it (0 DKK)."),
+        "value_group": ("Knowing {group} before deciding would be worth up to {value} per citizen-year "
+                        "({region} for the region over {years} years); an evaluation should measure {first} first."),
+        "value_no_group": ("None of the named groups of assumptions is worth anything to the decision on its "
+                           "own; an evaluation should measure them together."),
+        "value_rough": ("The figures are rough: the regression explains {r2} of the variation (cross-validated "
+                        "R²) over {n} draws; more draws (uncertainty.draws) make them surer."),
+        "value_few": "Too few draws ({n}) to work out the value of knowing single assumptions.",
+        "group_col": "Assumptions", "evppi_col": "Value per citizen-year",
+        "region_col": "For the region over {years} years",
+        "fit_col": "Fit (R²)", "reliable_col": "Sure enough",
+        "all_assumptions": "every assumption together", "evpi_name": "perfect knowledge (directly on the draws)",
         "probabilities": ("Fewer bed days in {fall_k} of {n} runs ({fall} %; 95 % interval {fall_lo} to "
                           "{fall_hi} %); at least {thr} % fewer bed days in {thr_k} of {n} ({fall_thr} %); fewer "
                           "coercive admissions in {co_k} of {n} ({coercion} %)."),
@@ -341,6 +404,10 @@ FIGURE = {
         "citizen": "borger {id}",
         "draws_title": "Ændring over parametertrækkene: ét punkt pr. træk; linjen dækker 95 % af trækkene",
         "draws_axis": "ændring i %",
+        "acceptability_title": ("Sandsynligheden for at være bedst på nettogevinst, efter værdien af en "
+                                "undgået {outcome}"),
+        "acceptability_axis": "værdien af en undgået {outcome} ud over prisen ({money})",
+        "acceptability_y": "sandsynlighed for at være bedst (%)",
         "sweep_axis": "ændring i forhold til sammenligningen, %",
         "sweep_levels": ("Gennemsnit i hvert punkt (hvor sikker forskellen er, viser figuren med "
                          "ændringerne)"),
@@ -382,6 +449,10 @@ FIGURE = {
         "citizen": "citizen {id}",
         "draws_title": "Change over the parameter draws: one dot per draw; the line covers 95 % of the draws",
         "draws_axis": "change in %",
+        "acceptability_title": ("The probability of the highest net benefit, by the value of an avoided "
+                                "{outcome}"),
+        "acceptability_axis": "the value of an avoided {outcome} on top of its price ({money})",
+        "acceptability_y": "probability of being best (%)",
         "sweep_axis": "change against the baseline, %",
         "sweep_levels": "Mean at each point (how sure the difference is: see the figure of the changes)",
         "levels_plain": "Mean with 95 % interval across replications",
@@ -635,3 +706,32 @@ def value(v, lang: str) -> str:
         v = float(v)
         return numbers.number(v, lang, 0 if v.is_integer() else numbers.decimals_for(v))
     return VALUES[str(v)][LANGUAGES.index(lang)] if str(v) in VALUES else str(v)
+
+
+# the outcomes a valuation values, one of each as a sentence names it: (Danish, English)
+VALUED = {
+    "bed_days": ("sengedag", "bed day"), "admissions": ("indlæggelse", "admission"),
+    "coercive_admissions": ("tvangsindlæggelse", "coercive admission"),
+    "coercive_bed_days": ("sengedag under tvang", "bed day under coercion"),
+    "bed_blocking_days": ("færdigbehandlingsdag", "day ready for discharge"),
+    "days_out_of_contact": ("dag uden kontakt", "day out of contact"),
+}
+# the shipped valuation's groups of assumptions, as a sentence names them: (Danish, English);
+# a group of a user's own is named by its key
+GROUPS = {
+    "mechanisms": ("organiseringens mekanismer", "the organisation's mechanisms"),
+    "illness_course": ("sygdomsforløbet", "the illness course"),
+    "costs": ("priserne", "the prices"),
+}
+
+
+def valued(outcome: str, lang: str) -> str:
+    """One unit of a valued outcome, as a sentence names it ("sengedag")."""
+    entry = VALUED.get(outcome)
+    return entry[LANGUAGES.index(lang)] if entry else outcome.replace("_", " ")
+
+
+def group(name: str, lang: str) -> str:
+    """A group of assumptions by its readable name (a user's own by its key)."""
+    entry = GROUPS.get(name)
+    return entry[LANGUAGES.index(lang)] if entry else name.replace("_", " ")

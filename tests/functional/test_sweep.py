@@ -175,7 +175,8 @@ def test_the_same_sweep_on_a_real_ray_cluster_gives_the_same_tables(draws_sweep,
     proc = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=elsewhere, env=env)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     assert "[ray] 2/2 jobs done" in proc.stdout
-    for table in ("sweep_results", "sweep_draw_changes", "sweep_uncertainty", "sweep_comparison"):
+    for table in ("sweep_results", "sweep_draw_changes", "sweep_uncertainty", "sweep_comparison",
+                  "sweep_best_probability", "sweep_value_of_information"):
         assert_frame_equal(pd.read_parquet(draws_sweep / f"{table}.parquet"),
                            pd.read_parquet(folder / f"{table}.parquet"))
     for job in ("0", "1"):
@@ -198,6 +199,10 @@ def test_a_sweep_carries_parameter_draws_into_every_point(draws_sweep):
         own = pd.read_parquet(folder / job / "uncertainty_summary.parquet").set_index(["organisation", "metric"])
         merged = unc[unc.job == job].set_index(["organisation", "metric"])
         assert_frame_equal(merged[own.columns], own, check_like=True)
+    voi = pd.read_parquet(folder / "sweep_value_of_information.parquet")
+    for job in ("0", "1"):   # each point's value of information is the job's own
+        own = pd.read_parquet(folder / job / "value_of_information.parquet")
+        assert_frame_equal(voi[voi.job == job][own.columns].reset_index(drop=True), own)
     summary = pd.read_parquet(folder / "sweep_summary.parquet")
     assert (summary.n == 3 * 2).all()   # pooled over draws x replications
     comparison = pd.read_parquet(folder / "sweep_comparison.parquet")

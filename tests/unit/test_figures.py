@@ -140,7 +140,8 @@ def marked(monkeypatch):
     for table in (words.TEXT, words.FIGURE, words.STUDY_WORDS, numbers.WORDS):
         monkeypatch.setitem(table, "en", {k: _mark(v) for k, v in table["en"].items()})
     for table, places in ((words._ALL_METRICS, (1, 3)), (words.METRICS, (1, 3)), (words.STATES, (1,)),
-                          (words.ASSUMPTIONS, (1, 3)), (words.PARAMETERS, (1,)), (words.VALUES, (1,))):
+                          (words.ASSUMPTIONS, (1, 3)), (words.PARAMETERS, (1,)), (words.VALUES, (1,)),
+                          (words.VALUED, (1,))):
         for key, entry in list(table.items()):
             monkeypatch.setitem(table, key, tuple(_mark(e) if i in places else e for i, e in enumerate(entry)))
 
@@ -189,6 +190,9 @@ def test_every_plot_function_draws_only_words_from_the_translation_table(tables,
     draws = pd.DataFrame([{"draw": d, "organisation": o, "metric": m, "change_pct": -10.0 - d}
                           for d in range(5) for o in orgs[1:] for m in plots.UNCERTAIN])
     plots.uncertainty(draws, labels, out, lang="en")
+    curve = pd.DataFrame([{"outcome": "bed_days", "value": x, "organisation": o, "probability": p,
+                           "net_benefit": 0.0} for x in (0.0, 5000.0) for o, p in zip(orgs, (0.4, 0.6))])
+    plots.acceptability(curve, labels, out, lang="en", shipped=0.0)
     one = {"organisation.teams.fact.caseload": [15, 25, 35]}
     two = {**one, "organisation.teams.fact.municipal_share": [0.25, 0.5]}
     categorical = {"organisation.team_base": ["catchment", "municipality"]}
@@ -230,7 +234,7 @@ def test_every_plot_function_draws_only_words_from_the_translation_table(tables,
     per_muni = pd.DataFrame([{"organisation": o, "municipality": m, "metric": "bed_days_per_citizen_year",
                               "mean": 10.0 + i + j} for i, o in enumerate(orgs) for j, m in enumerate("abc")])
     maps.layout_map(geography, capacity, per_muni, labels, out, lang="en")
-    assert len(drawn) == 27   # 8 of a run, 13 of five kinds of sweep, 6 of research
+    assert len(drawn) == 28   # 9 of a run, 13 of five kinds of sweep, 6 of research
     leftovers = {i: unmarked(fig) for i, fig in enumerate(drawn)}
     assert all(any("⟦" in t for t in texts(fig)) for fig in drawn), "a figure with no word from the table"
     assert not {i: w for i, w in leftovers.items() if w}, leftovers
