@@ -69,14 +69,15 @@ def test_every_documented_table_has_its_columns(folders):
     for heading, tables in documented(PAGE.read_text()).items():
         folder = folders[SECTIONS[heading]]
         for name, columns in tables.items():
-            path = folder / ("0" if name in JOB_TABLES and heading == "An optimising sweep" else "") / f"{name}.parquet"
+            where = folder / ("0" if name in JOB_TABLES and heading == "An optimising sweep" else "")
+            path = where / f"{name}.parquet"
             if not path.is_file():
                 wrong.append(f"{heading}: {name}.parquet is not written")
                 continue
             got = list(pd.read_parquet(path).columns)
             if got != columns:
                 wrong.append(f"{heading}: {name} has the columns {', '.join(got)}")
-            if name not in PARQUET_ONLY and not (folder / f"{name}.csv").is_file():
+            if name not in PARQUET_ONLY and not (where / f"{name}.csv").is_file():
                 wrong.append(f"{heading}: {name}.csv is not written")
     assert wrong == []
 
