@@ -99,6 +99,9 @@ def check_group_choices(overrides: list[str], folders: list[Path]) -> None:
         if "." in group or not any((f / group).is_dir() for f in folders):
             continue
         allowed = choices(folders, group)
+        if value.strip() == "null":   # Hydra cannot set a config group to null: it is removed with ~
+            raise ConfigError(f"{key}=null: a config group is left out with ~{group} (or choose one of "
+                              f"{', '.join(allowed)})")
         for choice in _values(value):
             if choice not in allowed:
                 raise ConfigError(f"{key}={choice}: unknown {group}; allowed: {', '.join(allowed)} "

@@ -79,3 +79,9 @@ def test_values_wrong_only_together_are_refused_however_large_the_sweep():
 def test_a_sweep_of_more_points_than_anyone_means_is_refused_before_it_is_checked():
     with pytest.raises(ConfigError, match=r"a sweep of 1,000,000 points \(1000 x 1000\); at most 100,000"):
         preflight.sweep_points(["seed=range(0,1000)", "replications=range(1,1001)"])
+
+
+@pytest.mark.parametrize("group", ["economy", "valuation", "study"])
+def test_a_config_group_set_to_null_is_refused_with_how_to_leave_it_out(group):
+    with pytest.raises(ConfigError, match=rf"^{group}=null: a config group is left out with ~{group} "):
+        preflight.check([f"{group}=null"], SCENARIOS)
