@@ -207,11 +207,12 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     # two largest are written by the workers (if any) after the plots, while this process
     # writes their Parquet files
     files += write_areas(folder, scenario, study, labels, draw)
-    if scenario.economy is not None:   # money by payer, from the tables just written
-        files += write_money(folder, scenario, study)
+    costs = payer_costs(scenario, study)   # money by payer, from the tables just written
+    if costs is not None:
+        files += write_money(folder, scenario, costs)
     objective = None
     if scenario.objective is not None:   # what an optimising sweep reads from the job's folder
-        objective = objective_tables(scenario, study)
+        objective = objective_tables(scenario, study, costs)
         for name, table in objective.items():
             files += write_table(table, folder, name)
     value = value_tables(scenario, study)
@@ -261,17 +262,24 @@ def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: di
     return files
 
 
-def write_money(folder: Path, scenario: Scenario, study: StudyResult) -> list[str]:
-    """What each organisation costs the region and each municipality a year (:mod:`sim.output.money`):
-    every replication's money by payer and item, and the payers' summary and comparison."""
+def payer_costs(scenario: Scenario, study: StudyResult) -> pd.DataFrame | None:
+    """Every replication's money a year by payer and item (:func:`sim.output.money.payer_costs`),
+    or None without an economy (no prices)."""
     from sim.config.units import DAYS_PER_YEAR
     from sim.output import money
 
-    if scenario.economy is None:   # no prices, no money tables
-        return []
+    if scenario.economy is None:
+        return None
     start, end = scenario.window
-    costs = money.payer_costs(study.results, study.municipalities, study.teams, study.capacity, scenario.economy,
-                              (end - start) / DAYS_PER_YEAR)
+    return money.payer_costs(study.results, study.municipalities, study.teams, study.capacity, scenario.economy,
+                             (end - start) / DAYS_PER_YEAR)
+
+
+def write_money(folder: Path, scenario: Scenario, costs: pd.DataFrame) -> list[str]:
+    """What each organisation costs the region and each municipality a year (:mod:`sim.output.money`):
+    every replication's money by payer and item (``costs``), and the payers' summary and comparison."""
+    from sim.output import money
+
     files = write_table(costs, folder, "payer_costs")
     base = scenario.baseline.name if scenario.baseline is not None else None
     for name, table in money.payer_tables(costs, base, scenario.replications).items():
@@ -279,17 +287,14 @@ def write_money(folder: Path, scenario: Scenario, study: StudyResult) -> list[st
     return files
 
 
-def objective_tables(scenario: Scenario, study: StudyResult) -> dict[str, pd.DataFrame]:
+def objective_tables(scenario: Scenario, study: StudyResult,
+                     costs: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The run's objective and constraints (:mod:`sim.output.objective`): every replication's
-    values and their summary."""
-    from sim.config.units import DAYS_PER_YEAR
-    from sim.output import money, objective
+    values and their summary (``costs``: the run's :func:`payer_costs`, worked out if not given)."""
+    from sim.output import objective
 
-    costs = None
-    if scenario.economy is not None:
-        start, end = scenario.window
-        costs = money.payer_costs(study.results, study.municipalities, study.teams, study.capacity,
-                                  scenario.economy, (end - start) / DAYS_PER_YEAR)
+    if costs is None:
+        costs = payer_costs(scenario, study)
     return objective.evaluate(scenario, study.results, study.teams, study.capacity, costs)
 
 

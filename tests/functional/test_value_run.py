@@ -14,6 +14,7 @@ from sim.config.units import DAYS_PER_YEAR
 from sim.output import value
 from sim.output.run_folder import saved_scenario
 
+from ..conftest import assert_one_line_error
 from .test_cli import SMALL, factsim, factsim_ok
 
 DRAWS = ["uncertainty=posterior", "uncertainty.draws=6"]
@@ -88,9 +89,5 @@ def test_a_run_without_draws_or_without_a_valuation_has_no_value_tables(tmp_path
 def test_a_bad_valuation_is_one_line_naming_the_key_and_exit_2(tmp_path, args, key):
     out = tmp_path / "out"
     proc = factsim(*DRAWS, *args, f"hydra.run.dir={out}")
-    assert proc.returncode == 2
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("factsim: error:") and key in lines[0]
-    assert "Traceback" not in proc.stderr + proc.stdout
-    assert not out.exists()
+    assert_one_line_error(proc, ["factsim: error:", key], out)
+    assert proc.stderr.startswith("factsim: error:") and "Traceback" not in proc.stdout
