@@ -17,7 +17,7 @@ from sim.config.params import Economy, Scenario, Valuation, build_scenario, chec
 from sim.config.validate import build
 
 GROUPS = ("population", "clinical", "organisation", "baseline", "costs", "economy", "study", "uncertainty",
-          "objective", "valuation")
+          "objective", "valuation", "rollout")
 RUN_KEYS = ("seed", "replications", "warmup_years", "results_years", "n_jobs", "event_log",
             "progress", "plots")
 

@@ -18,6 +18,7 @@ from typing import Literal, TypeVar
 from sim.config.errors import ConfigError
 from sim.config.geography import Cluster, Driving, round_trip_minutes
 from sim.config.layout import Layout
+from sim.config.rollout import Rollout
 from sim.config.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from sim.config.validate import benefit, build, nonneg, pos, prob, ratio, share
 
@@ -550,6 +551,12 @@ class CarePlan:
     teams: tuple[PlannedTeam, ...]    # in the order the model builds them and reports them
     care: dict[str, MunicipalCare]    # per municipality of the catchment
     citizens: dict[str, float]        # the expected target group per municipality
+    # the municipalities each site serves, by the site's name (its layout's, cluster's or
+    # municipality's; ``catchment`` for an organisation with one site over the catchment)
+    sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+CATCHMENT = "catchment"   # the one site of an organisation with team_base: catchment
 
 
 def plan_care(org: Organisation, population: Population, path: str = "organisation") -> CarePlan:
@@ -564,7 +571,9 @@ def plan_care(org: Organisation, population: Population, path: str = "organisati
     outreach = next((kind for kind, t in org.teams.items() if t.assertive_outreach), None)
     teams: list[PlannedTeam] = []
     care: dict[str, MunicipalCare] = {}
+    sites: dict[str, tuple[str, ...]] = {}
     for site in plan_sites(org, population, path):
+        sites[CATCHMENT if site.name is None else site.name] = site.covers
         travel = {m: population.travel_minutes(site.base, m) for m in site.covers}
         at_site = {}
         for kind, spec in org.teams.items():
@@ -585,7 +594,7 @@ def plan_care(org: Organisation, population: Population, path: str = "organisati
             care[m] = MunicipalCare(serving[case_management].name, serving[social_support].name,
                                     serving[intensive].name,
                                     None if outreach is None else serving[outreach].name)
-    return CarePlan(org, tuple(teams), care, citizens)
+    return CarePlan(org, tuple(teams), care, citizens, sites)
 
 
 def plan_sites(org: Organisation, population: Population, path: str) -> list[SitePlan]:
@@ -1079,6 +1088,7 @@ class Scenario:
     uncertainty: Uncertainty | None = None
     objective: Objective | None = None   # what an optimising sweep optimises, and its constraints
     valuation: Valuation | None = None   # net benefit and the value of information (with parameter draws)
+    rollout: Rollout | None = None       # the organisation's teams start site by site (a projection by year)
     # each organisation's care plan, by name: resolved from the fields above, never a key of YAML
     care_plans: dict[str, CarePlan] = field(init=False, repr=False, compare=False)
 
@@ -1123,6 +1133,8 @@ class Scenario:
         if v is not None and e is not None and v.currency != e.currency:
             raise ConfigError(f"valuation.currency = {v.currency!r}: must be the economy's currency "
                               f"({e.currency!r}), so outcomes and costs add up")
+        if self.rollout is not None:
+            self._check_rollout(self.rollout)
         if self.study is not None:
             if self.baseline is None:
                 raise ConfigError("study: a pre/post study needs a baseline organisation "
@@ -1135,6 +1147,25 @@ class Scenario:
             if self.study.enrolment.lookback_months > history:
                 raise ConfigError(f"study.enrolment.lookback_months = {self.study.enrolment.lookback_months:g}: "
                                   f"must be at most warmup_years x 12 + study.pre_months = {history:g}")
+
+    def _check_rollout(self, rollout: Rollout) -> None:
+        """A roll-out starts from the baseline and fits the organisation's sites and the run."""
+        if self.baseline is None:
+            raise ConfigError("rollout: a roll-out needs a baseline organisation that serves every "
+                              "site before its start (organisation@baseline=...)")
+        if self.study is not None:
+            raise ConfigError("rollout: a roll-out and a pre/post study cannot run together "
+                              "(the roll-out's own evaluation designs include a pre/post; drop study=...)")
+        sites = tuple(self.care_plan(self.organisation).sites)
+        rollout.check_fits(sites, tuple(self.organisation.teams), self.warmup_years)
+        for team, values in rollout.team_fidelity.items():
+            spec = self.organisation.teams.get(team)
+            if spec is None:
+                raise ConfigError(f"rollout.team_fidelity.{team}: no team '{team}' in organisation "
+                                  f"'{self.organisation.name}'; allowed: {', '.join(self.organisation.teams)}")
+            for name in values:
+                if getattr(spec, name) is None:
+                    raise ConfigError(f"rollout.team_fidelity.{team}.{name}: team '{team}' has no {name} to ramp")
 
     def _check_objective_prices(self, objective: Objective) -> None:
         """Money needs prices: the economy for a cost by payer, unit costs for the cost metrics."""
@@ -1167,6 +1198,8 @@ class Scenario:
     def window(self) -> tuple[float, float]:
         """The results period in days: after warm-up, or a study's after period."""
         start = self.warmup_years * DAYS_PER_YEAR
+        if self.rollout is not None:   # the projection's calendar years
+            return start, start + self.rollout.projection_days()
         if self.study is not None:
             start += self.study.pre_months * DAYS_PER_MONTH
             return start, start + self.study.post_months * DAYS_PER_MONTH

@@ -37,7 +37,8 @@ PLACEHOLDERS = {"municipalities": "municipality", "clusters": "cluster", "teams"
                 "pulled_back_share": "sector", "fte": "team", "municipal_share": "team",
                 "age_bands": "band", "diagnoses": "diagnosis", "diagnosis_hazard_ratio": "diagnosis",
                 "admission_prob": "support", "coercion_prob": "support", "los_mean_days": "stay",
-                "outcomes": "outcome", "groups": "group", "prices": "parameter"}
+                "outcomes": "outcome", "groups": "group", "prices": "parameter", "fidelity": "field",
+                "team_fidelity": "team"}
 # placeholders that stand for a dotted name of their own (a parameter such as clinical.los_shape)
 DOTTED = {"parameter"}
 # top-level fields whose keys are those of another one
@@ -143,6 +144,9 @@ def schema(cls: type = Scenario, prefix: str = "") -> list[Key]:
             if _is_section(inner):
                 keys.append(Key(name, "section: names of your own", "", required, doc or _first_line(inner)))
                 keys += schema(inner, f"{place}.")
+            elif get_origin(inner) is dict:   # a mapping of mappings (a team's fidelity parameters)
+                leaf, _ = _unwrap(get_args(inner)[1])
+                keys.append(Key(f"{place}.<field>", _type_name(leaf), allowed, required, doc))
             else:
                 keys.append(Key(place, _type_name(inner), allowed, required, doc))
         else:

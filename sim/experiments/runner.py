@@ -14,6 +14,7 @@ from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
 from sim.config.params import Scenario
+from sim.experiments.rollout import evaluate_designs
 from sim.experiments.simulate import simulate
 from sim.experiments.uncertainty import draw_values, draws_table, scenario_for
 from sim.model.capacity import team_capacity
@@ -31,27 +32,37 @@ class StudyResult:
     draws: pd.DataFrame | None = None     # parameter draws: draw, parameter, value
     municipalities: pd.DataFrame | None = None  # outcomes per municipality, every replication
     teams: pd.DataFrame | None = None           # each team's own figures, every replication
+    projection: pd.DataFrame | None = None      # a roll-out: each arm by calendar year and area
+    designs: pd.DataFrame | None = None         # a roll-out: each evaluation design's estimate and truth
     geography: pd.DataFrame | None = None       # the catchment's municipalities: size, cluster, position
 
 
-PARTS = ("results", "events", "timeseries", "citizens", "prepost", "municipalities", "teams")
+PARTS = ("results", "events", "timeseries", "citizens", "prepost", "municipalities", "teams", "projection",
+         "designs")
 # the parts kept for every parameter draw (the others for draw 0 only)
-PER_DRAW = ("results", "prepost", "municipalities", "teams")
+PER_DRAW = ("results", "prepost", "municipalities", "teams", "projection", "designs")
 
 
 
 def run_replication(scenario: Scenario, replication: int) -> dict[str, list[pd.DataFrame]]:
     """One replication of every organisation of the scenario, on the same seed (common random numbers)."""
     parts: dict[str, list] = {name: [] for name in PARTS}
+    arms = {}
     for org in scenario.organisations:
-        res = simulate(scenario, org, replication)
+        res = arms[org.name] = simulate(scenario, org, replication)
         keys = {"organisation": org.name, "replication": replication}
         parts["results"].append(pd.DataFrame(
             {**keys, "metric": list(res.metrics), "value": list(res.metrics.values())}))
-        for name in PARTS[1:]:
+        for name in PARTS[1:-1]:
             frame = getattr(res, name)
             if frame is not None:
                 parts[name].append(frame.assign(**keys)[list(keys) + list(frame.columns)])
+    rollout, baseline = scenario.rollout, scenario.baseline
+    if rollout is not None and rollout.evaluate and baseline is not None:
+        plan, none = arms[scenario.organisation.name], arms[baseline.name]
+        if plan.counted is not None and none.counted is not None and plan.citizens is not None:
+            rows = evaluate_designs(scenario, plan.citizens, plan.counted, none.counted)
+            parts["designs"].append(rows.assign(replication=replication)[["replication", *rows.columns]])
     return parts
 
 

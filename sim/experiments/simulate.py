@@ -16,6 +16,7 @@ from sim.config.params import CalendarTrend, Organisation, Scenario
 from sim.config.units import DAYS_PER_MONTH
 from sim.experiments.parent import end_with_parent
 from sim.experiments.prepost import WITH_TREND, WITHOUT_TREND, count_periods
+from sim.experiments.rollout import NO_ROLLOUT, PLAN, project, staffing_of
 from sim.model.replication import Model
 
 
@@ -29,6 +30,8 @@ class ArmResult:
     prepost: pd.DataFrame | None = None  # a study's before/after counts for its cohort
     municipalities: pd.DataFrame | None = None   # outcomes per municipality
     teams: pd.DataFrame | None = None            # each team's own figures
+    projection: pd.DataFrame | None = None       # a roll-out's arm by calendar year and area
+    counted: pd.DataFrame | None = None          # a roll-out's log of counted events (citizen, time, event)
 
 
 def simulate(scenario: Scenario, organisation: Organisation, replication: int,
@@ -42,6 +45,8 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
     plan = scenario.care_plan(organisation)
     if study is not None and scenario.baseline is not None and organisation is not scenario.baseline:
         model = Model(scenario, scenario.care_plan(scenario.baseline), replication, enrol_into=plan)
+    elif scenario.rollout is not None and scenario.baseline is not None and organisation is not scenario.baseline:
+        model = Model(scenario, scenario.care_plan(scenario.baseline), replication, rollout=plan)
     else:
         model = Model(scenario, plan, replication)
     res = model.run(tables)
@@ -56,7 +61,19 @@ def simulate(scenario: Scenario, organisation: Organisation, replication: int,
             prepost = pd.concat([prepost, without.assign(calendar=WITHOUT_TREND)], ignore_index=True)
         if not scenario.event_log:
             events = None
-    return ArmResult(res.metrics, events, res.timeseries, res.citizens, prepost, res.municipalities, res.teams)
+    projection = counted = None
+    if scenario.rollout is not None and res.log is not None and res.citizens is not None:
+        log = res.log
+        counted = pd.DataFrame({"citizen": log.citizens(), "time": log.times(), "event": log.words("event")})
+        staffing = res.staffing
+        if staffing is None and res.teams is not None:
+            staffing = staffing_of(res.teams, plan)
+        arm = NO_ROLLOUT if organisation is scenario.baseline else PLAN
+        projection = project(scenario, counted, res.citizens, staffing, model.end).assign(arm=arm)
+        if not scenario.event_log:
+            events = None
+    return ArmResult(res.metrics, events, res.timeseries, res.citizens, prepost, res.municipalities, res.teams,
+                     projection, counted)
 
 
 def _study_counts(scenario: Scenario, res) -> pd.DataFrame:

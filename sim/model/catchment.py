@@ -19,7 +19,7 @@ from sim.config.units import DAYS_PER_YEAR
 from sim.model.care_network import CareNetwork
 from sim.model.census import Census
 from sim.model.event_log import EventLog
-from sim.model.names import STUDY_EVENTS
+from sim.model.names import COUNTED_EVENTS
 from sim.model.recorder import Recorder
 from sim.model.streams import CitizenBlocks
 from sim.model.ward import Ward
@@ -42,8 +42,11 @@ class Catchment(Generic[C]):
         self.rec = Recorder(self.warmup, self.end)   # the teams' totals
         # each municipality's citizens count into their own recorder: outcomes per municipality
         self.recorders = {m: Recorder(self.warmup, self.end) for m in self.population.municipalities}
+        self.plan = plan
         self.network = CareNetwork(plan, self.clinical, self.rec)
         self.networks = [self.network]
+        # municipalities whose entrants another network serves (a roll-out's started sites)
+        self.serving: dict[str, CareNetwork] = {}
         self.ward = Ward(self.env, self.population.beds)
         # a study's calendar trend: (its start day, log growth per day of stays, of deteriorations)
         self.trend: tuple[float, float, float] | None = None
@@ -53,11 +56,15 @@ class Catchment(Generic[C]):
             self.trend = (start, math.log1p(trend.los_per_year) / DAYS_PER_YEAR,
                           math.log1p(trend.crises_per_year) / DAYS_PER_YEAR)
         self.census: Census[C] = Census(self.end)   # who is where, sampled daily
-        study = scenario.study is not None
-        self.events: EventLog | None = EventLog() if (scenario.event_log or study) else None
-        # without an event log, a study's run logs only the events the study counts
-        self.logged: frozenset[str] | None = None if scenario.event_log else STUDY_EVENTS
+        counted = scenario.study is not None or scenario.rollout is not None
+        self.events: EventLog | None = EventLog() if (scenario.event_log or counted) else None
+        # without an event log, a study's or a roll-out's run logs only the events it counts
+        self.logged: frozenset[str] | None = None if scenario.event_log else COUNTED_EVENTS
         self.blocks = CitizenBlocks(self.seed, replication)   # the citizens' first random numbers
+
+    def network_for(self, municipality: str) -> CareNetwork:
+        """The care network that takes in a new citizen of ``municipality``."""
+        return self.serving.get(municipality, self.network)
 
     def los_trend(self, now: float) -> float:
         """How many times as long a stay starting ``now`` is for the calendar trend (1: none)."""

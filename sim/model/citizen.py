@@ -103,9 +103,9 @@ class Citizen(SelfScheduled):
         self.rng: CitizenStreams = model.blocks.streams(cid)
         self.draw = draw = Draws(self.rng)
         self.exit_time = self.entered + draw.exit_days(pop.exit_rate_per_year / DAYS_PER_YEAR)
-        self.net = model.network
+        self.net = model.network_for(attrs.municipality)
         self.care = self.net.for_municipality(attrs.municipality)
-        self.org = model.organisation
+        self.org = model.organisation if self.net is model.network else self.net.org
         self.course = IllnessCourse(self.entered, c.course.unwell_hazard_ratio, c.course.unwell_mean_days,
                                     c.course.well_mean_days, draw.course_uniform, draw.course_phase)
         self.hazard = (c.deterioration_rate_per_year / DAYS_PER_YEAR * attrs.severity
@@ -165,6 +165,11 @@ class Citizen(SelfScheduled):
         self.care = network.for_municipality(self.attrs.municipality)
         self.dropout_base = self._dropout_base()
         self._apply(self.level, self._moves_to(self.level))   # from the old teams to the new ones
+
+    def reread_organisation(self) -> None:
+        """The organisation serving the citizen has matured (a roll-out's fidelity ramp):
+        its current values apply from the next decision on."""
+        self.org = self.net.org
 
     def _time_to(self, e: float, rate: float) -> float:
         """Days until a deterioration at ``rate`` per day (on average over the illness

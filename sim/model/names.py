@@ -51,3 +51,5 @@ EVENTS: Final = frozenset(ADMISSION_EVENTS + (
 # when it runs a study
 STAY_EVENTS: Final = frozenset(ADMISSION_EVENTS + ("ready_for_discharge", "discharge"))
 STUDY_EVENTS: Final = STAY_EVENTS | {"crisis"}
+# what a run without an event log still logs: a study's counts and a roll-out's projection
+COUNTED_EVENTS: Final = STUDY_EVENTS | {"bed_wait"}

@@ -29,7 +29,7 @@ from pathlib import Path
 # the modules the build compiles (sim.model.<name>); the package's __init__ and this
 # module stay Python
 MODULES = ("capacity", "care_network", "catchment", "census", "citizen", "course", "draws", "event_log",
-           "names", "process", "recorder", "replication", "streams", "team", "ward")
+           "names", "process", "recorder", "replication", "rollout", "streams", "team", "ward")
 # the shared library that holds the compiled code; the modules above are thin shims on it
 GROUP = "core"
 LIBRARY = f"{GROUP}__mypyc"

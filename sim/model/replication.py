@@ -24,6 +24,7 @@ from sim.model.event_log import EventLog
 from sim.model.names import STATES, TEAM_TOTALS, WORK
 from sim.model.process import discard_pending
 from sim.model.recorder import merged
+from sim.model.rollout import RollOut
 from sim.model.streams import BATCH, population_stream
 
 TIMESERIES_COLUMNS = ["day", *STATES, "beds_occupied", "on_intensive_care", "citizens"]
@@ -40,6 +41,7 @@ class ReplicationResult:
     municipalities: pd.DataFrame | None = None   # outcomes per municipality: municipality, metric, value
     teams: pd.DataFrame | None = None            # each team's own figures: network, team, metric, value
     log: EventLog | None = None   # the event log as the model kept it (citizen, time, event, state, sector, team)
+    staffing: pd.DataFrame | None = None   # a roll-out's staff changes: day, team, FTE by sector, covers
 
 
 class Model(Catchment[Citizen]):
@@ -51,7 +53,9 @@ class Model(Catchment[Citizen]):
     organisation's care plan (``plan`` serves everyone before, and the others after)."""
 
     def __init__(self, scenario: Scenario, plan: CarePlan, replication: int,
-                 enrol_into: CarePlan | None = None):
+                 enrol_into: CarePlan | None = None, rollout: CarePlan | None = None):
+        """``rollout``: the care plan whose sites start on the scenario's roll-out dates
+        (``plan`` serves every site until then)."""
         super().__init__(scenario, plan, replication)
         self.enrol_into = enrol_into
         self.cohort: list[int] = []
@@ -64,6 +68,9 @@ class Model(Catchment[Citizen]):
         self.env.process(self._arrivals())
         if scenario.study is not None:
             self.env.process(self._inclusion())
+        self.rollout: RollOut | None = None
+        if rollout is not None and scenario.rollout is not None:
+            self.rollout = RollOut(self, rollout, scenario.rollout)
 
     # -- population ------------------------------------------------------------------
     def _draw_attributes(self) -> Attributes:
@@ -183,6 +190,8 @@ class Model(Catchment[Citizen]):
                 result = ReplicationResult(self.metrics(), self._events_frame() if self.scenario.event_log
                                            else None, None, None, cohort)
             result.log = self.events
+            if self.rollout is not None:
+                result.staffing = self.rollout.staffing_frame()
             self._release()
         finally:
             if paused:
@@ -237,7 +246,7 @@ class Model(Catchment[Citizen]):
         fte = {"regional": 0.0, "municipal": 0.0}
         cm_fte = 0.0
         for team in (t for network in self.networks for t in network.teams):
-            for sector, value in team.fte_by_sector.items():
+            for sector, value in team.paid_fte().items():
                 fte[sector] += value
             if team.spec.case_management:
                 cm_fte += team.case_manager_fte
@@ -298,9 +307,10 @@ class Model(Catchment[Citizen]):
             for team in network.teams:
                 t = team.totals
                 used, utilisation, _, lost_share = staff_use(t)
+                paid = team.paid_fte()
                 values = {"citizens_covered": team.citizens_covered,
-                          "staff_fte_regional": team.fte_by_sector["regional"],
-                          "staff_fte_municipal": team.fte_by_sector["municipal"],
+                          "staff_fte_regional": paid["regional"],
+                          "staff_fte_municipal": paid["municipal"],
                           **{key: float(t[key]) for key in TEAM_TOTALS}, "staff_hours": used,
                           "staff_utilisation": utilisation, "contacts_lost_share": lost_share,
                           "scaleups": t["scaleups"], "scaleups_refused": t["scaleups_refused"]}

@@ -57,21 +57,18 @@ class Team:
         self.rec = recorder
         self.citizens_covered = citizens_covered
         self.site, self.base = site, base
-        scale = citizens_covered / 100.0 if fte is None else fte / spec.fte_per_100_total
-        by_sector = {s: 0.0 for s in SECTORS}
-        self.fte_by_sector = {s: 0.0 for s in SECTORS}
+        # the team's whole staff, in units of the spec's FTE per 100 citizens
+        self.full_scale = citizens_covered / 100.0 if fte is None else fte / spec.fte_per_100_total
+        self.fte_by_sector: dict[str, float] = {}
         self.case_manager_fte = 0.0
-        for member in spec.staffing.values():
-            fte = member.fte_per_100 * scale
-            pulled = spec.pulled_back_share.get(member.sector, 0.0)
-            by_sector[member.sector] += fte * member.hours_per_week * (1.0 - pulled)
-            self.fte_by_sector[member.sector] += fte
-            if member.case_manager:
-                self.case_manager_fte += fte
-        total = sum(by_sector.values())
-        self.capacity = total * spec.direct_care_share          # hours per week
-        self.sector_share = {s: (h / total if total > 0 else 0.0) for s, h in by_sector.items()}
-        self.intensive_cap = self.capacity * spec.max_intensive_share
+        self.capacity = 0.0
+        self.sector_share: dict[str, float] = {}
+        self.intensive_cap = 0.0
+        self._set_staff(self.full_scale, True)
+        # FTE paid over the results period, counted once the staff change (a roll-out)
+        self.restaffed = False
+        self._fte_days = dict.fromkeys(SECTORS, 0.0)
+        self._fte_since = 0.0
         # current load per week, per kind of work (WORK); routine_hours: every kind but intensive
         self.contacts = [0.0] * KINDS
         self.hours = [0.0] * KINDS
@@ -88,6 +85,50 @@ class Team:
         self._given = [0.0] * KINDS
         # the team's own totals over the results period (kept after it closes)
         self.totals = dict.fromkeys(TEAM_TOTALS + ("scaleups", "scaleups_refused"), 0.0)
+
+    def _set_staff(self, scale: float, caring: bool) -> None:
+        """Staff the team at ``scale`` units of its spec's FTE per 100 citizens; capacity
+        for care only if ``caring`` (staff released to prepare a start give none)."""
+        spec = self.spec
+        by_sector = dict.fromkeys(SECTORS, 0.0)
+        self.fte_by_sector = dict.fromkeys(SECTORS, 0.0)
+        self.case_manager_fte = 0.0
+        for member in spec.staffing.values():
+            fte = member.fte_per_100 * scale
+            pulled = spec.pulled_back_share.get(member.sector, 0.0)
+            by_sector[member.sector] += fte * member.hours_per_week * (1.0 - pulled)
+            self.fte_by_sector[member.sector] += fte
+            if member.case_manager:
+                self.case_manager_fte += fte
+        total = sum(by_sector.values())
+        self.capacity = total * spec.direct_care_share if caring else 0.0   # hours per week
+        if total > 0 or not self.sector_share:
+            self.sector_share = {s: (h / total if total > 0 else 0.0) for s, h in by_sector.items()}
+        self.intensive_cap = self.capacity * spec.max_intensive_share
+
+    def restaff(self, now: float, share: float, caring: bool = True) -> None:
+        """From ``now`` the team has ``share`` of its whole staff, giving care if ``caring``
+        (a roll-out's build-up, or staff lent away); the load so far is integrated first."""
+        self._integrate(now)
+        self._count_fte(now)
+        self.restaffed = True
+        self._set_staff(self.full_scale * share, caring)
+
+    def _count_fte(self, now: float) -> None:
+        """Add the FTE paid since the last staff change, over the results period."""
+        days = self.rec.overlap(self._fte_since, now)
+        self._fte_since = now
+        if days > 0.0:
+            for sector, fte in self.fte_by_sector.items():
+                self._fte_days[sector] += fte * days
+
+    def paid_fte(self) -> dict[str, float]:
+        """FTE paid by sector: the staff as set, or their mean over the results period if
+        they changed (call after :meth:`close`)."""
+        if not self.restaffed:
+            return self.fte_by_sector
+        days = self.rec.end - self.rec.start
+        return {s: (d / days if days > 0 else 0.0) for s, d in self._fte_days.items()}
 
     # -- capacity --------------------------------------------------------------
     def routine_fulfilment(self) -> float:
@@ -155,6 +196,7 @@ class Team:
     def close(self, now: float) -> None:
         """Integrate to ``now`` and add the team's totals to the recorder and its own."""
         self._integrate(now)
+        self._count_fte(now)
         for t in (self.rec.totals, self.totals):
             for sector, share in self.sector_share.items():
                 if share > 0:

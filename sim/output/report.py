@@ -435,6 +435,9 @@ def run_report(folder: Path, lang: str) -> str:
             rows.append(row)
     if (folder / "prepost_summary.parquet").is_file():
         body.append(_study_block(folder, lang))
+    if scenario.rollout is not None and (folder / "projection_summary.parquet").is_file():
+        from sim.output.projection import projection_block
+        body.append(projection_block(folder, scenario, lang))
     if (folder / "uncertainty_summary.parquet").is_file() and (folder / "decisions.parquet").is_file():
         body.append(uncertainty_block(folder, scenario, labels, lang))
     body.append(f"<h2>{t['table']}</h2>{_table(pd.DataFrame(rows))}")

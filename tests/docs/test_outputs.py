@@ -23,7 +23,7 @@ PAGE = ROOT / "docs" / "reference" / "outputs.md"
 SMALL = ["replications=2", "warmup_years=0.25", "results_years=1", "n_jobs=1", "progress=false"]
 DRAWS = ["uncertainty=ranges", "uncertainty.draws=2"]
 SECTIONS = {"A run": "run", "With parameter draws": "study", "A pre/post study": "study", "A sweep": "sweep",
-            "An optimising sweep": "optimise"}
+            "An optimising sweep": "optimise", "A roll-out": "rollout"}
 # an optimising sweep's tables of each job (in its folder 0), besides the sweep folder's
 JOB_TABLES = {"objective", "objective_values"}
 PARQUET_ONLY = {"events"}
@@ -47,14 +47,18 @@ def factsim(*args: str) -> None:
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory) -> dict[str, Path]:
-    """A default run, a pre/post study with parameter draws, and a sweep of two points with draws."""
+    """A default run, a pre/post study with parameter draws, a sweep of two points with draws,
+    an optimising sweep and a roll-out with draws and its designs."""
     base = tmp_path_factory.mktemp("outputs")
     factsim(f"hydra.run.dir={base / 'run'}")
     factsim("study=norway_prepost", *DRAWS, f"hydra.run.dir={base / 'study'}")
     factsim("-m", "seed=1,2", *DRAWS, f"hydra.sweep.dir={base / 'sweep'}")
     factsim("-m", "hydra/sweeper=optuna", "objective=fewest_staff", "seed=choice(1,2)", "hydra.sweeper.n_trials=2",
             f"hydra.sweep.dir={base / 'optimise'}")
-    return {"run": base / "run", "study": base / "study", "sweep": base / "sweep", "optimise": base / "optimise"}
+    factsim("rollout=silkeborg", "rollout.last_year=2026", "rollout.evaluate=true", *DRAWS,
+            f"hydra.run.dir={base / 'rollout'}")
+    return {"run": base / "run", "study": base / "study", "sweep": base / "sweep", "optimise": base / "optimise",
+            "rollout": base / "rollout"}
 
 
 def test_the_page_lists_the_four_kinds_of_output():
@@ -89,6 +93,7 @@ def test_every_written_table_is_documented(folders):
         listed[SECTIONS[heading]] |= set(section)
     listed["study"] |= set(tables["A run"])   # a study writes a run's tables too
     listed["optimise"] |= set(tables["A sweep"])   # an optimising sweep merges its jobs as any sweep
+    listed["rollout"] |= set(tables["A run"]) | set(tables["With parameter draws"])   # and a run's tables
     missing = [f"{kind}: {p.stem}" for kind, folder in folders.items() for p in sorted(folder.glob("*.parquet"))
                if p.stem not in listed[kind]]
     assert missing == []

@@ -8,7 +8,7 @@ import pytest
 
 from sim.config.units import DAYS_PER_YEAR
 from sim.model.catchment import Catchment
-from sim.model.names import STUDY_EVENTS
+from sim.model.names import COUNTED_EVENTS
 
 from ..conftest import scenario
 
@@ -42,7 +42,7 @@ def test_the_event_log_is_kept_as_asked_and_a_study_keeps_what_it_counts():
     assert catchment().events is not None and catchment().logged is None
     assert catchment("event_log=false").events is None
     study = catchment("event_log=false", "study=norway_prepost", "warmup_years=1")
-    assert study.events is not None and study.logged == STUDY_EVENTS
+    assert study.events is not None and study.logged == COUNTED_EVENTS
 
 
 def test_each_municipality_counts_in_its_own_recorder_and_the_teams_follow_the_plan():

@@ -9,7 +9,7 @@ import pytest
 from sim.experiments.prepost import decompose, summarise_decomposition
 from sim.experiments.runner import run_study
 from sim.experiments.simulate import simulate
-from sim.model.names import STUDY_EVENTS
+from sim.model.names import COUNTED_EVENTS
 from sim.model.replication import Model
 
 from ..conftest import scenario
@@ -107,7 +107,7 @@ def test_without_the_event_log_a_study_counts_the_same_from_the_events_it_keeps(
         assert a.metrics == b.metrics
         assert a.prepost.value.sum() > 0
     kinds = {row[2] for row in Model(lean, lean.care_plan(lean.baseline), 0).run(tables=False).log}
-    assert "crisis" in kinds and kinds <= STUDY_EVENTS
+    assert "crisis" in kinds and kinds <= COUNTED_EVENTS
 
 
 def _parts(sc, reps: int):
