@@ -524,7 +524,8 @@ def design_rows(citizens: pd.DataFrame, plan_events: pd.DataFrame, counterfactua
     wedge runs on all sites and, for each size in ``site_counts`` (2 up to all sites;
     other sizes are ignored), on every subset of that many sites, or ten drawn ones when
     there are more (:func:`site_subsets`), each on its sites' rows of the region's panel
-    (the same calendar periods): one row per subset, averaged by :func:`summarise_designs`. A design that cannot be formed gives a row of NaN.
+    (the same calendar periods): one row per subset, averaged by :func:`summarise_designs`.
+    A design that cannot be formed gives a row of NaN.
     """
     rep = Replication.from_logs(citizens, plan_events, counterfactual_events, end)
     all_sites = sorted(rep.citizens.site.unique().tolist())

@@ -53,7 +53,8 @@ class StaffChange:
 class SiteTeams:
     """One site of the plan in one replication: its care network, its start and ramps."""
 
-    def __init__(self, name: str, plan: CarePlan, site: SiteStart, rollout: Rollout, model: Catchment[Citizen], start: float):
+    def __init__(self, name: str, plan: CarePlan, site: SiteStart, rollout: Rollout, model: Catchment[Citizen],
+                 start: float):
         self.name = name
         self.site = site
         self.start = start
