@@ -79,7 +79,11 @@ def task(cfg: DictConfig) -> float | None:
               f"replications in {time.time() - started:.1f} s -> {folder}", flush=True)
         return value
     labels = scenario.labels()
-    if scenario.study is None:
+    if scenario.rollout is not None:
+        print(f"\n{scenario.population.name}: {scenario.replications} replications, "
+              f"{scenario.rollout.first_year}-{scenario.rollout.last_year} (after {scenario.warmup_years:g} "
+              f"warm-up), the plan against no roll-out over the whole projection, mean (95 % interval)")
+    elif scenario.study is None:
         print(f"\n{scenario.population.name}: {scenario.replications} replications x "
               f"{scenario.results_years:g} years (after {scenario.warmup_years:g} warm-up), "
               f"mean (95 % interval)")
@@ -106,6 +110,15 @@ def task(cfg: DictConfig) -> float | None:
             print(f"\nThe same across {u.draws} parameter draws (each draw's cohort "
                   "pooled over its replications), mean (95 % of draws):")
             print(study_table(tables["prepost_draws"], "lower", "upper"))
+    rollout = scenario.rollout
+    if tables.get("projection") is not None and rollout is not None:
+        from sim.output.projection import projection_text, sentences
+        print(f"\n{rollout.label}: the plan minus no roll-out, whole catchment, by calendar year "
+              f"(mean and 95 % interval over the {'parameter draws' if u is not None else 'replications'}):")
+        print(projection_text(tables["projection"]))
+        if tables.get("designs") is not None and len(tables["designs"]):
+            print("\nEvaluation designs on the simulated roll-out (bed-day ratio, with the team / without):")
+            print("\n".join(f"  {line}" for line in sentences(tables["designs"], "en")))
     if objective is not None:
         print("\n" + objective_text(objective))
     print(f"\nTables and plots: {folder}  ({time.time() - started:.1f} s)")

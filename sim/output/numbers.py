@@ -81,3 +81,13 @@ def from_to(before: float, after: float, lang: str) -> str:
     """Two levels, before and after: ``fra 0 til 4.100`` (a change from zero has no change in %)."""
     d = decimals_for(before, after)
     return f"{WORDS[lang]['from']} {number(before, lang, d)} {WORDS[lang]['to']} {number(after, lang, d)}"
+
+
+def day(iso: str, lang: str) -> str:
+    """A date (``2025-08-01``) as ``lang`` writes it: ``1. august 2025``, ``1 August 2025``."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(iso), "d. MMMM y" if lang == "da" else "d MMMM y",
+                       locale=LOCALES[lang])

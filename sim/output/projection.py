@@ -26,7 +26,7 @@ from sim.output.numbers import duration, number
 WORDS = {
     "da": {"title": "Hvornår ses effekten?",
            "intro": ("Teamene starter på de datoer, planen '{plan}' angiver ({starts}). Tabellen viser for hvert "
-                     "kalenderår forskellen mellem planen og ingen udrulning for hele regionen: de samme borgere "
+                     "kalenderår forskellen mellem planen og ingen udrulning i hele optageområdet: de samme borgere "
                      "i begge, så forskellen skyldes planen. Intervallet dækker {covers}."),
            "first": "Sengedagene falder tydeligt fra {year}: {change} i forhold til ingen udrulning.",
            "none": "Inden for årene {first}-{last} falder sengedagene ikke tydeligt i forhold til ingen udrulning.",
@@ -45,10 +45,11 @@ WORDS = {
            "design": "Design", "follow_up": "Opfølgning (år)", "sites": "Teams", "estimate": "Skøn",
            "truth": "Sand værdi", "bias": "Skævhed", "spread": "Spredning", "power": "Styrke",
            "prepost": "Før/efter for indskrevne borgere", "stepped_wedge": "Trinvis indførelse (stepped wedge)",
-           "matched": "Matchet sammenligning"},
+           "matched": "Matchet sammenligning", "years_short": "år",
+           "ratio_axis": "Sengedage med team / uden (forhold)"},
     "en": {"title": "When is the effect seen?",
            "intro": ("The teams start on the dates of the plan '{plan}' ({starts}). The table shows, for each "
-                     "calendar year, the difference between the plan and no roll-out for the whole region: the same "
+                     "calendar year, the difference between the plan and no roll-out in the whole catchment: the same "
                      "citizens in both, so the difference is the plan's. The interval covers {covers}."),
            "first": "Bed days fall clearly from {year}: {change} against no roll-out.",
            "none": "Within {first}-{last} bed days do not fall clearly against no roll-out.",
@@ -67,7 +68,8 @@ WORDS = {
            "design": "Design", "follow_up": "Follow-up (years)", "sites": "Teams", "estimate": "Estimate",
            "truth": "True value", "bias": "Bias", "spread": "Spread", "power": "Power",
            "prepost": "Pre/post of enrolled citizens", "stepped_wedge": "Stepped wedge across sites",
-           "matched": "Matched comparison"},
+           "matched": "Matched comparison", "years_short": "years",
+           "ratio_axis": "Bed days with a team / without (ratio)"},
 }
 TABLE_MEASURES = ("bed_days", "coercive_admissions", "staff_fte_regional", "staff_fte_municipal",
                   "cost_region", "cost_municipalities", "cost_total")
@@ -83,6 +85,18 @@ def start_years(scenario: Scenario) -> dict[str, float]:
         when = date.fromisoformat(site.start)
         out[name] = when.year + (when.timetuple().tm_yday - 1) / (366 if when.year % 4 == 0 else 365)
     return out
+
+
+def site_label(scenario: Scenario, site: str, lang: str) -> str:
+    """A site's name as its layout gives it in ``lang`` (the catchment's name for a
+    catchment-wide organisation, the municipality's for one per municipality)."""
+    layout = scenario.organisation.layout
+    if layout is not None and site in layout.sites:
+        spec = layout.sites[site]
+        return (spec.label_da if lang == "da" and spec.label_da else spec.label) or site
+    if site in scenario.population.municipalities:
+        return scenario.population.municipality_label(site)
+    return scenario.population.name
 
 
 def differences(projection: pd.DataFrame, metric: str, area: str = REGION) -> pd.DataFrame:
@@ -158,8 +172,8 @@ def projection_block(folder: Path, scenario: Scenario, lang: str) -> str:
     summary = pd.read_parquet(folder / "projection_summary.parquet")
     region = summary[summary.area == REGION]
     n, covers = int(region.n.max()), str(region.covers.iloc[0])
-    starts = ", ".join(f"{name} {site.start}" for name, site in sorted(rollout.sites.items(),
-                                                                         key=lambda s: s[1].start))
+    starts = ", ".join(f"{site_label(scenario, name, lang)} {numbers.day(site.start, lang)}"
+                       for name, site in sorted(rollout.sites.items(), key=lambda s: s[1].start))
     label = rollout.label_da if lang == "da" else rollout.label
     intro = w["intro"].format(plan=label, starts=starts, covers=w[f"covers_{covers}"].format(n=n))
     parts = [f"<h2 id='rollout'>{html.escape(w['title'])}</h2>", f"<p>{html.escape(intro)}</p>"]
@@ -196,8 +210,13 @@ def designs_block(summary: pd.DataFrame, lang: str) -> str:
              w["sites"]: str(int(r.sites)), w["estimate"]: fmt(r.estimate), w["truth"]: fmt(r.truth),
              w["bias"]: fmt(r.bias), w["spread"]: fmt(r.spread), w["power"]: f"{100 * r.power:.0f} %"}
             for r in summary.itertuples()]
+    cited = "".join(f"<li>{html.escape(line)}</li>" for line in sentences(summary, lang))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = designs_plot(summary, Path(tmp) / "designs.png", lang)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
     return (f"<h3>{html.escape(w['designs'])}</h3><p class='small'>{html.escape(w['designs_intro'])}</p>"
-            f"{pd.DataFrame(rows).to_html(index=False, escape=True, border=0)}")
+            f"<ul>{cited}</ul>{pd.DataFrame(rows).to_html(index=False, escape=True, border=0)}"
+            f'<img alt="{html.escape(w["designs"])}" src="data:image/png;base64,{data}">')
 
 
 _DESIGN_WORDS = {
@@ -242,3 +261,64 @@ def sentences(summary: pd.DataFrame, lang: str = "en") -> list[str]:
                        f"{truth} (skævhed {bias}, spredning {spread}) og finder en effekt på 5 %-niveau i "
                        f"{power} % af {int(r.replications)} gennemløb.")
     return out
+
+
+def projection_text(summary: pd.DataFrame) -> str:
+    """The region's projection as a terminal table: per year, the plan minus no roll-out
+    in bed days (and %), coercive admissions, FTE and total cost, with their intervals."""
+    region = summary[summary.area == REGION]
+    rows = []
+    def cell(by: pd.DataFrame, m: str, d: int = 0, scale: float = 1.0) -> str:
+        return numbers.interval(by.at[m, "difference"] * scale, by.at[m, "difference_lower"] * scale,
+                                by.at[m, "difference_upper"] * scale, "en", d, signed=True)
+
+    for year, g in region.groupby("year", sort=True):
+        by = g.set_index("metric")
+        rows.append({"year": int(year), "bed days": cell(by, "bed_days"),
+                     "bed days %": f"{by.at['bed_days', 'change_pct']:+.0f} %",
+                     "coercive admissions": cell(by, "coercive_admissions"),
+                     "FTE": cell(by, "staff_fte_total", 1), "cost (million)": cell(by, "cost_total", 0, 1e-6)})
+    with pd.option_context("display.max_columns", None, "display.width", 200):
+        return pd.DataFrame(rows).set_index("year").to_string()
+
+
+def designs_plot(summary: pd.DataFrame, path: Path, lang: str = "en", title: str = "") -> Path:
+    """Left: each design's mean estimate (with its spread) against the true effect, at each
+    follow-up; right: the stepped wedge's power by the number of sites."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.output.plots import number_axis
+
+    w = WORDS[lang]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+    full = summary.sort_values("sites").groupby(["design", "follow_up_years"], sort=False).tail(1)
+    full = full.assign(order=full.design.map({d: i for i, d in enumerate(DESIGNS)})).sort_values(
+        ["order", "follow_up_years"])
+    x = np.arange(len(full))
+    left.errorbar(x, full.estimate, yerr=full.spread.fillna(0.0), fmt="o", color="#08306b", capsize=5,
+                  label=w["estimate"])
+    left.scatter(x, full.truth, marker="_", s=500, color="#d94801", label=w["truth"], zorder=3)
+    left.axhline(1.0, color="black", lw=1)
+    left.set_xticks(x, [f"{w[r.design]}\n{int(r.follow_up_years)} {w['years_short']}" for r in full.itertuples()],
+                    fontsize=8)
+    left.set_ylabel(w["ratio_axis"])
+    number_axis(left.yaxis, lang)
+    left.legend(fontsize=8)
+    wedge = summary[summary.design == "stepped_wedge"]
+    for years, g in wedge.groupby("follow_up_years"):
+        g = g.sort_values("sites")
+        right.plot(g.sites, 100 * g.power, marker="o", label=f"{int(years)} {w['years_short']}")
+    right.axhline(80, color="grey", lw=1, ls="--")
+    right.set_ylim(0, 100)
+    right.set_xlabel(w["sites"])
+    right.set_ylabel(f"{w['power']} (%)")
+    right.set_title(w["stepped_wedge"])
+    right.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

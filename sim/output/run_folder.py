@@ -204,8 +204,10 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
             prepost_draws = summarise_decomposition_draws(by_draw)
             files += write_table(by_draw, folder, "prepost_draws")
             files += write_table(prepost_draws, folder, "prepost_uncertainty")
+    rollout: dict[str, pd.DataFrame | None] = {"projection": None, "designs": None}
     if study.projection is not None and scenario.rollout is not None:
-        files += write_projection(folder, scenario, study, draw)
+        written, rollout = write_projection(folder, scenario, study, draw)
+        files += written
     # the large tables last, while the plots asked for above are drawn; the CSV files of the
     # two largest are written by the workers (if any) after the plots, while this process
     # writes their Parquet files
@@ -233,26 +235,34 @@ def _write_run(folder: Path, scenario: Scenario, config: dict, provenance: list[
     return {"summary": summary, "comparison": comparison, "prepost": prepost,
             "prepost_draws": prepost_draws, "uncertainty": uncertainty, "decisions": decisions,
             "objective": objective["objective"] if objective is not None else None,
-            "best": value.get("best_probability"), "value": value.get("value_of_information")}, files
+            "best": value.get("best_probability"), "value": value.get("value_of_information"), **rollout}, files
 
 
-def write_projection(folder: Path, scenario: Scenario, study: StudyResult, draw: PlotDrawer) -> list[str]:
+def write_projection(folder: Path, scenario: Scenario, study: StudyResult,
+                     draw: PlotDrawer) -> tuple[list[str], dict[str, pd.DataFrame | None]]:
     """A roll-out's projection by calendar year (each arm, and the plan's difference with its
     interval), its fan chart and, when they ran, the evaluation designs' rows and summary."""
-    assert study.projection is not None and scenario.rollout is not None
+    rollout = scenario.rollout
+    assert study.projection is not None and rollout is not None
     order = ["draw", "arm", "replication", "year", "area", "metric", "value"]
     projection = study.projection.assign(draw=study.projection.get("draw", 0))[order]
     summary = summarise_projection(projection, scenario.replications)
     files = write_table(projection, folder, "projection")
     files += write_table(summary, folder, "projection_summary")
     starts = _plots("projection").start_years(scenario)
-    title = f"rollout={scenario.rollout.name}: plan minus no roll-out, region"
+    title = f"rollout={rollout.name}: plan minus no roll-out, region"
     files += draw(lambda p: _plots("projection").fan_chart(projection, starts, p, title=title), "projection.png")
+    tables = {"projection": summary, "designs": None}
     if study.designs is not None and len(study.designs):
         designs = study.designs.assign(draw=study.designs.get("draw", 0))
         files += write_table(designs[["draw", *[c for c in designs.columns if c != "draw"]]], folder, "designs")
-        files += write_table(summarise_designs(study.designs), folder, "designs_summary")
-    return files
+        tables["designs"] = summarise_designs(study.designs)
+        files += write_table(tables["designs"], folder, "designs_summary")
+        if len(tables["designs"]):
+            shown = tables["designs"]
+            files += draw(lambda p: _plots("projection").designs_plot(
+                shown, p, title=f"rollout={rollout.name}: evaluation designs"), "designs.png")
+    return files, tables
 
 
 def write_areas(folder: Path, scenario: Scenario, study: StudyResult, labels: dict[str, str],

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.evaluation import summarise_designs
+from sim.output.numbers import day
 from sim.output.projection import differences, first_clear_year, sentences
 
 
@@ -48,3 +49,8 @@ def test_the_first_clear_year_is_the_first_whose_interval_lies_below_zero():
                             "difference_upper": [5.0, -1.0, -3.0]})
     assert first_clear_year(summary).year == 2026
     assert first_clear_year(summary.assign(difference_upper=1.0)) is None
+
+
+def test_a_start_date_is_written_as_each_language_writes_it():
+    assert day("2025-08-01", "da") == "1. august 2025"
+    assert day("2026-01-15", "en") == "15 January 2026"
