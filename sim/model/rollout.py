@@ -6,21 +6,21 @@ of the run with no staff. On its dates:
 
 1. **staff released**: ``released_weeks`` before the start the team's first staff are
    paid, building a common ground, and give no care;
-2. **start**: the team gives care with the first share of its staff; the baseline teams
-   that served the site's municipalities lend it their staff for those citizens in step
-   with its build-up (staff move, they are not hired twice); the site's entrants join
-   the new team, and the citizens already there move at once or, with gradual
+2. **start**: the team gives care with the first share of its staff; the site's
+   entrants join it, and the citizens already there move at once or, with gradual
    enrolment, each on a day drawn uniformly over the intake period (a stream of the
-   roll-out's own);
-3. **build-up**: monthly, the team's staff grow to the ramp's end (the baseline lending
-   more), and the fidelity parameters mature from the plan's start values towards the
-   organisation's own.
+   roll-out's own); the baseline teams that served them lend the new team their staff
+   for the citizens who have moved, monthly, so staff move with their citizens and are
+   never paid twice (a team built up ahead of its citizens costs extra meanwhile);
+3. **build-up**: monthly, the team's staff grow to the ramp's end, and the fidelity
+   parameters mature from the plan's start values towards the organisation's own.
 
 Every staff change is logged (day, team, FTE by sector, municipalities covered) so that
 FTE and money can be counted by calendar year.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Final
 
@@ -130,7 +130,6 @@ class RollOut:
         yield from self._until(site.start)
         site.mature(maturity[0][1])
         self._staff(site, staff[0][1], caring=True)
-        self._lend(index, staff[0][1])
         for m in site.covers:
             model.serving[m] = site.network
         self._enrol(index, site)
@@ -139,7 +138,6 @@ class RollOut:
             yield from self._until(site.start + after)
             if what == "staff":
                 self._staff(site, value, caring=True)
-                self._lend(index, value)
                 continue
             site.mature(value)
             for citizen in model.census.citizens.values():
@@ -148,31 +146,42 @@ class RollOut:
 
     def _enrol(self, index: int, site: SiteTeams) -> None:
         """The citizens already in the site's municipalities: all now, or each on a day drawn
-        uniformly over the intake period."""
+        uniformly over the intake period; the baseline lends their staff as they move."""
         model, spec = self.model, site.site
         movers = [c for c in model.census.citizens.values() if c.attrs.municipality in site.covers]
         if spec.enrolment == "at_once":
             for citizen in movers:
                 citizen.transfer(site.network)
+            self._lend(index, 1.0)
             return
         u = generator(model.seed, ROLLOUT_KEY, model.replication, index).random(len(movers)).tolist()
         days = sorted((site.start + x * spec.intake_months * DAYS_PER_MONTH, i) for i, x in enumerate(u))
-        model.env.process(self._intake(site, days, movers))
+        model.env.process(self._intake(index, site, days, movers))
 
-    def _intake(self, site: SiteTeams, order: list[tuple[float, int]], movers: list):
-        """Gradual enrolment: each citizen already there moves on their own day."""
+    def _intake(self, index: int, site: SiteTeams, order: list[tuple[float, int]], movers: list):
+        """Gradual enrolment: each citizen already there moves on their own day; at the end
+        of each month the baseline lends the share of the site's staff that the citizens
+        moved so far make up (all of it when the intake ends)."""
         env, alive = self.model.env, self.model.census.citizens
-        for day, i in order:
-            if day > env.now:
-                yield env.timeout(day - env.now)
+        month_ends = [site.start + k * DAYS_PER_MONTH for k in range(1, math.ceil(site.site.intake_months) + 1)]
+        month = 0
+        for moved, (day, i) in enumerate(order):
+            while month < len(month_ends) and day > month_ends[month]:
+                yield from self._until(month_ends[month])
+                self._lend(index, moved / len(movers))
+                month += 1
+            yield from self._until(day)
             citizen = movers[i]
             if citizen.id in alive and citizen.net is not site.network:
                 citizen.transfer(site.network)
+        self._lend(index, 1.0)
 
     def _lend(self, index: int, share: float) -> None:
-        """The baseline teams lend the site's team its staff: each loses, of the share of its
-        citizens who live in the site's municipalities, the share of the new team's staff
-        now working (so the staff for those citizens move, not double)."""
+        """The baseline teams lend the site's team the staff of the citizens who have moved:
+        each keeps, of its staff for the site's municipalities, the part for the citizens it
+        still serves (``share``: the part of the site's citizens moved). Staff move with
+        their citizens and are never paid twice; a new team built up faster than its
+        citizens arrive costs extra for that while."""
         now, citizens = self.model.env.now, self.model.plan.citizens
         covers = self.sites[index].covers
         for team in self.model.network.teams:

@@ -95,21 +95,35 @@ def test_gradual_enrolment_has_moved_every_citizen_by_the_end_of_the_intake():
     assert all(c.net is site.network for c in m.census.citizens.values())
 
 
-def test_staff_are_paid_before_the_start_without_giving_care_then_lent_by_the_baseline():
+def test_staff_are_paid_before_the_start_without_giving_care_then_lent_as_citizens_move():
     m = plan_arm()
     site = m.rollout.sites[0]
     team = site.network.teams[0]
     released = site.start - site.site.released_days
+    m.env.run(until=released - 1)
+    assert sum(team.fte_by_sector.values()) == 0.0
     m.env.run(until=released + 1)
     assert sum(team.fte_by_sector.values()) > 0 and team.capacity == 0.0
     before = {t.name: sum(t.fte_by_sector.values()) for t in m.network.teams}
     assert all(v > 0 for v in before.values())
     m.env.run(until=site.start + 1)
     assert team.capacity > 0
-    # at half the new team's staff, the catchment-wide baseline teams lent half of theirs
+    assert all(sum(t.fte_by_sector.values()) == before[t.name] for t in m.network.teams)   # nobody moved yet
+    # halfway through the intake the catchment-wide baseline teams have lent about half their staff
+    m.env.run(until=site.start + 6 * DAYS_PER_MONTH + 1)
+    moved = np.mean([c.net is site.network for c in m.census.citizens.values() if c.entered < site.start])
     for t in m.network.teams:
-        assert sum(t.fte_by_sector.values()) == pytest.approx(0.5 * before[t.name])
+        left = sum(t.fte_by_sector.values()) / before[t.name]
+        assert 0.3 < left < 0.7 and left == pytest.approx(1 - moved, abs=0.15)
     m.env.run(until=site.start + 13 * DAYS_PER_MONTH)
+    assert all(sum(t.fte_by_sector.values()) == pytest.approx(0.0) for t in m.network.teams)
+
+
+def test_every_team_started_at_once_takes_the_baseline_staff_with_its_citizens():
+    m = plan_arm(*AT_ONCE)
+    site = m.rollout.sites[0]
+    m.env.run(until=site.start + 1)
+    assert all(c.net is site.network for c in m.census.citizens.values())
     assert all(sum(t.fte_by_sector.values()) == pytest.approx(0.0) for t in m.network.teams)
 
 
