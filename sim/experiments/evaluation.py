@@ -10,7 +10,9 @@ citizens or units it analyses:
 - :func:`pre_post`: the Norwegian design ([landheim2020]): the citizens enrolled at
   each site's start, each their own control, after against before;
 - :func:`stepped_wedge`: municipalities clustered in sites cross from usual care to the
-  team at their site's date; a Poisson regression with calendar period and unit effects;
+  team at their site's date; a Poisson regression with calendar period and unit effects
+  ([hussey2007]), and :func:`stepped_wedge_exposure`, the same by time since the start
+  ([kenny2022]);
 - :func:`matched`: a Danish register study: citizens served by a starting team against
   propensity-matched citizens of sites that have not started.
 
@@ -56,7 +58,7 @@ YEAR = DAYS_PER_YEAR
 HALF_YEAR = YEAR / 2.0
 LOOKBACK_DAYS = 12 * 30.4375          # the pre/post cohort's year before the start, for a crisis
 OUTCOMES = ("bed_days", "admissions")
-DESIGNS = ("prepost", "stepped_wedge", "matched")
+DESIGNS = ("prepost", "stepped_wedge", "stepped_wedge_exposure", "matched")
 EVENT_COLUMNS = ("citizen", "time", "event")
 CITIZEN_COLUMNS = ("citizen", "municipality", "site", "start", "entered", "exit_time",
                    "age_band", "diagnosis", "dual_diagnosis")
@@ -276,7 +278,8 @@ def stepped_wedge_panel(rep: Replication, follow_up_days: float, outcome: str = 
     return panel[columns].reset_index(drop=True)
 
 
-def stepped_wedge_fit(panel: pd.DataFrame, cluster_min_sites: int = CLUSTER_MIN_SITES) -> dict[str, float]:
+def stepped_wedge_fit(panel: pd.DataFrame, cluster_min_sites: int = CLUSTER_MIN_SITES,
+                      exposure_bins: tuple[float, ...] | None = None) -> dict[str, float]:
     """The stepped wedge's analysis of a unit-period table: a Poisson regression.
 
     log E[outcome] = log(exposure) + period effect + unit effect + log(rate ratio) x
@@ -289,6 +292,12 @@ def stepped_wedge_fit(panel: pd.DataFrame, cluster_min_sites: int = CLUSTER_MIN_
     error is itself too noisy and the quasi-Poisson model's error is used (Pearson
     chi-squared scale, t on the residual degrees of freedom), which assumes the periods
     of a unit independent once its level is fixed.
+
+    ``exposure_bins`` (days since the unit's start, e.g. ``(0, 182.5, 365)``): the
+    exposure-time model instead (Kenny et al. 2022, [kenny2022]): one indicator per bin of
+    time since the start in place of ``treated``, so an effect that builds up is not
+    averaged with its first months; the estimate is the last bin's (the effect once the
+    team has run that long). ``panel`` then needs ``exposure_days``.
 
     ``panel``: columns unit, site, period, outcome, exposure, treated. Returns estimate
     (exp of the treated coefficient), ci_lower, ci_upper (95 %), p_value, n (units),
@@ -304,9 +313,10 @@ def stepped_wedge_fit(panel: pd.DataFrame, cluster_min_sites: int = CLUSTER_MIN_
         return nan
     fixed = pd.get_dummies(panel[["period", "unit"]].astype(str), drop_first=True, dtype=float)
     fixed.insert(0, "const", 1.0)
-    design = fixed.assign(treated=panel.treated.to_numpy(float))
-    x = design.to_numpy(float)
-    if np.linalg.matrix_rank(x) <= np.linalg.matrix_rank(fixed.to_numpy(float)):
+    treatment = (panel.treated.to_numpy(float)[:, None] if exposure_bins is None
+                 else _exposure_indicators(panel, exposure_bins))
+    x = np.hstack([fixed.to_numpy(float), treatment])
+    if np.linalg.matrix_rank(x) < np.linalg.matrix_rank(fixed.to_numpy(float)) + treatment.shape[1]:
         return nan
     model = sm.GLM(panel.outcome.to_numpy(float), x, family=sm.families.Poisson(),
                    offset=np.log(panel.exposure.to_numpy(float)))
@@ -318,13 +328,44 @@ def stepped_wedge_fit(panel: pd.DataFrame, cluster_min_sites: int = CLUSTER_MIN_
             fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
         else:
             fit = model.fit(scale="X2", use_t=True)
-    j = x.shape[1] - 1
+    j = x.shape[1] - 1   # the treatment's (the last exposure bin's) coefficient
     coef, (lo, hi) = float(fit.params[j]), fit.conf_int(alpha=LEVEL)[j]
     if not np.isfinite(coef):
         return nan
     return {"estimate": math.exp(coef), "ci_lower": math.exp(lo), "ci_upper": math.exp(hi),
             "p_value": float(fit.pvalues[j]), "n": float(n_units), "sites": float(n_sites),
             "clustered": float(clustered)}
+
+
+def _exposure_indicators(panel: pd.DataFrame, bins: tuple[float, ...]) -> np.ndarray:
+    """One column per bin of days since the unit's start (1 in a treated unit-period whose
+    time since the start falls in the bin)."""
+    days = panel.exposure_days.to_numpy(float)
+    treated = panel.treated.to_numpy(float) > 0
+    edges = [*bins[1:], np.inf]
+    return np.column_stack([(treated & (days >= lo) & (days < hi)).astype(float)
+                            for lo, hi in zip(bins, edges)])
+
+
+EXPOSURE_BINS = (0.0, HALF_YEAR, YEAR)   # the exposure-time model: first half-year, second, after
+
+
+def stepped_wedge_exposure(rep: Replication, follow_up_days: float, outcome: str = "bed_days",
+                           bins: tuple[float, ...] = EXPOSURE_BINS) -> dict[str, float]:
+    """The stepped wedge analysed by time since each site's start (the exposure-time
+    model of :func:`stepped_wedge_fit`): the estimate is the effect in the last bin (by
+    default, from a year after the start), and the truth the plan arm over the
+    no-roll-out arm in the treated unit-periods of that bin."""
+    panel = stepped_wedge_panel(rep, follow_up_days, outcome)
+    starts = rep.citizens.drop_duplicates("municipality").set_index("municipality").start.astype(float)
+    panel = panel.assign(exposure_days=panel.period_start.to_numpy(float)
+                         - starts.reindex(panel.unit).to_numpy(float))
+    result = stepped_wedge_fit(panel, exposure_bins=bins)
+    last = panel[(panel.treated == 1) & (panel.exposure_days >= bins[-1])]
+    result["truth"] = (_ratio(last.outcome.sum(), last.outcome_counterfactual.sum())
+                       if np.isfinite(result["estimate"]) and len(last) else np.nan)
+    result["sites"] = float(rep.citizens.site.nunique())
+    return result
 
 
 def stepped_wedge(rep: Replication, follow_up_days: float, outcome: str = "bed_days",
@@ -546,6 +587,7 @@ def design_rows(citizens: pd.DataFrame, plan_events: pd.DataFrame, counterfactua
         for k in sizes:
             for subset in site_subsets(all_sites, k):
                 rows.append(row("stepped_wedge", _wedge(panel[panel.site.isin(subset)], k)))
+        rows.append(row("stepped_wedge_exposure", stepped_wedge_exposure(rep, days, outcome)))
         rows.append(row("matched", matched(rep, days, outcome)))
     out = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
     out["sites"] = out.sites.astype(int)

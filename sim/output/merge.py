@@ -17,7 +17,8 @@ municipality and per team (``sweep_municipality_summary``, ``sweep_municipality_
 with parameter draws also ``sweep_draw_changes`` and ``sweep_uncertainty`` (per point:
 the change across draws with the interval that holds 95 % of them) and each point's
 ``sweep_best_probability``, ``sweep_acceptability`` and ``sweep_value_of_information``
-(:mod:`sim.output.value`),
+(:mod:`sim.output.value`), for roll-out plans ``sweep_projection_summary`` and
+``sweep_designs_summary``,
 ``sweep.json`` (swept parameters, finished and missing jobs) and the sweep plots.
 """
 from __future__ import annotations
@@ -50,6 +51,8 @@ AREA_TABLES = ("municipality_summary", "municipality_comparison", "team_summary"
 # with parameter draws: each point's probability each organisation is best, its
 # acceptability curve and its value of information (sim.output.value)
 VALUE_TABLES = ("best_probability", "acceptability", "value_of_information")
+# a sweep of roll-out plans: each point's projection by year and its designs (sim.output.projection)
+ROLLOUT_TABLES = ("projection_summary", "designs_summary")
 
 
 def job_folders(sweep: Path) -> list[Path]:
@@ -166,7 +169,7 @@ def merge(sweep: Path) -> dict:
     files += write_table(summary, sweep, "sweep_summary")
     if comparison is not None:
         files += write_table(comparison, sweep, "sweep_comparison")
-    for name in (*AREA_TABLES, *VALUE_TABLES):   # each point's own summaries
+    for name in (*AREA_TABLES, *VALUE_TABLES, *ROLLOUT_TABLES):   # each point's own summaries
         parts = [_leading(pd.read_parquet(job / f"{name}.parquet").assign(**points[job.name]), points[job.name])
                  for job in finished if (job / f"{name}.parquet").is_file()]
         if parts:

@@ -45,6 +45,7 @@ WORDS = {
            "design": "Design", "follow_up": "Opfølgning (år)", "sites": "Teams", "estimate": "Skøn",
            "truth": "Sand værdi", "bias": "Skævhed", "spread": "Spredning", "power": "Styrke",
            "prepost": "Før/efter for indskrevne borgere", "stepped_wedge": "Trinvis indførelse (stepped wedge)",
+           "stepped_wedge_exposure": "Trinvis indførelse efter tid siden start",
            "matched": "Matchet sammenligning", "years_short": "år",
            "ratio_axis": "Sengedage med team / uden (forhold)"},
     "en": {"title": "When is the effect seen?",
@@ -68,6 +69,7 @@ WORDS = {
            "design": "Design", "follow_up": "Follow-up (years)", "sites": "Teams", "estimate": "Estimate",
            "truth": "True value", "bias": "Bias", "spread": "Spread", "power": "Power",
            "prepost": "Pre/post of enrolled citizens", "stepped_wedge": "Stepped wedge across sites",
+           "stepped_wedge_exposure": "Stepped wedge by time since the start",
            "matched": "Matched comparison", "years_short": "years",
            "ratio_axis": "Bed days with a team / without (ratio)"},
 }
@@ -222,9 +224,13 @@ def designs_block(summary: pd.DataFrame, lang: str) -> str:
 _DESIGN_WORDS = {
     "en": {"prepost": "a pre/post comparison of the citizens enrolled at {sites} sites",
            "stepped_wedge": "a stepped-wedge comparison of {sites} sites",
+           "stepped_wedge_exposure": "a stepped-wedge comparison of {sites} sites by time since the start "
+                                     "(the effect from a year on)",
            "matched": "a matched register comparison of the citizens of {sites} starting sites"},
     "da": {"prepost": "en før/efter-sammenligning af de indskrevne borgere på {sites} steder",
            "stepped_wedge": "et trinvist design (stepped wedge) med {sites} steder",
+           "stepped_wedge_exposure": "et trinvist design med {sites} steder efter tid siden start "
+                                     "(effekten fra et år efter start)",
            "matched": "en matchet registersammenligning af borgerne på {sites} startende steder"},
 }
 _OUTCOME_WORDS = {"en": {"bed_days": "bed-day ratio", "admissions": "admission ratio"},

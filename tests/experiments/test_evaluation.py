@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from sim.experiments.evaluation import (
+    DESIGNS,
     HALF_YEAR,
     YEAR,
     Replication,
@@ -119,6 +120,29 @@ def test_the_stepped_wedge_finds_no_effect_where_there_is_none():
     assert fit["ci_lower"] < 1.0 < fit["ci_upper"]
 
 
+def ramping_panel(seed: int = 5) -> pd.DataFrame:
+    """As :func:`wedge_panel`, half-year periods, but the effect builds up: no change in the
+    first half-year after the start, 0.85 in the second, 0.7 from a year on."""
+    panel = wedge_panel(1.0, seed)
+    start = 2 + 2 * panel.unit.str[1:].astype(int) // 2
+    since = (panel.period - start) * HALF_YEAR
+    ratio = np.where(panel.treated == 0, 1.0, np.where(since < HALF_YEAR, 1.0, np.where(since < YEAR, 0.85, 0.7)))
+    rng = np.random.default_rng(seed)
+    rate = panel.outcome / panel.exposure   # a noisy level of the unit and period: kept
+    return panel.assign(exposure_days=since, outcome=rng.poisson(panel.exposure * rate.clip(lower=1.0) * ratio)
+                        .astype(float))
+
+
+def test_by_time_since_the_start_the_stepped_wedge_finds_an_effect_that_builds_up():
+    """The exposure-time model recovers the effect from a year on (0.7); the usual model,
+    which assumes the whole effect from the first day, averages it with the first months."""
+    panel = ramping_panel()
+    later = stepped_wedge_fit(panel, exposure_bins=(0.0, HALF_YEAR, YEAR))
+    usual = stepped_wedge_fit(panel)
+    assert later["estimate"] == pytest.approx(0.7, abs=0.06)
+    assert usual["estimate"] > later["estimate"] + 0.05
+
+
 def test_a_stepped_wedge_without_untreated_periods_is_not_formed():
     panel = wedge_panel(0.7).assign(treated=1)
     assert math.isnan(stepped_wedge_fit(panel)["estimate"])
@@ -163,13 +187,14 @@ def no_effect_rows():
 
 
 def test_with_identical_arms_every_design_knows_the_truth_is_one(no_effect_rows):
-    assert set(no_effect_rows.design) == {"prepost", "stepped_wedge", "matched"}
+    assert set(no_effect_rows.design) == set(DESIGNS)
     assert (no_effect_rows.truth == 1.0).all()
 
 
 def test_without_an_effect_the_stepped_wedge_and_matched_estimates_centre_on_one(no_effect_rows):
     mean = no_effect_rows.groupby("design").estimate.mean()
     assert mean["stepped_wedge"] == pytest.approx(1.0, abs=0.1)
+    assert mean["stepped_wedge_exposure"] == pytest.approx(1.0, abs=0.15)
     assert mean["matched"] == pytest.approx(1.0, abs=0.1)
 
 
@@ -244,7 +269,7 @@ def test_no_site_starting_in_time_gives_rows_of_nan_not_an_error():
     citizens, log, end = synthetic_rollout(1, per_municipality=5,
                                            starts={"A": 10.5, "B": 12.0, "C": INF, "D": INF})
     rows = design_rows(citizens, log, log, end, follow_up_years=(2, 4), site_counts=[2, 3])
-    assert set(rows.design) == {"prepost", "stepped_wedge", "matched"}
+    assert set(rows.design) == set(DESIGNS)
     assert (rows.design == "stepped_wedge").sum() == 2 * (1 + 6 + 4)   # all sites, 6 pairs, 4 triples
     assert rows.estimate.isna().all() and rows.truth.isna().all() and rows.p_value.isna().all()
     assert summarise_designs(rows.assign(replication=0)).empty
