@@ -162,7 +162,7 @@ class RollOut:
         """Gradual enrolment: each citizen already there moves on their own day; at the end
         of each month the baseline lends the share of the site's staff that the citizens
         moved so far make up (all of it when the intake ends)."""
-        env, alive = self.model.env, self.model.census.citizens
+        alive = self.model.census.citizens
         month_ends = [site.start + k * DAYS_PER_MONTH for k in range(1, math.ceil(site.site.intake_months) + 1)]
         month = 0
         for moved, (day, i) in enumerate(order):
