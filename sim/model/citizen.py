@@ -91,6 +91,12 @@ class Citizen(SelfScheduled):
     """One citizen's pathway as a SimPy process (see the module docstring for the states and
     mechanisms): :meth:`run` goes from state to state, each state's step a generator of the
     days the citizen waits (:class:`~sim.model.process.SelfScheduled` does the waiting)."""
+
+    # attributes in slots, read without a dictionary (a step reads them many times)
+    __slots__ = ("m", "id", "attrs", "entered", "rec", "c", "rng", "draw", "exit_time", "net", "care", "org",
+                 "course", "hazard", "loss_multiplier", "dropout_base", "state", "since", "level", "engaged",
+                 "coercive", "intensive_until", "admissions", "crises", "_loads", "_offer")
+
     def __init__(self, model: Catchment[Citizen], cid: int, attrs: Attributes):
         super().__init__(model.env)
         self.m = model
@@ -258,12 +264,13 @@ class Citizen(SelfScheduled):
 
     def _apply(self, level: str, moves: Moves) -> None:
         now = self.now
-        for team, kind, delta in moves.changes:
+        changes, loads, teams = moves
+        for team, kind, delta in changes:
             team.change(now, kind, delta)
         rec = self.rec
-        if moves.teams and rec.start <= now < rec.end:   # the teams that served the citizen
-            rec.teams_seen[self.id].update(moves.teams)
-        self._loads = moves.loads
+        if teams and rec.start <= now < rec.end:   # the teams that served the citizen
+            rec.teams_seen[self.id].update(teams)
+        self._loads = loads
         if (level == INTENSIVE) != (self.level == INTENSIVE):
             self.m.census.intensive(now, level == INTENSIVE)
         self.level = level

@@ -41,6 +41,8 @@ class SelfScheduled:
     time, from one wait to the next). A method called from outside the process (by
     another process) reads ``env.now`` instead, or sets ``now`` first."""
 
+    __slots__ = ("env", "now", "callbacks", "_wake", "_process")
+
     # what SimPy's step reads of an event it has processed: a wake-up never fails
     _ok = True
 
