@@ -91,6 +91,12 @@ class Citizen(SelfScheduled):
     """One citizen's pathway as a SimPy process (see the module docstring for the states and
     mechanisms): :meth:`run` goes from state to state, each state's step a generator of the
     days the citizen waits (:class:`~sim.model.process.SelfScheduled` does the waiting)."""
+
+    # attributes in slots, read without a dictionary (a step reads them many times)
+    __slots__ = ("m", "id", "attrs", "entered", "rec", "c", "rng", "draw", "exit_time", "net", "care", "org",
+                 "course", "hazard", "loss_multiplier", "dropout_base", "state", "since", "level", "engaged",
+                 "coercive", "intensive_until", "admissions", "crises", "_loads", "_offer")
+
     def __init__(self, model: Catchment[Citizen], cid: int, attrs: Attributes):
         super().__init__(model.env)
         self.m = model
@@ -160,6 +166,7 @@ class Citizen(SelfScheduled):
         already drawn in the current state run out as drawn; the new organisation's
         mechanisms apply from the next decision on.
         """
+        self.now = self.env.now   # called by the study's process, not the citizen's
         self.net = network
         self.org = network.org
         self.care = network.for_municipality(self.attrs.municipality)
@@ -175,14 +182,14 @@ class Citizen(SelfScheduled):
         """Days until a deterioration at ``rate`` per day (on average over the illness
         course), following the course's phases, for a cumulative hazard ``e`` (a standard
         exponential drawn for it)."""
-        now = self.env.now
+        now = self.now
         if self.m.trend is not None:   # a study's calendar trend, as at the start of the wait
             rate *= self.m.crisis_trend(now)
         return self.course.time_to_event(now, e, rate)
 
     # -- bookkeeping ----------------------------------------------------------------
-    def _log(self, event: str) -> None:
-        """Append an event to the run's log, if it keeps one (the names the model logs
+    def _log(self, event: str, now: float) -> None:
+        """Append an event at ``now`` to the run's log, if it keeps one (the names the model logs
         are checked against ``EVENTS`` by a test that reads this module); a run without
         an event log that runs a study keeps only the events the study counts."""
         m = self.m
@@ -198,17 +205,17 @@ class Citizen(SelfScheduled):
             care = self.care
             t = care.intensive if self.level == INTENSIVE else care.case_management
             team, sector = t.name, t.sector_label
-        log.add(self.id, self.env.now, event, state or EXIT, sector, team)
+        log.add(self.id, now, event, state or EXIT, sector, team)
 
     def _enter(self, state: str, event: str) -> None:
-        now = self.env.now
+        now = self.now
         m = self.m
         m.census.move(now, self.state, state)
         self._close_state(now)
         self.state = state
         self.since = now
         if m.events is not None:
-            self._log(event)
+            self._log(event, now)
 
     def _close_state(self, now: float) -> None:
         """Add the time spent in the current state to its totals."""
@@ -225,7 +232,7 @@ class Citizen(SelfScheduled):
     def _wait(self, delay: float) -> tuple[float, bool]:
         """The wait of ``delay`` days, cut short if the citizen exits first: the days to
         yield, and whether the citizen is still here after them."""
-        now = self.env.now
+        now = self.now
         if now + delay >= self.exit_time:
             return max(0.0, self.exit_time - now), False
         return delay, True
@@ -261,13 +268,14 @@ class Citizen(SelfScheduled):
         return Moves(tuple(changes), new, names)
 
     def _apply(self, level: str, moves: Moves) -> None:
-        now = self.env.now
-        for team, kind, delta in moves.changes:
+        now = self.now
+        changes, loads, teams = moves
+        for team, kind, delta in changes:
             team.change(now, kind, delta)
         rec = self.rec
-        if moves.teams and rec.start <= now < rec.end:   # the teams that served the citizen
-            rec.teams_seen[self.id].update(moves.teams)
-        self._loads = moves.loads
+        if teams and rec.start <= now < rec.end:   # the teams that served the citizen
+            rec.teams_seen[self.id].update(teams)
+        self._loads = loads
         if (level == INTENSIVE) != (self.level == INTENSIVE):
             self.m.census.intensive(now, level == INTENSIVE)
         self.level = level
@@ -300,12 +308,13 @@ class Citizen(SelfScheduled):
         return new
 
     def _count_handover(self) -> None:
-        self.rec.count("handovers", self.env.now)
-        self._log("handover")
+        now = self.now
+        self.rec.count("handovers", now)
+        self._log("handover", now)
 
     def _handover(self, delay_draw: float, loss_draw: float) -> bool:
         """A hand-over between teams with a gap before first contact; True if the citizen is lost."""
-        now = self.env.now
+        now = self.now
         self._count_handover()
         delay = delay_draw * self.org.handover_delay_mean_days
         m = self.loss_multiplier
@@ -316,7 +325,7 @@ class Citizen(SelfScheduled):
 
     def _request_intensive(self) -> bool:
         """Ask the intensive team to scale the citizen up (board or acute team)."""
-        now = self.env.now
+        now = self.now
         rec = self.rec
         team = self.care.intensive
         hours = self.c.intensive_contacts_per_week * team.contact_hours(self.attrs.municipality, True)[0]
@@ -324,14 +333,14 @@ class Citizen(SelfScheduled):
         if not team.can_take_intensive(hours):
             rec.count("scaleups_refused", now)
             team.scale_up(now, False)
-            self._log("scale_up_refused")
+            self._log("scale_up_refused", now)
             return False
         rec.count("scaleups", now)
         team.scale_up(now, True)
         self.engaged = True
         self._set_care(INTENSIVE)
         self.intensive_until = now + self.c.intensive_episode_days
-        self._log("scale_up")
+        self._log("scale_up", now)
         if team is not self.care.case_management:
             self._count_handover()  # into the acute team: no gap, nobody is lost going up
         return True
@@ -351,13 +360,13 @@ class Citizen(SelfScheduled):
         self._exit()
 
     def _exit(self) -> None:
-        now = self.env.now
+        now = self.now
         census = self.m.census
         census.move(now, self.state, None)
         self._set_care(NO_CARE)
         self._close_state(now)
         self.state = None
-        self._log("exit")
+        self._log("exit", now)
         self.rec.count("exits", now)
         self.rec.span("citizen_days", self.entered, now)
         census.leave(now, self.id)
@@ -372,7 +381,7 @@ class Citizen(SelfScheduled):
     def _stable(self) -> Step:
         if self.state != STABLE:
             self._enter(STABLE, "stable")
-        now = self.env.now
+        now = self.now
         t_det = self._time_to(self.draw.deterioration(), self.hazard)
         t_drop = self.draw.dropout_days(self._dropout_rate())  # drawn on every branch
         if self.level == INTENSIVE:  # nobody drops out of intensive care; it ends by itself
@@ -387,17 +396,17 @@ class Citizen(SelfScheduled):
         if t == t_down:
             return self._scale_down()
         if t == t_drop:
-            self.rec.count("dropouts", self.env.now)
+            self.rec.count("dropouts", self.now)
             return DISENGAGED
         return DETERIORATING
 
     def _scale_down(self) -> str:
         self._set_care(ROUTINE)
-        self._log("scale_down")
+        self._log("scale_down", self.now)
         delay, loss = self.draw.handover()  # on every branch
         if self.care.intensive is not self.care.case_management:
             if self._handover(delay, loss):
-                self.rec.count("lost_at_handover", self.env.now)
+                self.rec.count("lost_at_handover", self.now)
                 return DISENGAGED
         return STABLE
 
@@ -465,7 +474,7 @@ class Citizen(SelfScheduled):
     def _deteriorating(self) -> Step:
         self._enter(DETERIORATING, "deterioration")
         rec = self.rec
-        rec.count("deteriorations", self.env.now)
+        rec.count("deteriorations", self.now)
         window = self.draw.warning_window(self.c.warning_window_mean_days)
         averts = self.draw.crisis_averted(self.c.crisis_averted_prob)
         s = self._escalation_time()
@@ -477,11 +486,11 @@ class Citizen(SelfScheduled):
             if self.level == INTENSIVE:
                 accepted = True
                 self.intensive_until = max(self.intensive_until,
-                                           self.env.now + self.c.intensive_episode_days)
+                                           self.now + self.c.intensive_episode_days)
             else:
                 accepted = self._request_intensive()
             if accepted and averts:
-                rec.count("crises_averted", self.env.now)
+                rec.count("crises_averted", self.now)
                 return STABLE
             window -= s
         wait, here = self._wait(window)
@@ -492,7 +501,7 @@ class Citizen(SelfScheduled):
 
     def _crisis(self) -> Step:
         self._enter(CRISIS, "crisis")
-        now = self.env.now
+        now = self.now
         self.crises.append(now)
         self.rec.count("crises", now)
         u_admit, u_coerce, home_days = self.draw.crisis(self.c.crisis_home_mean_days)
@@ -540,7 +549,7 @@ class Citizen(SelfScheduled):
         Whether the stay will need a municipal offer, and whether the organisation starts
         discharge planning at admission, are known here (mechanism 4): a planned stay puts
         the planning on the citizen's case-management team from now on."""
-        rec, now, c = self.rec, self.env.now, self.c
+        rec, now, c = self.rec, self.now, self.c
         self.engaged = True
         self._count_handover()  # community -> ward, in every organisation
         u_need, u_planned, offer = self.draw.offer(c.municipal_offer_wait_mean_days)
@@ -557,7 +566,7 @@ class Citizen(SelfScheduled):
 
     def _admit(self) -> float:
         """Count the admission (voluntary or coercive); return its time."""
-        rec, admitted_at = self.rec, self.env.now
+        rec, admitted_at = self.rec, self.now
         self._enter(ADMITTED, "coercive_admission" if self.coercive else "admission")
         self.admissions.append(admitted_at)
         rec.count("admissions", admitted_at)
@@ -582,7 +591,7 @@ class Citizen(SelfScheduled):
         c = self.c
         los = self.draw.los(c.los_shape, c.los_mean_days["coercive" if self.coercive else "voluntary"])
         if self.m.trend is not None:   # a study's calendar trend
-            los *= self.m.los_trend(self.env.now)
+            los *= self.m.los_trend(self.now)
         team = self.care.case_management
         f = team.routine_fulfilment()
         if team.spec.inreach and c.inreach_contacts_per_week > 0:
@@ -597,21 +606,21 @@ class Citizen(SelfScheduled):
     def _discharge(self, admitted_at: float, blocking: float) -> str:
         """Mechanism 5: leave the bed; each community team that did not follow the citizen
         through the stay takes over with a gap and a risk of losing them."""
-        rec = self.rec
+        rec, now = self.rec, self.now
         self.m.ward.release()
         if rec.in_window(admitted_at):
-            rec.stays.append((admitted_at, self.env.now - admitted_at, blocking))
-        self._log("discharge")
+            rec.stays.append((admitted_at, now - admitted_at, blocking))
+        self._log("discharge", now)
         # two delays' uniforms, then two losses', on every branch
         u = self.draw.discharge_handovers()
         lost = False
         for i, team in enumerate(self.care.routine):
             if not team.spec.inreach:
                 lost |= self._handover(-_log1p(-u[i]), u[2 + i])
-        if self.env.now >= self.exit_time:
+        if now >= self.exit_time:
             return EXIT
         if lost:
-            rec.count("lost_at_handover", self.env.now)
+            rec.count("lost_at_handover", now)
             return DISENGAGED
         self._set_care(ROUTINE)
         return POST_DISCHARGE
@@ -639,7 +648,7 @@ class Citizen(SelfScheduled):
         if not here:
             return EXIT
         if t == t_re:
-            self.rec.count("reengagements", self.env.now)
+            self.rec.count("reengagements", self.now)
             self.engaged = True
             self._set_care(ROUTINE)
             return STABLE

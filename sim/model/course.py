@@ -30,7 +30,7 @@ from collections.abc import Callable
 class IllnessCourse:
     """The phases of one citizen's illness from their entry on."""
 
-    __slots__ = ("_ends", "_unwell_first", "_draw", "_mean", "_mult", "_k")
+    __slots__ = ("_ends", "_unwell_first", "_draw", "_mean", "_mult", "_phase_mult", "_k")
 
     def __init__(self, start: float, unwell_hazard_ratio: float, unwell_mean_days: float,
                  well_mean_days: float, uniform: Callable[[], float],
@@ -43,6 +43,8 @@ class IllnessCourse:
         self._unwell_first = uniform() < p_unwell
         self._mean = (well_mean_days, unwell_mean_days)
         self._mult = (1.0 / mean_ratio, unwell_hazard_ratio / mean_ratio)
+        # the phases alternate: phase k's multiplier is _phase_mult[k % 2]
+        self._phase_mult = (self._mult[self._unwell_first], self._mult[not self._unwell_first])
         self._draw = exponential
         self._ends = [start + exponential() * self._mean[self._unwell_first]]
         self._k = 0   # the phase of the last question; time only moves forward
@@ -56,13 +58,17 @@ class IllnessCourse:
             ends.append(ends[-1] + self._draw() * self._mean[self._unwell(len(ends))])
         return ends[k]
 
-    def unwell(self, now: float) -> bool:
-        """Whether the citizen is in an unwell phase at ``now``."""
+    def _phase(self, now: float) -> int:
+        """The phase holding ``now`` (found from the last one asked: time only moves forward)."""
         k = self._k
         while self._end(k) <= now:
             k += 1
         self._k = k
-        return self._unwell(k)
+        return k
+
+    def unwell(self, now: float) -> bool:
+        """Whether the citizen is in an unwell phase at ``now``."""
+        return self._unwell(self._phase(now))
 
     def multiplier(self, now: float) -> float:
         """The hazard multiplier at ``now`` (mean 1 over the long run)."""
@@ -73,11 +79,10 @@ class IllnessCourse:
         for a unit exponential ``e``; infinite when ``rate`` is zero."""
         if rate <= 0.0:
             return math.inf
-        self.unwell(now)            # move the cursor to the phase holding now
-        k, t = self._k, now
+        k, t = self._phase(now), now
         while True:
             end = self._end(k)
-            lam = rate * self._mult[self._unwell(k)]
+            lam = rate * self._phase_mult[k % 2]
             if e <= lam * (end - t):
                 return t + e / lam - now
             e -= lam * (end - t)

@@ -9,6 +9,9 @@ took about 110 bytes of memory that the run then had to free again; here an entr
 hundred different ones. The words become columns of the frame only at the end,
 decoded by Arrow from the kinds' numbers, so the frame is the same, value for value and
 type for type, as one built from tuples (tested in ``tests/model/test_event_log.py``).
+The entries are added to three lists, which take an entry much faster than a typed
+array does, and the lists become typed arrays in one step for every ``CHUNK`` entries
+(and when the log is read).
 
 An implementation choice, not a model assumption: it changes what a run costs, not a
 single number it gives.
@@ -29,24 +32,27 @@ STRING: Final = pd.Series(["a"]).dtype   # the type pandas gives a column of tex
 ARROW_TEXT = isinstance(STRING, pd.StringDtype) and STRING.storage == "pyarrow"
 
 Kind = tuple[str, str, str, str]   # event, state, sector, team
-CHUNK: Final = 1 << 16   # entries per chunk of the arrays (an implementation constant, see EventLog)
+CHUNK: Final = 1 << 16   # entries per chunk (an implementation constant, see EventLog)
 
 
 class EventLog:
     """The entries of one run, in the order they happened.
 
-    The arrays are kept in chunks of ``CHUNK`` entries: an array that grows is copied to
-    a larger place now and then, and a chunk (half a megabyte of times) is copied within
-    the processor's cache, where one array of the whole log would be copied again and
-    again through memory."""
+    The entries are kept in chunks of at most ``CHUNK``: the one being filled in three
+    lists, the others in three typed arrays each (a typed array growing one entry at a
+    time would be copied to a larger place now and then, and a chunk, half a megabyte of
+    times, is copied within the processor's cache, where one array of the whole log
+    would be copied again and again through memory)."""
 
     __slots__ = ("_citizen", "_time", "_kind", "_full", "_codes", "_kinds")
 
     def __init__(self) -> None:
-        self._citizen = array("q")   # the citizen's number
-        self._time = array("d")      # days since the start of the run
-        self._kind = array("i")      # an index into _kinds
-        self._full: list[tuple[array, array, array]] = []   # the chunks filled so far
+        # the chunk being filled: the citizen's number, the time (days since the start of
+        # the run) and an index into _kinds
+        self._citizen: list[int] = []
+        self._time: list[float] = []
+        self._kind: list[int] = []
+        self._full: list[tuple[array, array, array]] = []   # the chunks filled so far, as typed arrays
         self._codes: dict[Kind, int] = {}
         self._kinds: list[Kind] = []
 
@@ -57,18 +63,25 @@ class EventLog:
         if code is None:
             code = self._codes[kind] = len(self._kinds)
             self._kinds.append(kind)
-        if len(self._citizen) == CHUNK:
-            self._full.append((self._citizen, self._time, self._kind))
-            self._citizen, self._time, self._kind = array("q"), array("d"), array("i")
         self._citizen.append(citizen)
         self._time.append(time)
         self._kind.append(code)
+        if len(self._kind) == CHUNK:
+            self._seal()
+
+    def _seal(self) -> None:
+        """Turn the chunk being filled into typed arrays, and start a new one."""
+        if self._kind:
+            self._full.append((array("q", self._citizen), array("d", self._time), array("i", self._kind)))
+            self._citizen, self._time, self._kind = [], [], []
 
     def _chunks(self) -> list[tuple[array, array, array]]:
-        return [*self._full, (self._citizen, self._time, self._kind)]
+        """Every entry, in chunks of typed arrays."""
+        self._seal()
+        return self._full
 
     def __len__(self) -> int:
-        return CHUNK * len(self._full) + len(self._citizen)
+        return sum(len(codes) for _, _, codes in self._full) + len(self._kind)
 
     def __iter__(self) -> Iterator[tuple[int, float, str, str, str, str]]:
         """The entries as tuples (citizen, time, event, state, sector, team)."""

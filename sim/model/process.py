@@ -10,8 +10,10 @@ that yields ``None`` has subscribed :meth:`SelfScheduled.resume` to an event of 
 (a bed handed on), and goes on when that event fires.
 
 The steps never see any of this: they ``yield`` days, as a SimPy process yields
-``env.timeout(days)``. This module is the one place that knows how SimPy's queue holds
-its events (:func:`discard_pending`).
+``env.timeout(days)``, and read the time from :attr:`SelfScheduled.now`, set each time
+the process goes on (a plain attribute: SimPy's ``env.now`` is a property, a function
+call on every read, and a step reads the time many times). This module is the one
+place that knows how SimPy's queue holds its events (:func:`discard_pending`).
 """
 from __future__ import annotations
 
@@ -32,13 +34,21 @@ class SelfScheduled:
     :meth:`drive` starts the generator of its waits (a subclass's pathway) and runs it
     to its first wait; :meth:`stop` drops the generator when the run ends with the
     process still waiting. SimPy reads ``callbacks`` and ``_ok`` of the event it steps,
-    so the process carries both."""
+    so the process carries both.
+
+    ``now`` is the time of the step running: set by :meth:`resume` before the process
+    goes on, it is SimPy's ``env.now`` for as long as the step runs (a step runs at one
+    time, from one wait to the next). A method called from outside the process (by
+    another process) reads ``env.now`` instead, or sets ``now`` first."""
+
+    __slots__ = ("env", "now", "callbacks", "_wake", "_process")
 
     # what SimPy's step reads of an event it has processed: a wake-up never fails
     _ok = True
 
     def __init__(self, env: simpy.Environment):
         self.env = env
+        self.now = env.now
         self.callbacks: list[Callable[[Any], None]] | None = None   # while in SimPy's queue
         self._wake: list[Callable[[Any], None]] | None = None
         self._process: Waits | None = None
@@ -54,6 +64,7 @@ class SelfScheduled:
         process = self._process
         if process is None:
             return
+        self.now = self.env.now
         try:
             days = process.send(None)
         except StopIteration:   # the process has ended: nothing refers back to it any more

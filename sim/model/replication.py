@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from itertools import chain
 from typing import Final
 
 import numpy as np
@@ -280,8 +281,9 @@ class Model(Catchment[Citizen]):
         return None if self.events is None else self.events.frame()
 
     def _timeseries(self) -> pd.DataFrame:
-        df = pd.DataFrame(np.array(self.census.rows, dtype=np.int64).reshape(-1, len(TIMESERIES_COLUMNS)),
-                          columns=TIMESERIES_COLUMNS)
+        rows = self.census.rows   # read in one pass, without numpy working out the shape of a list of rows
+        counts = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * len(TIMESERIES_COLUMNS))
+        df = pd.DataFrame(counts.reshape(-1, len(TIMESERIES_COLUMNS)), columns=TIMESERIES_COLUMNS)
         df.insert(1, "period", np.where(df["day"] < self.warmup, "warmup", "results"))
         return df
 

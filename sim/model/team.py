@@ -24,6 +24,7 @@ from sim.model.recorder import Recorder
 SNAP: Final = 1e-9   # a load within this of zero is zero (float drift; an implementation constant)
 INTENSIVE_WORK: Final = WORK.index("intensive")
 KINDS: Final = len(WORK)
+assert INTENSIVE_WORK == KINDS - 1   # the other kinds are WORK[:INTENSIVE_WORK]
 
 
 def _snap(v: float) -> float:
@@ -139,7 +140,10 @@ class Team:
         if rh <= 0.0:
             return 1.0 if self.capacity > 0 else 0.0
         free = self.capacity - self.intensive_hours
-        return min(1.0, free / rh) if free > 0.0 else 0.0
+        if free > 0.0:
+            share = free / rh
+            return share if share < 1.0 else 1.0   # a conditional: cheaper than min()
+        return 0.0
 
     def can_take_intensive(self, hours: float) -> bool:
         """Whether the board may scale up one more citizen needing ``hours`` a week (mechanism 2)."""
@@ -153,7 +157,8 @@ class Team:
     # -- load ------------------------------------------------------------------
     def change(self, now: float, kind: int, delta: Load) -> None:
         """Change the load per week of one kind of work (an index into ``WORK``) by ``delta``."""
-        self._integrate(now)
+        if now != self._last:   # a change at the time of the last one has nothing to integrate
+            self._integrate(now)
         contacts, hours, drive = delta
         self.contacts[kind] = _snap(self.contacts[kind] + contacts)
         self.hours[kind] = _snap(self.hours[kind] + hours)
@@ -175,16 +180,14 @@ class Team:
         ih = self.intensive_hours
         int_share = (self.capacity / ih if ih > self.capacity else 1.0) if ih > 0 else 1.0
         self._used += (ih * int_share + self.routine_hours * f) * weeks
-        drive, contacts, asked, given = self.drive, self.contacts, self._asked, self._given
-        routine_drive = 0.0
-        for k in range(KINDS):
-            c = contacts[k]
-            share = int_share if k == INTENSIVE_WORK else f
-            if k != INTENSIVE_WORK:
-                routine_drive += drive[k]
+        drive, asked, given = self.drive, self._asked, self._given
+        for k, c in enumerate(self.contacts):
             if c:
                 asked[k] += c * weeks
-                given[k] += c * share * weeks
+                given[k] += c * (int_share if k == INTENSIVE_WORK else f) * weeks
+        routine_drive = 0.0
+        for d in drive[:INTENSIVE_WORK]:   # the kinds before intensive care (WORK's last)
+            routine_drive += d
         self._drive += (drive[INTENSIVE_WORK] * int_share + routine_drive * f) * weeks
         self._available += self.capacity * weeks
 
