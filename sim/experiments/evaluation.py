@@ -557,15 +557,15 @@ def site_subsets(sites: Sequence[str], size: int, most: int = SUBSETS) -> list[t
 
 def design_rows(citizens: pd.DataFrame, plan_events: pd.DataFrame, counterfactual_events: pd.DataFrame,
                 end: float, follow_up_years: Iterable[float] = (2, 4), site_counts: Iterable[int] | None = None,
-                outcome: str = "bed_days") -> pd.DataFrame:
+                outcome: str = "bed_days", subsets: int = SUBSETS) -> pd.DataFrame:
     """One replication's rows: every design at every follow-up (in years of the model clock).
 
-    Columns: design (``prepost``, ``stepped_wedge``, ``matched``), outcome,
-    follow_up_years, sites (sites analysed), estimate, truth, p_value, n. The stepped
-    wedge runs on all sites and, for each size in ``site_counts`` (2 up to all sites;
-    other sizes are ignored), on every subset of that many sites, or ten drawn ones when
-    there are more (:func:`site_subsets`), each on its sites' rows of the region's panel
-    (the same calendar periods): one row per subset, averaged by :func:`summarise_designs`.
+    Columns: design (one of ``DESIGNS``), outcome, follow_up_years, sites (sites
+    analysed), estimate, truth, p_value, n. The stepped wedge runs on all sites and, for
+    each size in ``site_counts`` (2 up to all sites; other sizes are ignored), on every
+    subset of that many sites, or ``subsets`` drawn ones when there are more
+    (:func:`site_subsets`), each on its sites' rows of the region's panel (the same
+    calendar periods): one row per subset, averaged by :func:`summarise_designs`.
     A design that cannot be formed gives a row of NaN.
     """
     rep = Replication.from_logs(citizens, plan_events, counterfactual_events, end)
@@ -585,7 +585,7 @@ def design_rows(citizens: pd.DataFrame, plan_events: pd.DataFrame, counterfactua
         panel = stepped_wedge_panel(rep, days, outcome)
         rows.append(row("stepped_wedge", _wedge(panel, len(all_sites))))
         for k in sizes:
-            for subset in site_subsets(all_sites, k):
+            for subset in site_subsets(all_sites, k, subsets):
                 rows.append(row("stepped_wedge", _wedge(panel[panel.site.isin(subset)], k)))
         rows.append(row("stepped_wedge_exposure", stepped_wedge_exposure(rep, days, outcome)))
         rows.append(row("matched", matched(rep, days, outcome)))

@@ -203,6 +203,7 @@ def summarise_projection(projection: pd.DataFrame, replications: int) -> pd.Data
 
 FOLLOW_UP_YEARS = (2, 4)   # the evaluation designs' follow-up: the institute's and a longer one
 SITE_COUNTS = (3, 5)       # the stepped wedge also on subsets of this many sites: its power by clusters
+SITE_SUBSETS = 5           # of each size, at most this many subsets (the same in every replication)
 
 
 def sites_of(scenario: Scenario) -> pd.DataFrame:
@@ -224,7 +225,7 @@ def evaluate_designs(scenario: Scenario, citizens: pd.DataFrame, plan_events: pd
 
     with_site = citizens.merge(sites_of(scenario), on="municipality", how="left")
     return design_rows(with_site, plan_events, counterfactual_events, scenario.window[1],
-                       follow_up_years=FOLLOW_UP_YEARS, site_counts=SITE_COUNTS)
+                       follow_up_years=FOLLOW_UP_YEARS, site_counts=SITE_COUNTS, subsets=SITE_SUBSETS)
 
 
 def summarise_designs(rows: pd.DataFrame) -> pd.DataFrame:

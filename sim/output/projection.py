@@ -222,16 +222,16 @@ def designs_block(summary: pd.DataFrame, lang: str) -> str:
 
 
 _DESIGN_WORDS = {
-    "en": {"prepost": "a pre/post comparison of the citizens enrolled at {sites} sites",
-           "stepped_wedge": "a stepped-wedge comparison of {sites} sites",
-           "stepped_wedge_exposure": "a stepped-wedge comparison of {sites} sites by time since the start "
+    "en": {"prepost": "a pre/post comparison of the citizens enrolled at {sites}",
+           "stepped_wedge": "a stepped-wedge comparison of {sites}",
+           "stepped_wedge_exposure": "a stepped-wedge comparison of {sites} by time since the start "
                                      "(the effect from a year on)",
-           "matched": "a matched register comparison of the citizens of {sites} starting sites"},
-    "da": {"prepost": "en før/efter-sammenligning af de indskrevne borgere på {sites} steder",
-           "stepped_wedge": "et trinvist design (stepped wedge) med {sites} steder",
-           "stepped_wedge_exposure": "et trinvist design med {sites} steder efter tid siden start "
+           "matched": "a matched register comparison of the citizens of {sites} starting"},
+    "da": {"prepost": "en før/efter-sammenligning af de indskrevne borgere på {sites}",
+           "stepped_wedge": "et trinvist design (stepped wedge) med {sites}",
+           "stepped_wedge_exposure": "et trinvist design med {sites} efter tid siden start "
                                      "(effekten fra et år efter start)",
-           "matched": "en matchet registersammenligning af borgerne på {sites} startende steder"},
+           "matched": "en matchet registersammenligning af borgerne på {sites}, der starter"},
 }
 _OUTCOME_WORDS = {"en": {"bed_days": "bed-day ratio", "admissions": "admission ratio"},
                   "da": {"bed_days": "sengedagsforhold", "admissions": "indlæggelsesforhold"}}
@@ -252,7 +252,10 @@ def sentences(summary: pd.DataFrame, lang: str = "en") -> list[str]:
     top = top.assign(_order=top.design.map(order)).sort_values(["follow_up_years", "_order"])
     for r in top.itertuples():
         years = duration(float(r.follow_up_years), lang)
-        design = _DESIGN_WORDS[lang][r.design].format(sites=int(r.sites))
+        n = int(r.sites)
+        noun = {"en": ("site", "sites"), "da": ("sted", "steder")}[lang][n != 1]
+        sites = f"{n} {noun}"
+        design = _DESIGN_WORDS[lang][r.design].format(sites=sites)
         ratio = _OUTCOME_WORDS[lang][r.outcome]
         est, truth = number(r.estimate, lang), number(r.truth, lang)
         bias, spread = number(r.bias, lang, signed=True), number(r.spread, lang)

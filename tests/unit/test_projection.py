@@ -27,6 +27,8 @@ def test_the_sentences_are_citable_in_english_and_danish():
                      "5 % level in 67 % of 3 replications.")
     assert "sengedagsforhold på 0,85 mod et sandt 0,82 (skævhed +0,03, spredning 0,05)" in da[1]
     assert da[0].startswith("Med 4 års opfølgning estimerer en før/efter-sammenligning")
+    one = summary.assign(sites=1)
+    assert "at 1 site estimates" in sentences(one, "en")[0] and "på 1 sted " in sentences(one, "da")[0]
 
 
 def projection_rows() -> pd.DataFrame:
