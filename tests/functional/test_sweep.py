@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from ..conftest import ROOT
 from .test_cli import SMALL, factsim, factsim_ok
 
 # the hand-set mechanism strengths, whose direction the merge check below relies on (more
@@ -98,6 +99,8 @@ def test_one_team_per_municipality_drives_less_than_one_team_for_the_cluster(tmp
 
 
 DRAWS_SWEEP = ["-m", "organisation.teams.fact.caseload=15,35", "uncertainty=ranges", "uncertainty.draws=3", *SMALL]
+ROLLOUT = ["rollout=silkeborg", "rollout.last_year=2026", "replications=2", "warmup_years=0.5", "n_jobs=1",
+           "progress=false"]
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +189,20 @@ def test_the_same_sweep_on_a_real_ray_cluster_gives_the_same_tables(draws_sweep,
     again = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=elsewhere, env=env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout.count("already finished") == 2 and "[ray]" not in again.stdout
+    # roll-out plans on the cluster: each job's projection is the one a local run makes
+    plans, local = tmp_path / "plans", tmp_path / "local"
+    starts = "rollout.sites.catchment.start=2025-03-01,2025-09-01"
+    proc = subprocess.run([sys.executable, "-m", "sim", "-m", *ROLLOUT, starts, "hydra/launcher=ray",
+                           f"hydra.launcher.address={address}", f"hydra.sweep.dir={plans}"],
+                          capture_output=True, text=True, timeout=900, cwd=elsewhere, env=env)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    proc = subprocess.run([sys.executable, "-m", "sim", *ROLLOUT, "rollout.sites.catchment.start=2025-03-01",
+                           f"hydra.run.dir={local}"], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    merged = pd.read_parquet(plans / "sweep_projection_summary.parquet")
+    assert set(merged.job.astype(str)) == {"0", "1"}
+    assert_frame_equal(pd.read_parquet(plans / "0" / "projection_summary.parquet"),
+                       pd.read_parquet(local / "projection_summary.parquet"))
 
 
 def test_a_sweep_carries_parameter_draws_into_every_point(draws_sweep):
