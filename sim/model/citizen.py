@@ -269,13 +269,12 @@ class Citizen(SelfScheduled):
 
     def _apply(self, level: str, moves: Moves) -> None:
         now = self.now
-        changes, loads, teams = moves
-        for team, kind, delta in changes:
-            team.change(now, kind, delta)
+        for change in moves.changes:
+            change.team.change(now, change.kind, change.delta)
         rec = self.rec
-        if teams and rec.start <= now < rec.end:   # the teams that served the citizen
-            rec.teams_seen[self.id].update(teams)
-        self._loads = loads
+        if moves.teams and rec.start <= now < rec.end:   # the teams that served the citizen
+            rec.teams_seen[self.id].update(moves.teams)
+        self._loads = moves.loads
         if (level == INTENSIVE) != (self.level == INTENSIVE):
             self.m.census.intensive(now, level == INTENSIVE)
         self.level = level
@@ -288,8 +287,8 @@ class Citizen(SelfScheduled):
         def put(team: Team, kind: int, per_week: float, home: bool) -> None:
             if per_week > 0:
                 h, d = team.contact_hours(mun, home)
-                a, b, e = new.get((team, kind), ZERO_LOAD)
-                new[(team, kind)] = Load(a + per_week, b + per_week * h, e + per_week * d)
+                was = new.get((team, kind), ZERO_LOAD)
+                new[(team, kind)] = Load(was.contacts + per_week, was.hours + per_week * h, was.drive + per_week * d)
 
         if level == INTENSIVE:
             put(care.intensive, INTENSIVE_WORK, c.intensive_contacts_per_week, True)
