@@ -160,13 +160,14 @@ class Citizen(SelfScheduled):
         return given / asked if asked > 0.0 else 0.0
 
     def transfer(self, network) -> None:
-        """Enrolment in a study: from now on ``network``'s organisation serves this citizen.
+        """Enrolment in a study, or a roll-out's team taking the citizen in: from now on
+        ``network``'s organisation serves this citizen.
 
         A planned transfer (assumption): no gap and nobody lost on the way. Waiting times
         already drawn in the current state run out as drawn; the new organisation's
         mechanisms apply from the next decision on.
         """
-        self.now = self.env.now   # called by the study's process, not the citizen's
+        self.now = self.env.now   # called by a study's or a roll-out's process, not the citizen's
         self.net = network
         self.org = network.org
         self.care = network.for_municipality(self.attrs.municipality)
