@@ -73,6 +73,11 @@ WORDS = {
            "matched": "Matched comparison", "years_short": "years",
            "ratio_axis": "Bed days with a team / without (ratio)"},
 }
+# the designs as a plot's axis names them
+SHORT = {"da": {"prepost": "Før/efter", "stepped_wedge": "Trinvis",
+                "stepped_wedge_exposure": "Trinvis,\ntid siden start", "matched": "Matchet"},
+         "en": {"prepost": "Pre/post", "stepped_wedge": "Stepped wedge",
+                "stepped_wedge_exposure": "Stepped wedge,\ntime since start", "matched": "Matched"}}
 TABLE_MEASURES = ("bed_days", "coercive_admissions", "staff_fte_regional", "staff_fte_municipal",
                   "cost_region", "cost_municipalities", "cost_total")
 MILLIONS = ("cost_total", "cost_region", "cost_municipalities")
@@ -310,8 +315,8 @@ def designs_plot(summary: pd.DataFrame, path: Path, lang: str = "en", title: str
                   label=w["estimate"])
     left.scatter(x, full.truth, marker="_", s=500, color="#d94801", label=w["truth"], zorder=3)
     left.axhline(1.0, color="black", lw=1)
-    left.set_xticks(x, [f"{w[r.design]}\n{int(r.follow_up_years)} {w['years_short']}" for r in full.itertuples()],
-                    fontsize=8)
+    left.set_xticks(x, [f"{SHORT[lang][r.design]}\n{int(r.follow_up_years)} {w['years_short']}"
+                        for r in full.itertuples()], fontsize=8)
     left.set_ylabel(w["ratio_axis"])
     number_axis(left.yaxis, lang)
     left.legend(fontsize=8)
@@ -319,6 +324,8 @@ def designs_plot(summary: pd.DataFrame, path: Path, lang: str = "en", title: str
     for years, g in wedge.groupby("follow_up_years"):
         g = g.sort_values("sites")
         right.plot(g.sites, 100 * g.power, marker="o", label=f"{int(years)} {w['years_short']}")
+    if len(wedge):
+        right.set_xticks(sorted(int(n) for n in wedge.sites.unique()))
     right.axhline(80, color="grey", lw=1, ls="--")
     right.set_ylim(0, 100)
     right.set_xlabel(w["sites"])
