@@ -2,20 +2,13 @@
 chart drawn from them, and the designs' citable sentences in English and Danish."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments.evaluation import summarise_designs
 from sim.output.numbers import day
 from sim.output.projection import differences, first_clear_year, sentences
 
-
-def summary_rows() -> pd.DataFrame:
-    return pd.DataFrame({
-        "design": ["stepped_wedge"] * 4 + ["prepost"] * 2, "outcome": "bed_days",
-        "follow_up_years": 4.0, "sites": [7, 7, 7, 7, 5, 5],
-        "estimate": [0.80, 0.90, 0.85, np.nan, 0.7, 0.6], "truth": [0.82, 0.82, 0.82, np.nan, 1.0, 1.0],
-        "p_value": [0.01, 0.2, 0.03, np.nan, 0.001, 0.002], "n": 20, "replication": [0, 1, 2, 3, 0, 1]})
+from ..experiments.test_evaluation import summary_rows
 
 
 def test_the_sentences_are_citable_in_english_and_danish():
