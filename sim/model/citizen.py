@@ -38,7 +38,7 @@ from sim.model.names import (
     WORK,
 )
 from sim.model.process import SelfScheduled, Waits
-from sim.model.streams import CitizenStreams
+from sim.model.streams import CitizenStreams, unit_exponential
 from sim.model.team import ZERO_LOAD, Load, LoadChange, Moves
 
 if TYPE_CHECKING:   # typed for mypy and for the compiled core (sim.model.native)
@@ -73,6 +73,19 @@ INREACH_WORK: Final = WORK.index("inreach")
 PLANNING_WORK: Final = WORK.index("planning")
 OUTREACH_WORK: Final = WORK.index("outreach")
 INTENSIVE_WORK: Final = WORK.index("intensive")
+
+
+def _log_kind(key: tuple) -> tuple[str, str, str, str]:
+    """An entry of the event log, (event, state, sector, team), from the citizen's key of
+    it: (event, state), or (event, state, team) for a citizen in the community. In the
+    ward the team is the ward's; out of contact, or gone, there is none."""
+    event, state = key[0], key[1]
+    if state in WARD_STATES:
+        return event, state, "regional", "ward"
+    if len(key) == 2:
+        return event, state or EXIT, "", ""
+    team = key[2]
+    return event, state, team.sector_label, team.name
 
 
 @dataclass(frozen=True)
@@ -198,15 +211,15 @@ class Citizen(SelfScheduled):
         if log is None or (m.logged is not None and event not in m.logged):
             return
         state = self.state
-        if state in WARD_STATES:
-            team, sector = "ward", "regional"
-        elif state is None or state == DISENGAGED:
-            team, sector = "", ""
-        else:
+        if state in WARD_STATES or state is None or state == DISENGAGED:
+            key: tuple = (event, state)
+        else:   # in the community: the team responsible for the citizen now
             care = self.care
-            t = care.intensive if self.level == INTENSIVE else care.case_management
-            team, sector = t.name, t.sector_label
-        log.add(self.id, now, event, state or EXIT, sector, team)
+            key = (event, state, care.intensive if self.level == INTENSIVE else care.case_management)
+        code = log.codes_by_key.get(key)
+        if code is None:
+            code = log.codes_by_key[key] = log.kind_code(_log_kind(key))
+        log.add_kind(self.id, now, code)
 
     def _enter(self, state: str, event: str) -> None:
         now = self.now
@@ -616,7 +629,7 @@ class Citizen(SelfScheduled):
         lost = False
         for i, team in enumerate(self.care.routine):
             if not team.spec.inreach:
-                lost |= self._handover(-_log1p(-u[i]), u[2 + i])
+                lost |= self._handover(unit_exponential(u[i]), u[2 + i])
         if now >= self.exit_time:
             return EXIT
         if lost:

@@ -8,7 +8,7 @@ streams stay in step when organisations send the citizen down different paths.
 """
 from __future__ import annotations
 
-from sim.model.streams import CitizenStreams
+from sim.model.streams import CitizenStreams, unit_exponential
 
 
 class Draws:
@@ -51,8 +51,8 @@ class Draws:
     def handover(self) -> tuple[float, float]:
         """A hand-over between teams: its gap in units of the mean delay, and the uniform
         that decides whether the citizen is lost in it."""
-        s = self.streams
-        return s.standard_exponential("handover"), s.uniform("handover")
+        gap, loss = self.streams.uniforms("handover", 2)
+        return unit_exponential(gap), loss
 
     # -- deteriorating ----------------------------------------------------------------------
     def warning_window(self, mean_days: float) -> float:
@@ -74,14 +74,14 @@ class Draws:
     def crisis(self, home_mean_days: float) -> tuple[float, float, float]:
         """A crisis: the uniforms that decide admission and coercion, and the days it
         takes to resolve at home."""
-        s = self.streams
-        return s.uniform("crisis"), s.uniform("crisis"), s.standard_exponential("crisis") * home_mean_days
+        admit, coerce, home = self.streams.uniforms("crisis", 3)
+        return admit, coerce, unit_exponential(home) * home_mean_days
 
     def offer(self, wait_mean_days: float) -> tuple[float, float, float]:
         """A stay's municipal offer: the uniforms that decide whether it needs one and
         whether planning starts at admission, and the days the offer takes."""
-        s = self.streams
-        return s.uniform("offer"), s.uniform("offer"), s.standard_exponential("offer") * wait_mean_days
+        needs, planned, wait = self.streams.uniforms("offer", 3)
+        return needs, planned, unit_exponential(wait) * wait_mean_days
 
     def los(self, shape: float, mean_days: float) -> float:
         """A length of stay: gamma with this shape and mean."""

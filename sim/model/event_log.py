@@ -19,7 +19,7 @@ single number it gives.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Final
 
 import numpy as np
@@ -44,7 +44,7 @@ class EventLog:
     times, is copied within the processor's cache, where one array of the whole log
     would be copied again and again through memory)."""
 
-    __slots__ = ("_citizen", "_time", "_kind", "_full", "_codes", "_kinds")
+    __slots__ = ("_citizen", "_time", "_kind", "_full", "_codes", "_kinds", "codes_by_key")
 
     def __init__(self) -> None:
         # the chunk being filled: the citizen's number, the time (days since the start of
@@ -55,14 +55,24 @@ class EventLog:
         self._full: list[tuple[array, array, array]] = []   # the chunks filled so far, as typed arrays
         self._codes: dict[Kind, int] = {}
         self._kinds: list[Kind] = []
+        self.codes_by_key: dict[Hashable, int] = {}   # a caller's own keys of kinds (see kind_code)
 
     def add(self, citizen: int, time: float, event: str, state: str, sector: str, team: str) -> None:
         """Log one entry."""
-        kind = (event, state, sector, team)
+        self.add_kind(citizen, time, self.kind_code((event, state, sector, team)))
+
+    def kind_code(self, kind: Kind) -> int:
+        """The number of a kind of entry (event, state, sector, team), numbered as they come.
+        A caller that logs the same kinds again and again may keep the numbers in
+        :attr:`codes_by_key` under a key of its own, cheaper to make than the kind."""
         code = self._codes.get(kind)
         if code is None:
             code = self._codes[kind] = len(self._kinds)
             self._kinds.append(kind)
+        return code
+
+    def add_kind(self, citizen: int, time: float, code: int) -> None:
+        """Log one entry of a kind already numbered by :meth:`kind_code`."""
         self._citizen.append(citizen)
         self._time.append(time)
         self._kind.append(code)

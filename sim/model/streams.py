@@ -63,6 +63,11 @@ BATCH: Final = 64    # citizens whose first blocks are drawn at once (an impleme
 _log1p: Final = math.log1p
 
 
+def unit_exponential(u: float) -> float:
+    """A waiting time with mean 1 from a uniform ``u`` on [0, 1), by inversion: -log(1 - u)."""
+    return -_log1p(-u)
+
+
 def _bits(seed: int, *spawn_key: int) -> np.random.PCG64:
     """The bit generator at ``spawn_key`` below ``SeedSequence(seed)``."""
     return np.random.PCG64(np.random.SeedSequence(seed, spawn_key=spawn_key))
@@ -162,7 +167,7 @@ class CitizenStreams:
         return self._numbers[_START[i] + k]
 
     def standard_exponential(self, activity: str) -> float:
-        """An exponential waiting time with mean 1 (inversion: -log(1 - u))."""
+        """An exponential waiting time with mean 1 (:func:`unit_exponential`)."""
         return -_log1p(-self.uniform(activity))
 
     def uniforms(self, activity: str, n: int) -> list[float]:
@@ -194,7 +199,7 @@ class CitizenStreams:
 
     def standard_normal(self, activity: str) -> float:
         """A standard normal variate by Box-Muller from two uniforms."""
-        u1, u2 = self.uniform(activity), self.uniform(activity)
+        u1, u2 = self.uniforms(activity, 2)
         return math.sqrt(-2.0 * math.log1p(-u1)) * math.cos(2.0 * math.pi * u2)
 
     def standard_gamma(self, activity: str, shape: float) -> float:

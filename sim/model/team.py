@@ -25,7 +25,8 @@ from sim.model.recorder import Recorder
 SNAP: Final = 1e-9   # a load within this of zero is zero (float drift; an implementation constant)
 INTENSIVE_WORK: Final = WORK.index("intensive")
 KINDS: Final = len(WORK)
-assert INTENSIVE_WORK == KINDS - 1   # the other kinds are WORK[:INTENSIVE_WORK]
+assert INTENSIVE_WORK == KINDS - 1 == 4   # the other kinds are WORK[:INTENSIVE_WORK]
+ROUTINE_KINDS: Final = tuple(range(INTENSIVE_WORK))   # every kind of work but intensive care
 
 
 def _snap(v: float) -> float:
@@ -183,14 +184,18 @@ class Team:
         ih = self.intensive_hours
         int_share = (self.capacity / ih if ih > self.capacity else 1.0) if ih > 0 else 1.0
         self._used += (ih * int_share + self.routine_hours * f) * weeks
-        drive, asked, given = self.drive, self._asked, self._given
-        for k, c in enumerate(self.contacts):
+        contacts, asked, given = self.contacts, self._asked, self._given
+        for k in ROUTINE_KINDS:   # what intensive care leaves, each kind the same share of it
+            c = contacts[k]
             if c:
                 asked[k] += c * weeks
-                given[k] += c * (int_share if k == INTENSIVE_WORK else f) * weeks
-        routine_drive = 0.0
-        for d in drive[:INTENSIVE_WORK]:   # the kinds before intensive care (WORK's last)
-            routine_drive += d
+                given[k] += c * f * weeks
+        c = contacts[INTENSIVE_WORK]
+        if c:
+            asked[INTENSIVE_WORK] += c * weeks
+            given[INTENSIVE_WORK] += c * int_share * weeks
+        drive = self.drive
+        routine_drive = drive[0] + drive[1] + drive[2] + drive[3]   # the kinds before intensive care
         self._drive += (drive[INTENSIVE_WORK] * int_share + routine_drive * f) * weeks
         self._available += self.capacity * weeks
 

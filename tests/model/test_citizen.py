@@ -159,3 +159,32 @@ def test_reengagement_by_outreach_grows_with_the_outreach_delivered():
     mean = citizen_at(1.0).care.outreach.spec.reengagement_mean_days
     assert rates == pytest.approx([f / mean for f in DOSES])
     assert rates[0] == 0.0
+
+
+
+def test_each_log_entry_names_the_team_responsible_for_the_citizen_then():
+    """The log names the ward in the ward, nobody out of contact or gone, and in the
+    community the team holding the citizen: the intensive team from a scale-up to its
+    end, the case-management team otherwise (fragmented care, where the two differ)."""
+    sc = scenario("results_years=2")
+    model = _model("results_years=2", organisation=sc.baseline)
+    care = model.network.for_municipality("silkeborg")
+    assert care.intensive is not care.case_management
+    on_intensive: dict[int, bool] = {}
+    checked = {"ward": 0, "none": 0, care.intensive.name: 0, care.case_management.name: 0}
+    for citizen, _, event, state, sector, team in model.run().log:
+        if event == "scale_up":
+            on_intensive[citizen] = True
+        elif event == "scale_down" or state in ("waiting_for_bed", "admitted", "disengaged"):
+            on_intensive[citizen] = False
+        if state in ("waiting_for_bed", "admitted", "discharge_ready"):
+            assert (sector, team) == ("regional", "ward")
+            checked["ward"] += 1
+        elif state in ("disengaged", "exit"):
+            assert (sector, team) == ("", "")
+            checked["none"] += 1
+        else:
+            holder = care.intensive if on_intensive.get(citizen) else care.case_management
+            assert (sector, team) == (holder.sector_label, holder.name), (event, state)
+            checked[team] += 1
+    assert min(checked.values()) > 0, checked   # every kind of entry was met
