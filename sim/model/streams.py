@@ -194,7 +194,7 @@ class CitizenStreams:
         """A waiting time at ``rate`` per day; infinite when the rate is zero.
 
         The number is drawn whatever the rate, so the stream stays in step."""
-        e = self.standard_exponential(activity)
+        e = -_log1p(-self.uniform(activity))   # a standard exponential, one call fewer
         return e / rate if rate > 0.0 else math.inf
 
     def standard_normal(self, activity: str) -> float:
