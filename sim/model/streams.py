@@ -58,6 +58,8 @@ for _name, _i in ACTIVITIES.items():
     _SIZE[_i] = BLOCK[_name]
 _START: Final = [sum(_SIZE[:i]) for i in range(ROWS)]   # where each activity's part of a row begins
 _TOTAL: Final = sum(_SIZE)
+# per activity, looked up once per draw: (its index, where its part of a row begins, its size)
+_PART: Final = {name: (i, _START[i], _SIZE[i]) for name, i in ACTIVITIES.items()}
 _ZEROS: Final = array("d", bytes(8 * _TOTAL))   # a row of zeros: a new row is a copy, then drawn into
 BATCH: Final = 64    # citizens whose first blocks are drawn at once (an implementation constant, as BLOCK)
 _log1p: Final = math.log1p
@@ -158,13 +160,13 @@ class CitizenStreams:
 
     def uniform(self, activity: str) -> float:
         """The activity's next number, uniform on [0, 1)."""
-        i = ACTIVITIES[activity]
+        i, start, size = _PART[activity]
         k = self._used[i]
-        if k == _SIZE[i]:
+        if k == size:
             self._refill(i)
             k = 0
         self._used[i] = k + 1
-        return self._numbers[_START[i] + k]
+        return self._numbers[start + k]
 
     def standard_exponential(self, activity: str) -> float:
         """An exponential waiting time with mean 1 (:func:`unit_exponential`)."""
@@ -172,8 +174,8 @@ class CitizenStreams:
 
     def uniforms(self, activity: str, n: int) -> list[float]:
         """The activity's next ``n`` numbers: the same numbers as ``n`` calls of :meth:`uniform`."""
-        i = ACTIVITIES[activity]
-        k, start, size = self._used[i], _START[i], _SIZE[i]
+        i, start, size = _PART[activity]
+        k = self._used[i]
         if k + n <= size:   # the usual case: all in the part still unused
             self._used[i] = k + n
             return self._numbers[start + k:start + k + n].tolist()
